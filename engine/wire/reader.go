@@ -1,0 +1,148 @@
+package wire
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Frame is a decoded frame. Payload aliases the Reader's buffer and is valid
+// only until the next call to ReadFrame.
+type Frame struct {
+	Header
+	Options [MaxOptions]uint32
+	Payload []byte
+}
+
+// Opts returns the frame's options.
+func (f *Frame) Opts() []uint32 { return f.Options[:f.NumOptions] }
+
+// DefaultBufferSize is the initial size of a Reader's buffer; it fits a
+// typical HTTP response so that one read syscall usually yields one frame.
+const DefaultBufferSize = 64 << 10
+
+// Reader reads frames from a byte stream into one reused buffer.
+//
+// By default a CRC-invalid header is an error. With a junk handler set (see
+// SetJunkHandler) the Reader instead scans forward to the next CRC-valid
+// header and hands the skipped bytes to the handler: that is how stray
+// output of a PHP worker is kept apart from the protocol.
+type Reader struct {
+	rd      io.Reader
+	buf     []byte
+	r, w    int // buf[r:w] holds unread bytes
+	initial int
+	max     uint32
+	junk    func([]byte)
+}
+
+// NewReader returns a Reader with an initial buffer of size bytes that
+// refuses payloads larger than maxPayload.
+func NewReader(rd io.Reader, size int, maxPayload uint32) *Reader {
+	if size < MaxHeaderSize {
+		size = MaxHeaderSize
+	}
+	return &Reader{rd: rd, buf: make([]byte, size), initial: size, max: maxPayload}
+}
+
+// SetJunkHandler makes the Reader skip bytes that do not start a valid
+// header and pass them to fn. The slice passed to fn is only valid during
+// the call. A nil fn restores strict mode.
+func (r *Reader) SetJunkHandler(fn func([]byte)) { r.junk = fn }
+
+// Buffered reports how many unread bytes the Reader holds.
+func (r *Reader) Buffered() int { return r.w - r.r }
+
+// ReadFrame reads the next frame into f. It returns io.EOF when the stream
+// ends cleanly between frames and io.ErrUnexpectedEOF inside one.
+func (r *Reader) ReadFrame(f *Frame) error {
+	if r.r == r.w && len(r.buf) > 4*r.initial {
+		// Give back memory a large frame made us take.
+		r.buf, r.r, r.w = make([]byte, r.initial), 0, 0
+	}
+	for {
+		if err := r.fill(HeaderSize); err != nil {
+			r.flushJunk()
+			return err
+		}
+		b := r.buf[r.r:r.w]
+		if validHeaderAt(b) {
+			break
+		}
+		if r.junk == nil {
+			_, err := ParseHeader(b)
+			return err
+		}
+		if i := FindHeader(b); i >= 0 {
+			r.junk(b[:i])
+			r.r += i
+			continue
+		}
+		// Keep the last HeaderSize-1 bytes: they may begin a header whose
+		// rest has not arrived yet.
+		skip := len(b) - (HeaderSize - 1)
+		r.junk(b[:skip])
+		r.r += skip
+	}
+	h, _ := ParseHeader(r.buf[r.r:r.w]) // validated above
+	if h.PayloadLen > r.max {
+		return fmt.Errorf("%w: %d > %d bytes", ErrTooLarge, h.PayloadLen, r.max)
+	}
+	total := h.Size() + int(h.PayloadLen)
+	if err := r.fill(total); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	b := r.buf[r.r : r.r+total]
+	f.Header = h
+	for i := 0; i < h.NumOptions; i++ {
+		f.Options[i] = binary.LittleEndian.Uint32(b[HeaderSize+4*i:])
+	}
+	f.Payload = b[h.Size():total:total]
+	r.r += total
+	return nil
+}
+
+// flushJunk hands unread bytes to the junk handler when the stream ended
+// without a frame after them.
+func (r *Reader) flushJunk() {
+	if r.junk != nil && r.w > r.r {
+		r.junk(r.buf[r.r:r.w])
+		r.r = r.w
+	}
+}
+
+// fill makes sure at least n unread bytes are buffered, growing and
+// compacting the buffer as needed.
+func (r *Reader) fill(n int) error {
+	if r.w-r.r >= n {
+		return nil
+	}
+	if len(r.buf)-r.r < n {
+		if len(r.buf) < n {
+			nb := make([]byte, max(n, 2*len(r.buf)))
+			r.w = copy(nb, r.buf[r.r:r.w])
+			r.buf = nb
+		} else {
+			r.w = copy(r.buf, r.buf[r.r:r.w])
+		}
+		r.r = 0
+	}
+	for r.w-r.r < n {
+		m, err := r.rd.Read(r.buf[r.w:])
+		r.w += m
+		if err != nil {
+			if r.w-r.r >= n {
+				return nil
+			}
+			if errors.Is(err, io.EOF) && r.w > r.r {
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+	}
+	return nil
+}
