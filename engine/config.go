@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// ServerConfig is RoadRunner's `server` section: how worker processes are
+// started. Defaults come from DefaultServerConfig.
+type ServerConfig struct {
+	// Command is the worker command line. A YAML string is split on
+	// whitespace by the config loader (no shell, no quotes), as RoadRunner
+	// does. Required.
+	Command []string `koanf:"command"`
+	// Env is added to each worker's environment; keys are upper-cased and
+	// values go through os.ExpandEnv. Default: none.
+	Env map[string]string `koanf:"env"`
+	// Relay is how frames travel: "pipes" (default), "tcp://127.0.0.1:6002"
+	// or "unix://path.sock". It is passed to PHP verbatim as RR_RELAY, so it
+	// must be a string PHP's relay parser accepts.
+	Relay string `koanf:"relay"`
+}
+
+// SupervisorConfig is `<plugin>.pool.supervisor`: per-worker limits. A zero
+// value disables a limit. ttl, idle_ttl and max_worker_memory are soft
+// (applied when the worker is idle); exec_ttl is hard (the worker is killed).
+type SupervisorConfig struct {
+	// WatchTick is how often limits are checked. Default 5s.
+	WatchTick time.Duration `koanf:"watch_tick"`
+	// TTL is the longest a worker lives. Default 0 (off).
+	TTL time.Duration `koanf:"ttl"`
+	// IdleTTL stops a worker idle this long since its last job. Default 0 (off).
+	IdleTTL time.Duration `koanf:"idle_ttl"`
+	// MaxWorkerMemory is the RSS limit in MB. Default 0 (off).
+	MaxWorkerMemory uint64 `koanf:"max_worker_memory"`
+	// ExecTTL is the longest one job may run. Default 0 (off).
+	ExecTTL time.Duration `koanf:"exec_ttl"`
+}
+
+// PoolConfig is `<plugin>.pool` (for HTTP: `http.pool`), with RoadRunner's
+// keys and defaults (PROTOCOL.md 5.5).
+type PoolConfig struct {
+	// Command overrides ServerConfig.Command for this pool. Default: none.
+	Command []string `koanf:"command"`
+	// NumWorkers is the pool size. Default: the number of CPUs. At most 500.
+	NumWorkers int `koanf:"num_workers"`
+	// MaxJobs stops a worker gracefully after this many jobs, plus a random
+	// 0–14% jitter so that workers do not all restart at once. Default 0 (unlimited).
+	MaxJobs uint64 `koanf:"max_jobs"`
+	// MaxQueueSize rejects jobs at once when this many already wait. Default 0 (unlimited).
+	MaxQueueSize uint64 `koanf:"max_queue_size"`
+	// AllocateTimeout bounds waiting for a free worker, and spawning plus the
+	// PID handshake. Default 60s.
+	AllocateTimeout time.Duration `koanf:"allocate_timeout"`
+	// DestroyTimeout bounds the drain on Close. Default 60s.
+	DestroyTimeout time.Duration `koanf:"destroy_timeout"`
+	// ResetTimeout bounds waiting for busy workers on Reload. Default 60s.
+	ResetTimeout time.Duration `koanf:"reset_timeout"`
+	// StreamTimeout bounds draining a stopped stream. Default 60s.
+	StreamTimeout time.Duration `koanf:"stream_timeout"`
+	// Debug spawns a fresh worker for every job and stops it afterwards.
+	// Default false.
+	Debug bool `koanf:"debug"`
+	// Supervisor holds the per-worker limits.
+	Supervisor SupervisorConfig `koanf:"supervisor"`
+}
+
+// Config is everything New needs to run one pool. The caller (main) composes
+// it from the server and pool sections; the engine never reads files.
+type Config struct {
+	// Name identifies the pool in stats, events and RPC ("http").
+	Name string
+	// Mode is passed to workers as RR_MODE ("http", "jobs").
+	Mode string
+	// Dir is the workers' working directory; "" inherits phprun's.
+	Dir string
+	// RPCAddr is passed as RR_RPC when non-empty.
+	RPCAddr string
+	// Version is passed as RR_VERSION.
+	Version string
+	Server  ServerConfig
+	Pool    PoolConfig
+}
+
+// DefaultServerConfig returns the `server` defaults.
+func DefaultServerConfig() ServerConfig {
+	return ServerConfig{Relay: "pipes"}
+}
+
+// DefaultPoolConfig returns RoadRunner's pool defaults.
+func DefaultPoolConfig() PoolConfig {
+	return PoolConfig{
+		NumWorkers:      runtime.NumCPU(),
+		AllocateTimeout: 60 * time.Second,
+		DestroyTimeout:  60 * time.Second,
+		ResetTimeout:    60 * time.Second,
+		StreamTimeout:   60 * time.Second,
+		Supervisor:      SupervisorConfig{WatchTick: 5 * time.Second},
+	}
+}
+
+// DefaultConfig returns a Config for an HTTP pool with every default set;
+// only Server.Command is left for the caller.
+func DefaultConfig() Config {
+	return Config{Name: "http", Mode: "http", Server: DefaultServerConfig(), Pool: DefaultPoolConfig()}
+}
+
+// command returns the effective worker command line.
+func (c Config) command() []string {
+	if len(c.Pool.Command) > 0 {
+		return c.Pool.Command
+	}
+	return c.Server.Command
+}
+
+// Validate reports every problem of c at once. It never changes c. Key
+// names in messages are the config file's, relative to the pool's section.
+func (c Config) Validate() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if len(c.command()) == 0 || strings.TrimSpace(c.command()[0]) == "" {
+		add("server.command: required, e.g. \"php worker.php\"")
+	}
+	if err := ValidateRelay(c.Server.Relay); err != nil {
+		add("server.relay: %v", err)
+	}
+	p := c.Pool
+	switch {
+	case p.Debug:
+	case p.NumWorkers <= 0:
+		add("pool.num_workers: must be at least 1, got %d", p.NumWorkers)
+	case p.NumWorkers > 500:
+		add("pool.num_workers: must be at most 500, got %d", p.NumWorkers)
+	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"pool.allocate_timeout", p.AllocateTimeout},
+		{"pool.destroy_timeout", p.DestroyTimeout},
+		{"pool.reset_timeout", p.ResetTimeout},
+		{"pool.stream_timeout", p.StreamTimeout},
+	} {
+		if d.v <= 0 {
+			add("%s: must be a positive duration such as 60s, got %v", d.key, d.v)
+		}
+	}
+	s := p.Supervisor
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"pool.supervisor.ttl", s.TTL},
+		{"pool.supervisor.idle_ttl", s.IdleTTL},
+		{"pool.supervisor.exec_ttl", s.ExecTTL},
+	} {
+		if d.v < 0 {
+			add("%s: must not be negative, got %v", d.key, d.v)
+		}
+	}
+	if s.WatchTick <= 0 && (s.TTL > 0 || s.IdleTTL > 0 || s.MaxWorkerMemory > 0) {
+		add("pool.supervisor.watch_tick: must be positive when ttl, idle_ttl or max_worker_memory is set")
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateRelay checks that relay is a string both phprun and PHP's relay
+// parser understand (PROTOCOL.md 2.2): "pipes", "tcp://host:port" with a
+// non-empty host without colons, or "unix://path" without colons.
+func ValidateRelay(relay string) error {
+	if relay == "pipes" {
+		return nil
+	}
+	proto, rest, ok := strings.Cut(relay, "://")
+	if !ok {
+		return fmt.Errorf("%q: want pipes, tcp://127.0.0.1:PORT or unix://PATH", relay)
+	}
+	switch strings.ToLower(proto) {
+	case "tcp":
+		host, port, ok := strings.Cut(rest, ":")
+		if !ok || host == "" || port == "" || strings.ContainsAny(port, ":[]") || strings.ContainsAny(host, "[]") {
+			return fmt.Errorf("%q: PHP needs tcp://HOST:PORT with an explicit IPv4 host or name (IPv6 literals and an empty host are not understood by PHP's relay parser)", relay)
+		}
+	case "unix":
+		if rest == "" || strings.Contains(rest, ":") {
+			return fmt.Errorf("%q: want unix://PATH, with no ':' in the path", relay)
+		}
+	default:
+		return fmt.Errorf("%q: unknown relay %q (want pipes, tcp or unix)", relay, proto)
+	}
+	return nil
+}
