@@ -1,0 +1,46 @@
+# phprun — developer entry points. `make demo` runs phprun on a scaffolded
+# example; `make test` runs every test. Both install PHP and the test tools
+# from Debian when they are missing and you are root (.ci/ensure-deps).
+
+GO        ?= go
+BIN       ?= ./phprun
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+
+.PHONY: all build test test-go test-php demo bench lint fuzz clean
+
+all: build
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+## test: vet, the Go suite with the race detector, and the PHP runtime's PHPUnit suite.
+test:
+	@.ci/ensure-deps test
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+	phpunit -c php-skeleton/phpunit.xml.dist
+
+## demo: scaffold an example project into a temp dir and run it
+## (dashboard on a terminal, headless JSON logs otherwise).
+demo: build
+	@.ci/ensure-deps demo
+	@.ci/demo $(BIN)
+
+## bench: Go benchmarks of the hot paths, then the HTTP load comparison.
+bench: build
+	@.ci/ensure-deps bench
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./httpfront/...
+	bash bench/http.sh $(BIN)
+
+## lint: formatting and vet (what CI checks besides tests).
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+## fuzz: a short run of every fuzz target.
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzReadFrame -fuzztime 30s ./engine/wire/
+
+clean:
+	rm -f $(BIN)

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/phprun/phprun"
+
+// allowedImports is ARCHITECTURE.md's dependency table: which imports each
+// package's non-test code may use besides the standard library. A prefix
+// ending in "/" allows a whole tree.
+var allowedImports = map[string][]string{
+	"engine/wire": nil,
+	"engine":      {module + "/engine/wire"},
+	"httpfront":   {module + "/engine", module + "/engine/wire", "golang.org/x/net/"},
+	"rpc":         {module + "/engine", module + "/engine/wire"},
+	"watch":       {"github.com/fsnotify/fsnotify"},
+	"tui":         {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
+}
+
+// TestImportDirection keeps dependencies pointing into the engine: no
+// sibling imports among httpfront, rpc, watch and tui, and the engine knows
+// nothing of HTTP, terminals or config files.
+func TestImportDirection(t *testing.T) {
+	for dir, allowed := range allowedImports {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		if len(files) == 0 {
+			t.Errorf("%s: no Go files; update allowedImports if the package moved", dir)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			for _, imp := range importsOf(t, f) {
+				if isStdlib(imp) || allowedBy(imp, allowed) {
+					continue
+				}
+				t.Errorf("%s imports %s, which ARCHITECTURE.md does not allow for package %s", f, imp, dir)
+			}
+		}
+	}
+}
+
+func importsOf(t *testing.T, file string) []string {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), file, src, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range f.Imports {
+		p, _ := strconv.Unquote(s.Path.Value)
+		out = append(out, p)
+	}
+	return out
+}
+
+func isStdlib(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+func allowedBy(path string, allowed []string) bool {
+	for _, a := range allowed {
+		if path == a || (strings.HasSuffix(a, "/") && strings.HasPrefix(path, a)) {
+			return true
+		}
+	}
+	return false
+}
