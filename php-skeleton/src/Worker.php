@@ -127,6 +127,7 @@ final class Worker
         $this->relay->send(Frame::encode($payload->header . $payload->body, $codec, [\strlen($payload->header)], $byte10));
         if ($endOfStream) {
             $this->streaming = false;
+            $this->streamStopped = false;
             OutputRedirect::checkHeaders();
 
             return;
@@ -143,8 +144,11 @@ final class Worker
      */
     public function streamStopped(): bool
     {
-        if (!$this->streaming || $this->streamStopped) {
-            return $this->streamStopped;
+        if (!$this->streaming) {
+            return false;
+        }
+        if ($this->streamStopped) {
+            return true;
         }
         // Bounded: frames waiting now are few (a PONG, a STOP).
         for ($i = 0; $i < 16 && $this->relay->hasPending(); $i++) {
@@ -165,6 +169,7 @@ final class Worker
     {
         $this->relay->send(Frame::encode('', 0, [0]));
         $this->streaming = false;
+        $this->streamStopped = false;
         OutputRedirect::checkHeaders();
     }
 

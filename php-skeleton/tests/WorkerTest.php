@@ -106,6 +106,9 @@ final class WorkerTest extends TestCase
         self::assertSame([0], $last->options);
         self::assertSame('', $last->payload);
         self::assertSame(0, $last->byte10);
+        // the next stream starts unstopped
+        $w->respond(new Payload('again'), 0, false);
+        self::assertFalse($w->streamStopped());
     }
 
     public function testWaitPayloadRefusedWhileStreamOpen(): void
