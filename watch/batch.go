@@ -13,7 +13,7 @@ const maxLatencyFactor = 10
 type Batch struct {
 	// Paths are the matching files created, modified or removed, relative
 	// to the project root (slash-separated; "../" for a watched directory
-	// outside it), sorted, each once.
+	// outside it), sorted, each once; never empty.
 	Paths []string
 	// At is when the first change in the batch was seen, so the caller can
 	// report how long a change took to reach the workers.

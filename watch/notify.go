@@ -186,8 +186,11 @@ func (w *Watcher) handleEvent(ev fsnotify.Event) {
 		st := stateOf(fi)
 		prev, known := w.snap.files[p]
 		w.snap.files[p] = st
-		if known && prev == st && ev.Op == fsnotify.Chmod {
-			return // permissions or owner only: the code did not change
+		if known && prev == st && !ev.Has(fsnotify.Write) {
+			// A chmod/chown that left the content alone, or the create of
+			// a file the walk of its new directory already reported. A
+			// write always counts: coarse mtimes can hide a same-size edit.
+			return
 		}
 		w.changed(p)
 	case errors.Is(err, fs.ErrNotExist):

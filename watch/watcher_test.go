@@ -352,3 +352,25 @@ func TestCloseStopsRun(t *testing.T) {
 		t.Fatal("Run did not return after Close")
 	}
 }
+
+func TestAttributeOnlyChangeIgnored(t *testing.T) {
+	t.Parallel()
+	root := tree(t, map[string]string{"a.php": "<?php"})
+	p := filepath.Join(root, "a.php")
+	w := start(t, root, testConfig())
+
+	// chown to the same owner: an inotify event, but nothing changed.
+	if err := os.Chown(p, os.Getuid(), os.Getgid()); err != nil {
+		t.Fatal(err)
+	}
+	noBatch(t, w, 150*time.Millisecond)
+
+	// touch: content unchanged but the mtime says "reload me".
+	later := time.Now().Add(time.Second)
+	if err := os.Chtimes(p, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if b := nextBatch(t, w); !slices.Equal(b.Paths, []string{"a.php"}) {
+		t.Fatalf("Paths = %v, want [a.php] after touch", b.Paths)
+	}
+}
