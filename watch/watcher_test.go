@@ -46,7 +46,10 @@ func TestManyFilesOneBatch(t *testing.T) {
 		write(t, filepath.Join(root, rel), "<?php")
 	}
 	slices.Sort(want)
+	lastWrite := time.Now()
 	b := nextBatch(t, w)
+	t.Logf("500 files: first write to batch %v, last write to batch %v",
+		time.Since(b.At).Round(time.Millisecond), time.Since(lastWrite).Round(time.Millisecond))
 	if !slices.Equal(b.Paths, want) {
 		t.Fatalf("got %d paths in the first batch, want all %d in one", len(b.Paths), len(want))
 	}
