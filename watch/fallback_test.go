@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,5 +154,27 @@ func TestRemoteFSName(t *testing.T) {
 	}
 	if got := remoteFS(t.TempDir()); got != "" {
 		t.Logf("temp dir is on %s; watchers there poll", got)
+	}
+}
+
+func TestFSNotifyUnavailableFallsBackToPolling(t *testing.T) {
+	t.Parallel()
+	root := tree(t, map[string]string{"a.php": ""})
+	// What fsnotify returns once the user's inotify instances are used up.
+	h := hooks{newFSNotify: func() (*fsnotify.Watcher, error) {
+		return nil, fmt.Errorf("couldn't initialize inotify: %w", syscall.EMFILE)
+	}}
+	w, err := newWatcher(root, testConfig(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, w)
+	if i := w.Info(); i.Method != MethodPoll || !strings.Contains(i.Reason, "max_user_instances") ||
+		!strings.Contains(i.Reason, "too many open files") || i.Files != 1 {
+		t.Fatalf("Info = %+v, want polling naming the instance limit", i)
+	}
+	write(t, filepath.Join(root, "a.php"), "changed")
+	if b := nextBatch(t, w); !slices.Equal(b.Paths, []string{"a.php"}) {
+		t.Fatalf("Paths = %v", b.Paths)
 	}
 }

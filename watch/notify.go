@@ -14,7 +14,11 @@ import (
 // startNotify opens an fsnotify watcher and adds a watch on every directory
 // that is not ignored. Its error is the reason to poll instead.
 func (w *Watcher) startNotify() error {
-	fsw, err := fsnotify.NewWatcher()
+	openFSW := fsnotify.NewWatcher
+	if w.hooks.newFSNotify != nil {
+		openFSW = w.hooks.newFSNotify
+	}
+	fsw, err := openFSW()
 	if err != nil {
 		if errors.Is(err, syscall.EMFILE) {
 			return fmt.Errorf("cannot start inotify: too many inotify instances or open files "+

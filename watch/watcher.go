@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -89,6 +90,8 @@ type Watcher struct {
 // hooks let tests inject failures the real system cannot produce on demand
 // (an exhausted inotify limit is per-user and shared by the whole machine).
 type hooks struct {
+	// newFSNotify opens the fsnotify watcher; nil means fsnotify.NewWatcher.
+	newFSNotify func() (*fsnotify.Watcher, error)
 	// addWatch adds one directory watch; nil means fsw.Add.
 	addWatch func(fsw *fsnotify.Watcher, dir string) error
 }
@@ -202,7 +205,7 @@ func checkDir(p string) error {
 		return err
 	}
 	defer f.Close()
-	if _, err := f.ReadDir(1); err != nil && err != io.EOF {
+	if _, err := f.ReadDir(1); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
 	return nil
@@ -220,7 +223,7 @@ func (w *Watcher) Info() Info {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	i := w.info
-	i.Unreadable = append([]string(nil), i.Unreadable...)
+	i.Unreadable = slices.Clone(i.Unreadable) // the caller's to keep
 	return i
 }
 
@@ -229,7 +232,7 @@ func (w *Watcher) publishInfo() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.info.Dirs, w.info.Files = len(w.snap.dirs), len(w.snap.files)
-	w.info.Unreadable = w.snap.unreadable
+	w.info.Unreadable = slices.Clone(w.snap.unreadable) // snap keeps appending
 }
 
 // Close releases the inotify descriptor and makes a running Run return.
