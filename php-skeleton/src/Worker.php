@@ -8,6 +8,7 @@ use Phprun\Exception\ProtocolException;
 use Phprun\Output\OutputRedirect;
 use Phprun\Relay\RelayFactory;
 use Phprun\Relay\RelayInterface;
+use Phprun\Relay\StreamRelay;
 
 /**
  * Worker is the protocol loop of one PHP worker process (PROTOCOL.md section 2): it answers the
@@ -38,6 +39,12 @@ final class Worker
     /** Set when the server sent STOP for the open stream. */
     private bool $streamStopped = false;
 
+    /** True between handing out a payload and finishing its reply; read by the SIGTERM handler. */
+    private bool $busy = false;
+
+    /** Set by SIGTERM while busy: exit once the current reply has been sent. */
+    private bool $terminating = false;
+
     public function __construct(private readonly RelayInterface $relay, bool $interceptOutput = true)
     {
         if ($interceptOutput) {
@@ -55,8 +62,37 @@ final class Worker
             OutputRedirect::install();
         }
         $env ??= Environment::fromGlobals();
+        $worker = new self(RelayFactory::create($env->relay), $interceptOutput);
+        $worker->handleSigterm();
 
-        return new self(RelayFactory::create($env->relay), $interceptOutput);
+        return $worker;
+    }
+
+    /**
+     * handleSigterm makes SIGTERM graceful when pcntl is available: an idle worker exits at
+     * once with status 0, a busy one finishes and sends its current reply first. (phprun and
+     * RoadRunner normally stop workers with {"stop":true}; SIGTERM is their next step.)
+     */
+    public function handleSigterm(): void
+    {
+        if (!\function_exists('pcntl_async_signals') || !\function_exists('pcntl_signal')) {
+            return;
+        }
+        \pcntl_async_signals(true);
+        if ($this->relay instanceof StreamRelay) {
+            $this->relay->setInterruptible(true);
+        }
+        // restart_syscalls=false: a blocking read of the relay is interrupted, so an idle
+        // worker notices the signal instead of sleeping on until the next request.
+        \pcntl_signal(\SIGTERM, function (): void {
+            if ($this->busy) {
+                $this->terminating = true;
+
+                return;
+            }
+            \fwrite(\STDERR, 'phprun: worker ' . \getmypid() . " got SIGTERM while idle, exiting\n");
+            exit(0);
+        }, false);
     }
 
     public function relay(): RelayInterface
@@ -77,6 +113,7 @@ final class Worker
         if ($this->streaming) {
             throw new ProtocolException('phprun: waitPayload() called while a response stream is still open; finish it with a final respond()');
         }
+        $this->busy = false;
         // Bounded: each iteration consumes one frame; only control/PONG/STOP frames loop.
         for ($i = 0; $i < 1_000_000; $i++) {
             $frame = $this->relay->receive();
@@ -97,6 +134,8 @@ final class Worker
             if ($ctxLen > \strlen($frame->payload)) {
                 throw new ProtocolException(\sprintf('phprun: context length %d exceeds payload length %d', $ctxLen, \strlen($frame->payload)));
             }
+
+            $this->busy = true;
 
             return new Payload(\substr($frame->payload, $ctxLen), \substr($frame->payload, 0, $ctxLen), $frame->flags);
         }
@@ -128,7 +167,7 @@ final class Worker
         if ($endOfStream) {
             $this->streaming = false;
             $this->streamStopped = false;
-            OutputRedirect::checkHeaders();
+            $this->finished();
 
             return;
         }
@@ -170,7 +209,7 @@ final class Worker
         $this->relay->send(Frame::encode('', 0, [0]));
         $this->streaming = false;
         $this->streamStopped = false;
-        OutputRedirect::checkHeaders();
+        $this->finished();
     }
 
     /**
@@ -185,7 +224,7 @@ final class Worker
             return;
         }
         $this->relay->send(Frame::encode($message, Frame::ERROR));
-        OutputRedirect::checkHeaders();
+        $this->finished();
     }
 
     /**
@@ -195,6 +234,20 @@ final class Worker
     public function stop(): void
     {
         $this->relay->send(Frame::encode(self::STOP_CONTEXT, 0, [\strlen(self::STOP_CONTEXT)]));
+        $this->finished();
+    }
+
+    /**
+     * finished runs after the last frame of a reply: header() check, and a deferred SIGTERM.
+     */
+    private function finished(): void
+    {
+        $this->busy = false;
+        OutputRedirect::checkHeaders();
+        if ($this->terminating) {
+            \fwrite(\STDERR, 'phprun: worker ' . \getmypid() . " exiting after SIGTERM\n");
+            exit(0);
+        }
     }
 
     /**

@@ -28,6 +28,9 @@ final class StreamRelay implements RelayInterface
     /** whether stream_select works on $in (not for php://memory or php://temp) */
     private bool $selectable;
 
+    /** wait in stream_select (which signals interrupt) before reading a frame header */
+    private bool $interruptible = false;
+
     /**
      * @param resource $in
      * @param resource $out
@@ -48,8 +51,21 @@ final class StreamRelay implements RelayInterface
         }
     }
 
+    /**
+     * setInterruptible makes an idle receive() wait in stream_select first. PHP's plain-file
+     * read retries once after EINTR, so a signal (SIGTERM) would otherwise only be handled when
+     * the next request arrives; select returns at once and lets the handler run.
+     */
+    public function setInterruptible(bool $on): void
+    {
+        $this->interruptible = $on && $this->selectable;
+    }
+
     public function receive(): Frame
     {
+        if ($this->interruptible) {
+            $this->awaitReadable();
+        }
         [$n, $flags, $len, $byte10] = Frame::parseHeader($this->read(Frame::HEADER_SIZE, true));
         $rest = $n * 4 + $len;
 
@@ -94,6 +110,18 @@ final class StreamRelay implements RelayInterface
     public function describe(): string
     {
         return $this->name;
+    }
+
+    private function awaitReadable(): void
+    {
+        // Bounded: each round ends in data, EOF (reported by the read that follows) or a signal.
+        for ($i = 0; $i < self::MAX_EMPTY_READS; $i++) {
+            $r = [$this->in];
+            $w = $e = null;
+            if ((int) @\stream_select($r, $w, $e, null) > 0) {
+                return;
+            }
+        }
     }
 
     /**

@@ -140,6 +140,11 @@ final class Proc
         throw new \RuntimeException("worker did not exit within {$timeout}s; stderr:\n" . $this->stderr);
     }
 
+    public function signal(int $sig): void
+    {
+        proc_terminate($this->proc, $sig);
+    }
+
     public function stderr(): string
     {
         $this->drain();
