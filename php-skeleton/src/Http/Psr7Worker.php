@@ -116,7 +116,11 @@ final class Psr7Worker
             if (!\is_string($name) || $name === '') {
                 continue;
             }
-            $psr = $psr->withHeader($name, \array_map('strval', (array) $values));
+            try {
+                $psr = $psr->withHeader($name, \array_map('strval', (array) $values));
+            } catch (\InvalidArgumentException) {
+                // A name or value the PSR-7 implementation refuses is dropped, not fatal.
+            }
         }
         if ($req->parsedBody !== null) {
             $psr = $psr->withParsedBody($req->parsedBody);

@@ -52,15 +52,11 @@ final class RelayFactory
         $errno = 0;
         $errstr = '';
         for ($i = 0; $i < self::CONNECT_ATTEMPTS; $i++) {
-            $sock = @\stream_socket_client($target, $errno, $errstr, 5.0);
+            // tcp_nodelay: frames are small request/response exchanges; Nagle would delay them.
+            $ctx = \stream_context_create(['socket' => ['tcp_nodelay' => true]]);
+            $sock = @\stream_socket_client($target, $errno, $errstr, 5.0, \STREAM_CLIENT_CONNECT, $ctx);
             if ($sock !== false) {
                 \stream_set_blocking($sock, true);
-                if (\str_starts_with($target, 'tcp://') && \function_exists('socket_import_stream')) {
-                    $raw = @\socket_import_stream($sock);
-                    if ($raw !== false && $raw !== null) {
-                        @\socket_set_option($raw, \SOL_TCP, \TCP_NODELAY, 1);
-                    }
-                }
 
                 return new StreamRelay($sock, $sock, $address);
             }
