@@ -1,0 +1,20 @@
+package main
+
+import (
+	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront"
+)
+
+// HTTPConfig is the `http` section as users write it: httpfront's keys plus
+// `http.pool`, which belongs to the engine. The two packages validate their
+// own parts; only the file layout joins them.
+type HTTPConfig struct {
+	httpfront.Config `koanf:",squash"`
+	// Pool is http.pool: the PHP workers behind the HTTP front.
+	Pool engine.PoolConfig `koanf:"pool"`
+}
+
+// DefaultHTTPConfig returns the http defaults, pool included.
+func DefaultHTTPConfig() HTTPConfig {
+	return HTTPConfig{Config: httpfront.DefaultConfig(), Pool: engine.DefaultPoolConfig()}
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+)
+
+// parseLevel accepts logs.level values.
+func parseLevel(s string) (slog.Level, error) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error", "panic", "fatal":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)
+}
+
+// newLogger builds phprun's logger from the logs section: JSON lines (one
+// object per line, for log collectors) or console text (for people), on
+// stderr, stdout or a file. The returned close function closes the file.
+func newLogger(cfg LogsConfig, stdout, stderr io.Writer) (*slog.Logger, func() error, error) {
+	noop := func() error { return nil }
+	if cfg.Mode == "off" || cfg.Mode == "none" {
+		return slog.New(slog.DiscardHandler), noop, nil
+	}
+	level, err := parseLevel(cfg.Level)
+	if err != nil {
+		return nil, nil, fmt.Errorf("logs.level: %w", err)
+	}
+	var w io.Writer
+	closeFn := noop
+	switch cfg.Output {
+	case "", "stderr":
+		w = stderr
+	case "stdout":
+		w = stdout
+	default:
+		f, err := os.OpenFile(cfg.Output, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, nil, fmt.Errorf("logs.output: %w", err)
+		}
+		w, closeFn = f, f.Close
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Encoding == "console" {
+		return slog.New(newConsoleHandler(w, level)), closeFn, nil
+	}
+	return slog.New(slog.NewJSONHandler(w, opts)), closeFn, nil
+}
+
+// consoleHandler writes "15:04:05.000 INFO  message key=value" lines: the
+// same records as JSON, easier on the eyes in a terminal.
+type consoleHandler struct {
+	mu    *sync.Mutex // guards w, shared by handlers derived with WithAttrs
+	w     io.Writer
+	level slog.Level
+	attrs string // pre-rendered attributes from WithAttrs
+	group string // key prefix from WithGroup
+}
+
+func newConsoleHandler(w io.Writer, level slog.Level) *consoleHandler {
+	return &consoleHandler{mu: &sync.Mutex{}, w: w, level: level}
+}
+
+func (h *consoleHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
+
+func (h *consoleHandler) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Time.Format("15:04:05.000"))
+	fmt.Fprintf(&b, " %-5s %s", r.Level.String(), r.Message)
+	b.WriteString(h.attrs)
+	r.Attrs(func(a slog.Attr) bool {
+		writeAttr(&b, h.group, a)
+		return true
+	})
+	b.WriteByte('\n')
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, err := io.WriteString(h.w, b.String())
+	return err
+}
+
+func (h *consoleHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	var b strings.Builder
+	for _, a := range attrs {
+		writeAttr(&b, h.group, a)
+	}
+	c := *h
+	c.attrs += b.String()
+	return &c
+}
+
+func (h *consoleHandler) WithGroup(name string) slog.Handler {
+	c := *h
+	c.group += name + "."
+	return &c
+}
+
+func writeAttr(b *strings.Builder, group string, a slog.Attr) {
+	a.Value = a.Value.Resolve()
+	if a.Equal(slog.Attr{}) {
+		return
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		for _, g := range a.Value.Group() {
+			writeAttr(b, group+a.Key+".", g)
+		}
+		return
+	}
+	v := a.Value.String()
+	if strings.ContainsAny(v, " \"=\t\n") || v == "" {
+		v = fmt.Sprintf("%q", v)
+	}
+	fmt.Fprintf(b, " %s%s=%s", group, a.Key, v)
+}
+
+// logEvents turns engine events into log lines until sub is closed: worker
+// lifecycle, worker stderr lines tagged with their PID, reloads.
+func logEvents(log *slog.Logger, sub *engine.Subscription) {
+	for e := range sub.C {
+		logEvent(log, e)
+	}
+}
+
+// logEvent writes one event as one log record.
+func logEvent(log *slog.Logger, e engine.Event) {
+	attrs := []any{"event", e.Kind.String(), "pool", e.Pool}
+	if e.PID != 0 {
+		attrs = append(attrs, "pid", e.PID)
+	}
+	if e.Generation != 0 {
+		attrs = append(attrs, "generation", e.Generation)
+	}
+	if e.Reason != "" {
+		attrs = append(attrs, "reason", e.Reason)
+	}
+	if e.Duration != 0 {
+		attrs = append(attrs, "duration_ms", float64(e.Duration.Microseconds())/1000)
+	}
+	if e.Count != 0 {
+		attrs = append(attrs, "count", e.Count)
+	}
+	level, msg := slog.LevelInfo, e.Kind.String()
+	switch e.Kind {
+	case engine.EventWorkerOutput:
+		msg = e.Message
+	case engine.EventWorkerSpawned:
+		level, msg = slog.LevelDebug, "worker spawned"
+	case engine.EventWorkerReady:
+		level, msg = slog.LevelDebug, "worker ready"
+	case engine.EventWorkerStopped:
+		msg = "worker stopped"
+	case engine.EventLimitReached:
+		msg = "worker limit reached"
+	case engine.EventReloadStarted:
+		msg = "reload started"
+	case engine.EventReloadDone:
+		msg = "reload done"
+	case engine.EventReloadFailed:
+		level, msg = slog.LevelError, "reload failed"
+		attrs = append(attrs, "error", e.Message)
+	case engine.EventBootFailed:
+		level, msg = slog.LevelError, "worker failed to boot"
+		attrs = append(attrs, "error", e.Message)
+	case engine.EventLog:
+		level, _ = parseLevel(e.Level)
+		msg = e.Message
+	default:
+		if e.Message != "" {
+			attrs = append(attrs, "message", e.Message)
+		}
+	}
+	r := slog.NewRecord(eventTime(e), level, msg, 0)
+	r.Add(attrs...)
+	if log.Enabled(context.Background(), level) {
+		_ = log.Handler().Handle(context.Background(), r)
+	}
+}
+
+func eventTime(e engine.Event) time.Time {
+	if e.Time.IsZero() {
+		return time.Now()
+	}
+	return e.Time
+}
+
+// logAccess writes one access record (http.access_logs).
+func logAccess(log *slog.Logger, r *engine.AccessRecord) {
+	attrs := []slog.Attr{
+		slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("status", r.Status),
+		slog.Int64("bytes", r.Bytes), slog.Float64("duration_ms", float64(r.Duration.Microseconds())/1000),
+		slog.String("remote", r.RemoteAddr),
+	}
+	if r.Query != "" {
+		attrs = append(attrs, slog.String("query", r.Query))
+	}
+	if r.PID != 0 {
+		attrs = append(attrs, slog.Int("pid", r.PID), slog.Float64("queue_ms", float64(r.QueueWait.Microseconds())/1000))
+	}
+	level := slog.LevelInfo
+	if r.Error != "" {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("error", r.Error))
+	}
+	log.LogAttrs(context.Background(), level, "request", attrs...)
+}

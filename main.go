@@ -1,0 +1,86 @@
+// Command phprun is a RoadRunner-compatible application server for PHP:
+// long-lived PHP workers behind an HTTP front, with a terminal dashboard for
+// development and JSON logs for production. See docs/cli.md.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+	"github.com/mattn/go-isatty"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3". It is
+// passed to workers as RR_VERSION and answered by rpc.Version.
+var version = "dev"
+
+// Exit codes, documented in docs/cli.md. exitCode is the only place that
+// chooses them.
+const (
+	exitOK      = 0 // success, including a graceful shutdown on SIGTERM/SIGINT
+	exitRuntime = 1 // the server or a command failed while running
+	exitUsage   = 2 // bad command line or configuration: nothing was started
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one phprun invocation and returns its exit code. It is
+// main minus os.Exit, so testscript can run phprun in-process.
+func run(args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr, environ: os.Environ(), stdoutIsTerminal: isTerminal(stdout)}
+	err := runCLI(args, a)
+	if err != nil && !errors.Is(err, errReported) {
+		fmt.Fprintf(stderr, "phprun: %v\n", err)
+	}
+	return exitCode(err)
+}
+
+// errReported marks an error whose message was already printed (for example
+// as a JSON log line), so run does not print it again.
+var errReported = errors.New("phprun: error already reported")
+
+// usageError is a mistake on the command line: exit code 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// reportedError wraps an error that was already logged; it keeps the
+// original for exitCode.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string   { return e.err.Error() }
+func (e *reportedError) Unwrap() []error { return []error{e.err, errReported} }
+
+// exitCode maps an error to the process exit code: 2 when the command line
+// or the configuration is wrong (nothing was started), 1 for everything that
+// failed at run time (an address in use, a crash loop, an unreachable RPC
+// port).
+func exitCode(err error) int {
+	var (
+		ue *usageError
+		ce *configError
+		pe *kong.ParseError
+		ke kongExit
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ke):
+		return int(ke)
+	case errors.As(err, &ue), errors.As(err, &ce), errors.As(err, &pe):
+		return exitUsage
+	}
+	return exitRuntime
+}
+
+// isTerminal reports whether w is a terminal (the dashboard needs one).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
