@@ -56,3 +56,9 @@ func (e *WorkerError) Error() string {
 }
 
 func (e *WorkerError) Unwrap() error { return e.Err }
+
+// ErrNoSuchWorker: ResetWorker got a PID the pool does not run.
+var ErrNoSuchWorker = errors.New("engine: no such worker")
+
+// errExitedEarly: the process ended before it became ready.
+var errExitedEarly = errors.New("engine: worker exited during boot")

@@ -3,88 +3,268 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// CONTRACT PLACEHOLDER: the signatures below are the engine's public API that
-// httpfront, rpc, tui and main build against. The engine implementation
-// replaces the bodies (and may add unexported fields); the signatures stay.
+// Pool is a set of worker processes running one command. It is safe for
+// concurrent use.
+//
+// Ownership: the supervisor goroutine owns the worker table, the
+// generation counter, the target size and the boot back-off (supervisor.go);
+// everyone else sends it commands. An idle worker belongs to the idle
+// channel; receiving it makes the receiver its only user. Counters are
+// atomics so Stats and the hot path never take a pool-wide lock.
+type Pool struct {
+	cfg     Config
+	bus     *Bus
+	environ []string
+	sock    *socketRelay // nil for pipes
 
-// Payload is one job for a worker: the context (for HTTP, the JSON request
-// context) and the body travel in one frame, with the context length as the
-// frame's single option.
-type Payload struct {
-	Context []byte
-	Body    []byte
-	Codec   byte // frame flags to send, e.g. wire.CodecJSON
-	Tag     Tag  // shown in Stats while the job runs
+	idle    chan *worker  // ready workers of the serving generation
+	cmds    chan command  // to the supervisor
+	quit    chan struct{} // closed when Close starts: wakes queued Execs
+	supQuit chan struct{} // closed by Close to end the supervisor
+	supDone chan struct{} // closed when the supervisor returned
+
+	gen      atomic.Uint64 // serving generation; workers of another one retire
+	closed   atomic.Bool
+	active   atomic.Int64 // Execs between entry and Release
+	queued   atomic.Int64 // Execs waiting for a worker
+	execs    atomic.Uint64
+	errs     atomic.Uint64
+	restarts atomic.Uint64
+	bootErr  atomic.Pointer[string]
+	workers  atomic.Pointer[[]*worker] // copy of the supervisor's table
+
+	procMu     sync.Mutex // guards procs, procClosed
+	procs      map[*process]struct{}
+	procClosed bool
+
+	closeOnce sync.Once
+	closeErr  error
 }
-
-// Response is a worker's answer. It holds the worker until Release (or
-// Stop), so Context and Body can alias the worker's buffer without copying:
-// they are valid until the next call to Next, Stop or Release.
-type Response struct {
-	Context []byte
-	Body    []byte
-	Flags   byte // the frame's flags byte (codec)
-}
-
-// More reports whether the worker is streaming and more frames follow.
-func (r *Response) More() bool { return false }
-
-// Next reads the next frame of a streamed response into r, answering PING
-// with PONG. Each read is bounded by exec_ttl when it is set, and ends early
-// when ctx is done.
-func (r *Response) Next(ctx context.Context) error { return errors.New("engine: not implemented") }
-
-// Stop tells the worker to stop streaming (STOP frame), drains its frames up
-// to stream_timeout (then kills it), and releases the worker.
-func (r *Response) Stop() error { return errors.New("engine: not implemented") }
-
-// Release gives the worker back to the pool. Releasing a response that is
-// still streaming stops the stream first. Release is idempotent.
-func (r *Response) Release() {}
-
-// PID is the process id of the worker that answered.
-func (r *Response) PID() int { return 0 }
-
-// QueueWait is how long the job waited for a free worker.
-func (r *Response) QueueWait() time.Duration { return 0 }
-
-// Pool is a set of worker processes running one command.
-type Pool struct{}
 
 // New validates cfg, starts cfg.Pool.NumWorkers workers and returns once
 // they are ready. If the first workers cannot boot it returns the reason
-// (with the worker's last stderr lines). bus may be nil.
+// (with the worker's last output lines). bus may be nil. ctx bounds the
+// start-up only.
 func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
-	return nil, errors.New("engine: not implemented")
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("engine: config: %w", err)
+	}
+	n := cfg.Pool.NumWorkers
+	if cfg.Pool.Debug {
+		n = 0
+	}
+	p := &Pool{
+		cfg:     cfg,
+		bus:     bus,
+		idle:    make(chan *worker, 2*n+8),
+		cmds:    make(chan command, 64),
+		quit:    make(chan struct{}),
+		supQuit: make(chan struct{}),
+		supDone: make(chan struct{}),
+		procs:   make(map[*process]struct{}),
+	}
+	p.environ = p.buildEnv()
+	if cfg.Server.Relay != "pipes" {
+		s, err := listenRelay(p, cfg.Server.Relay, cfg.Dir)
+		if err != nil {
+			return nil, err
+		}
+		p.sock = s
+	}
+	empty := []*worker{}
+	p.workers.Store(&empty)
+	go newSupervisor(p, n).run()
+
+	if n > 0 {
+		if err := p.reload(ctx); err != nil {
+			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = p.Close(cctx)
+			return nil, err
+		}
+	} else {
+		p.send(command{kind: cmdBooted})
+	}
+	return p, nil
 }
 
 // Name returns the pool's name (Config.Name).
-func (p *Pool) Name() string { return "" }
+func (p *Pool) Name() string { return p.cfg.Name }
 
-// Exec sends pl to a free worker and returns its first response frame.
-// Callers must Release the response. A worker-initiated restart request is
-// retried on another worker transparently.
-func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
-	return nil, errors.New("engine: not implemented")
+// Config returns the configuration the pool runs with.
+func (p *Pool) Config() Config { return p.cfg }
+
+// publish stamps e with the pool name and sends it to the bus.
+func (p *Pool) publish(e Event) {
+	if p.bus == nil {
+		return
+	}
+	e.Pool = p.cfg.Name
+	p.bus.Publish(e)
 }
 
-// Reload replaces every worker with a new generation without failing a job:
-// new workers start first, idle old ones stop, busy ones stop when released.
-// If the new generation cannot boot, the old one keeps serving and the boot
-// error is returned.
-func (p *Pool) Reload(ctx context.Context) error { return errors.New("engine: not implemented") }
-
-// ResetWorker gracefully replaces the worker with the given PID.
-func (p *Pool) ResetWorker(ctx context.Context, pid int) error {
-	return errors.New("engine: not implemented")
+// send hands c to the supervisor, or drops it once the supervisor is gone
+// (after Close, when nothing needs doing any more).
+func (p *Pool) send(c command) bool {
+	select {
+	case p.cmds <- c:
+		return true
+	case <-p.supDone:
+		return false
+	}
 }
 
-// Close stops accepting jobs, waits for running ones up to destroy_timeout,
-// then stops every worker: stop frame, SIGTERM, SIGKILL.
-func (p *Pool) Close(ctx context.Context) error { return errors.New("engine: not implemented") }
+// trackProcess registers (add) or forgets a started process so that Close
+// can find and kill every one. It refuses new processes once Close has
+// collected them.
+func (p *Pool) trackProcess(proc *process, add bool) bool {
+	p.procMu.Lock()
+	defer p.procMu.Unlock()
+	if !add {
+		delete(p.procs, proc)
+		return true
+	}
+	if p.procClosed {
+		return false
+	}
+	p.procs[proc] = struct{}{}
+	return true
+}
 
 // Stats returns a snapshot of the pool.
-func (p *Pool) Stats() Stats { return Stats{} }
+func (p *Pool) Stats() Stats {
+	ws := *p.workers.Load()
+	s := Stats{
+		Pool:       p.cfg.Name,
+		Generation: p.gen.Load(),
+		Workers:    make([]WorkerInfo, 0, len(ws)),
+		Queue:      int(p.queued.Load()),
+		Execs:      p.execs.Load(),
+		Errors:     p.errs.Load(),
+		Restarts:   p.restarts.Load(),
+	}
+	if e := p.bootErr.Load(); e != nil {
+		s.BootError = *e
+	}
+	for _, w := range ws {
+		s.Workers = append(s.Workers, w.info())
+	}
+	sort.Slice(s.Workers, func(i, j int) bool { return s.Workers[i].PID < s.Workers[j].PID })
+	return s
+}
+
+// Close stops accepting jobs, waits for running ones up to destroy_timeout
+// (or ctx), then stops every worker: stop frame, SIGTERM, SIGKILL. It
+// returns once no worker process is left. Calling it again returns the
+// first result.
+func (p *Pool) Close(ctx context.Context) error {
+	p.closeOnce.Do(func() { p.closeErr = p.close(ctx) })
+	return p.closeErr
+}
+
+func (p *Pool) close(ctx context.Context) error {
+	p.closed.Store(true)
+	close(p.quit)
+	var errs []error
+
+	// 1. Drain: wait for jobs in flight.
+	deadline := time.Now().Add(p.cfg.Pool.DestroyTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	tick := time.NewTicker(5 * time.Millisecond)
+	for p.active.Load() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+		}
+	}
+	tick.Stop()
+	if n := p.active.Load(); n > 0 {
+		errs = append(errs, fmt.Errorf("engine: close: %d jobs still running after the drain; their workers are killed", n))
+	}
+
+	// 2. The supervisor stops spawning and hands over its table.
+	reply := make(chan []*worker, 1)
+	var table []*worker
+	if p.send(command{kind: cmdClose, list: reply}) {
+		table = <-reply
+	}
+
+	// 3. Idle workers get the stop frame; busy ones are killed. Workers
+	// already retiring finish their own escalation.
+	grace := min(gracefulStop, max(time.Until(deadline), 100*time.Millisecond))
+	var wg sync.WaitGroup
+	idle := map[*worker]bool{}
+	for {
+		select {
+		case w := <-p.idle:
+			idle[w] = true
+			continue
+		default:
+		}
+		break
+	}
+	for _, w := range table {
+		switch {
+		case idle[w]:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w.stopGracefully(StateStopping, grace)
+			}()
+		case !w.retiring.Load():
+			w.state.Store(int64(StateStopping))
+			w.proc.kill()
+		}
+	}
+	for w := range idle {
+		if !containsWorker(table, w) {
+			w.closeRelay()
+		}
+	}
+	wg.Wait()
+
+	// 4. Whatever still runs (spawns in progress, retiring workers) is killed.
+	p.procMu.Lock()
+	p.procClosed = true
+	left := make([]*process, 0, len(p.procs))
+	for proc := range p.procs {
+		left = append(left, proc)
+	}
+	p.procMu.Unlock()
+	for _, proc := range left {
+		proc.escalate(0)
+	}
+	for _, w := range table {
+		w.closeRelay()
+	}
+
+	close(p.supQuit)
+	<-p.supDone
+	if p.sock != nil {
+		if err := p.sock.close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		errs = append(errs, fmt.Errorf("engine: close: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+func containsWorker(ws []*worker, w *worker) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,291 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/phprun/phprun/engine/wire"
+)
+
+// maxStopRetries bounds how often one job is moved to another worker
+// because the worker asked to be restarted ({"stop":true}) or had died
+// before it could read the job.
+const maxStopRetries = 8
+
+// splitWrite: bodies above this size are written separately instead of
+// being copied behind the header, so the write buffer stays small.
+const splitWrite = 64 << 10
+
+// errRetry marks an exchange that did not run the job (the worker asked to
+// stop, or was dead before reading it): the job may go to another worker.
+var errRetry = errors.New("engine: retry on another worker")
+
+// Exec sends pl to a free worker and returns its first response frame.
+// Callers must Release the response. A worker-initiated restart request is
+// retried on another worker transparently.
+//
+// ctx bounds the wait for a worker and the exchange. A job whose ctx ends
+// while PHP runs it cannot be taken back: its worker is killed and
+// replaced, and Exec returns a *WorkerError wrapping ctx.Err().
+func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
+	if len(pl.Context) == 0 && len(pl.Body) == 0 {
+		return nil, ErrEmptyPayload
+	}
+	p.active.Add(1)
+	if p.closed.Load() {
+		p.active.Add(-1)
+		return nil, ErrPoolClosed
+	}
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
+		w, err := p.acquire(ctx)
+		if err != nil {
+			p.active.Add(-1)
+			p.errs.Add(1)
+			return nil, err
+		}
+		wait := time.Since(start)
+		r := &Response{p: p, w: w, pid: w.pid, wait: wait}
+		err = w.exchange(ctx, &pl, r)
+		if err == nil {
+			p.execs.Add(1)
+			return r, nil
+		}
+		if errors.Is(err, errRetry) && attempt < maxStopRetries {
+			continue
+		}
+		p.active.Add(-1)
+		p.errs.Add(1)
+		if errors.Is(err, errRetry) {
+			err = &WorkerError{PID: w.pid, Op: "exec", Err: fmt.Errorf("%w: %d workers in a row asked to be restarted", ErrWorkerCrashed, maxStopRetries+1)}
+		}
+		return nil, err
+	}
+}
+
+// acquire takes a usable worker from the idle channel, waiting at most
+// allocate_timeout. The fast path (a worker is free) allocates nothing.
+func (p *Pool) acquire(ctx context.Context) (*worker, error) {
+	for {
+		var w *worker
+		select {
+		case w = <-p.idle:
+		default:
+			var err error
+			if w, err = p.acquireSlow(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if !w.retiring.Load() && !w.proc.exited() && w.gen == p.gen.Load() && w.retireAs.Load() == 0 {
+			return w, nil
+		}
+		p.recycle(w) // stale, limited or dead: let it go and look again
+	}
+}
+
+func (p *Pool) acquireSlow(ctx context.Context) (*worker, error) {
+	if p.cfg.Pool.Debug {
+		return p.spawnDebug()
+	}
+	n := p.queued.Add(1)
+	defer p.queued.Add(-1)
+	if limit := p.cfg.Pool.MaxQueueSize; limit > 0 && uint64(n) > limit {
+		return nil, ErrQueueFull
+	}
+	t := time.NewTimer(p.cfg.Pool.AllocateTimeout)
+	defer t.Stop()
+	select {
+	case w := <-p.idle:
+		return w, nil
+	case <-t.C:
+		return nil, fmt.Errorf("%w within allocate_timeout (%v)", ErrNoFreeWorkers, p.cfg.Pool.AllocateTimeout)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("engine: waiting for a worker: %w", ctx.Err())
+	case <-p.quit:
+		return nil, ErrPoolClosed
+	}
+}
+
+// spawnDebug starts a fresh worker for one job (pool.debug).
+func (p *Pool) spawnDebug() (*worker, error) {
+	w, err := p.spawnWorker(p.gen.Load())
+	if err != nil {
+		return nil, err
+	}
+	w.maxJobs = 1
+	w.state.Store(int64(StateReady))
+	p.publish(Event{Kind: EventWorkerReady, PID: w.pid, Generation: w.gen})
+	p.send(command{kind: cmdAdopt, w: w})
+	return w, nil
+}
+
+// exchange runs one job on w (held by the caller) and fills r with the
+// first response frame. On failure the worker has been dealt with (reused
+// after a soft error, retired, or killed) and r is unusable.
+func (w *worker) exchange(ctx context.Context, pl *Payload, r *Response) error {
+	now := time.Now()
+	w.state.Store(int64(StateWorking))
+	w.jobStart.Store(now.UnixNano())
+	if pl.Tag != (Tag{}) {
+		w.setTag(pl.Tag)
+	}
+	stop := w.arm(ctx, now)
+	err := w.send(pl)
+	w.execs.Add(1)
+	if err != nil {
+		w.disarm(stop, false)
+		if ctx.Err() == nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			// The worker was gone before it could read the job: nothing ran.
+			w.p.kill(w, StateErrored)
+			return errRetry
+		}
+		return w.fail(ctx, "exec", err)
+	}
+	err = w.read(ctx, r, true)
+	if err == nil || isSoft(err) {
+		w.disarm(stop, true)
+		if err != nil {
+			w.p.recycle(w)
+		}
+		return err
+	}
+	w.disarm(stop, false)
+	return err
+}
+
+// send writes pl as one data frame: one option (the context length),
+// payload = context ‖ body (PROTOCOL.md 2.4).
+func (w *worker) send(pl *Payload) error {
+	w.opt[0] = uint32(len(pl.Context))
+	var err error
+	if len(pl.Body) <= splitWrite {
+		w.wbuf, err = wire.AppendFrame(w.wbuf[:0], pl.Codec, 0, w.opt[:], pl.Context, pl.Body)
+		if err != nil {
+			return err
+		}
+		_, err = w.rl.Write(w.wbuf)
+		return err
+	}
+	w.wbuf, err = wire.AppendHeader(w.wbuf[:0], pl.Codec, 0, len(pl.Context)+len(pl.Body), w.opt[:]...)
+	if err != nil {
+		return err
+	}
+	w.wbuf = append(w.wbuf, pl.Context...)
+	if _, err = w.rl.Write(w.wbuf); err != nil {
+		return err
+	}
+	if cap(w.wbuf) > splitWrite {
+		w.wbuf = nil // a huge context should not stay with the worker
+	}
+	_, err = w.rl.Write(pl.Body)
+	return err
+}
+
+// read reads one response frame into r. PING is answered with PONG at once.
+// first marks the reply to a job (where a restart request may come).
+func (w *worker) read(ctx context.Context, r *Response, first bool) error {
+	f := &w.fr
+	if err := w.rd.ReadFrame(f); err != nil {
+		return w.fail(ctx, r.op(), err)
+	}
+	if f.Byte10&wire.Ping != 0 {
+		if _, err := w.rl.Write(framePong); err != nil {
+			return w.fail(ctx, r.op(), err)
+		}
+	}
+	if f.Flags&wire.Error != 0 {
+		// Soft error: checked before the option count, since error frames
+		// carry no options (PROTOCOL.md 2.5, 8.3).
+		return &SoftError{PID: w.pid, Message: string(f.Payload)}
+	}
+	if f.Flags&wire.Control != 0 || f.NumOptions != 1 || int(f.Options[0]) > len(f.Payload) {
+		return w.fail(ctx, r.op(), fmt.Errorf("protocol violation: flags %#x, %d options, option 0 = %d, payload %d bytes",
+			f.Flags, f.NumOptions, f.Options[0], len(f.Payload)))
+	}
+	n := f.Options[0]
+	r.Context, r.Body, r.Flags = f.Payload[:n], f.Payload[n:], f.Flags
+	r.more = f.Byte10&wire.Stream != 0
+	if first && !r.more && len(r.Body) == 0 && string(r.Context) == stopRequest {
+		// Worker-initiated restart (2.7): not an answer. The job goes to
+		// another worker.
+		w.p.retire(w, StateInvalid)
+		return errRetry
+	}
+	return nil
+}
+
+func isSoft(err error) bool {
+	_, ok := err.(*SoftError)
+	return ok
+}
+
+// fail kills w after a broken exchange and describes the failure.
+func (w *worker) fail(ctx context.Context, op string, err error) error {
+	st, cause := StateErrored, err
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil:
+		cause = ctx.Err()
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		st, cause = StateExecTTLReached, ErrExecTTL
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, os.ErrClosed):
+		// The process died: give its last words a moment to arrive.
+		w.proc.waitFor(200 * time.Millisecond)
+		cause = fmt.Errorf("%w (%s)", ErrWorkerCrashed, w.exitNote())
+	default:
+		cause = fmt.Errorf("%w: %v", ErrWorkerCrashed, err)
+	}
+	w.p.kill(w, st)
+	w.proc.out.flush()
+	if path := w.proc.out.scriptNotFound(); path != "" {
+		cause = fmt.Errorf("%w: %s", ErrScriptNotFound, path)
+	}
+	return &WorkerError{PID: w.pid, Op: op, Err: cause, Output: w.proc.out.lastLines()}
+}
+
+func (w *worker) exitNote() string {
+	if w.proc.exited() {
+		return w.proc.exitReason()
+	}
+	return "relay closed"
+}
+
+// arm bounds the exchange: exec_ttl through relay deadlines, ctx through a
+// context.AfterFunc that moves those deadlines into the past. No goroutine
+// runs unless ctx actually ends.
+func (w *worker) arm(ctx context.Context, now time.Time) func() bool {
+	if ttl := w.p.cfg.Pool.Supervisor.ExecTTL; ttl > 0 {
+		d := now.Add(ttl)
+		_ = w.rl.SetReadDeadline(d)
+		_ = w.rl.SetWriteDeadline(d)
+	}
+	if ctx.Done() == nil {
+		return nil
+	}
+	return context.AfterFunc(ctx, w.onCancel)
+}
+
+// disarm undoes arm. If the cancel callback already ran, it waits for it and
+// clears the deadlines it set so that a reused worker starts clean.
+func (w *worker) disarm(stop func() bool, reuse bool) {
+	if stop == nil || stop() {
+		return
+	}
+	<-w.cancelDone
+	if reuse {
+		_ = w.rl.SetReadDeadline(time.Time{})
+		_ = w.rl.SetWriteDeadline(time.Time{})
+	}
+}
+
+// cancelExchange is the AfterFunc callback: it makes the pending read or
+// write return at once.
+func (w *worker) cancelExchange() {
+	past := time.Unix(1, 0)
+	_ = w.rl.SetReadDeadline(past)
+	_ = w.rl.SetWriteDeadline(past)
+	w.cancelDone <- struct{}{}
+}

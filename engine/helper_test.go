@@ -1,0 +1,146 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/phprun/phprun/engine/wire"
+)
+
+// helperMain is a fake worker: the test binary re-executed with
+// GO_WANT_HELPER_PROCESS=1. It speaks the protocol like echo.php and
+// misbehaves as mode says. Modes combine with commas.
+//
+//	exit-boot      exit 2 before the handshake, after printing to stderr
+//	notfound       print PHP's "Could not open input file" and exit 1
+//	silent         never answer the handshake
+//	junk           print stray bytes on stdout before every reply
+//	badframe       answer jobs with two options (protocol violation)
+//	nohandshake-control  answer the handshake without the CONTROL flag
+//
+// Per job, the context selects behaviour: "crash" exits mid-job, "hang"
+// never answers, "error" sends a soft error, "stop" asks for a restart,
+// "stream:N" sends N chunks (PING every 5th, honouring STOP),
+// "sleep:MS" waits, anything else is echoed.
+func helperMain(mode string) int {
+	modes := map[string]bool{}
+	for _, m := range strings.Split(mode, ",") {
+		modes[m] = true
+	}
+	if modes["exit-boot"] {
+		fmt.Fprintln(os.Stderr, "PHP Parse error: syntax error in worker.php on line 3")
+		return 2
+	}
+	if modes["notfound"] {
+		fmt.Print("Could not open input file: missing.php\n")
+		return 1
+	}
+	var rd io.Reader = os.Stdin
+	var wr io.Writer = os.Stdout
+	if relay := os.Getenv("RR_RELAY"); relay != "pipes" {
+		proto, addr, _ := strings.Cut(relay, "://")
+		c, err := net.Dial(proto, addr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "dial:", err)
+			return 1
+		}
+		rd, wr = c, c
+	}
+	r := wire.NewReader(rd, 1<<16, 1<<30)
+	var f wire.Frame
+	send := func(flags, b10 byte, opts []uint32, parts ...[]byte) {
+		b, _ := wire.AppendFrame(nil, flags, b10, opts, parts...)
+		if modes["junk"] && flags&wire.Control == 0 {
+			b = append([]byte("Warning: stray echo\n"), b...)
+		}
+		if _, err := wr.Write(b); err != nil {
+			os.Exit(1)
+		}
+	}
+	for {
+		if err := r.ReadFrame(&f); err != nil {
+			return 0
+		}
+		if f.Flags&wire.Control != 0 {
+			var m map[string]any
+			_ = json.Unmarshal(f.Payload, &m)
+			if m["stop"] == true {
+				return 0
+			}
+			if modes["silent"] {
+				time.Sleep(time.Hour)
+			}
+			flags := wire.Control
+			if modes["nohandshake-control"] {
+				flags = 0
+			}
+			send(flags, 0, nil, []byte(`{"pid":`+strconv.Itoa(os.Getpid())+`}`))
+			continue
+		}
+		if f.Byte10&(wire.Pong|wire.StreamStop) != 0 {
+			continue
+		}
+		ctx := string(f.Payload[:f.Options[0]])
+		body := append([]byte(nil), f.Payload[f.Options[0]:]...)
+		switch {
+		case modes["badframe"]:
+			send(0, 0, []uint32{1, 2}, []byte("xy"))
+		case ctx == "crash":
+			fmt.Fprintln(os.Stderr, "PHP Fatal error: crash on purpose")
+			os.Exit(3)
+		case ctx == "hang":
+			time.Sleep(time.Hour)
+		case ctx == "error":
+			send(wire.Error, 0, nil, []byte("soft failure"))
+		case ctx == "stop":
+			send(0, 0, []uint32{13}, []byte(`{"stop":true}`))
+		case strings.HasPrefix(ctx, "sleep:"):
+			ms, _ := strconv.Atoi(strings.TrimPrefix(ctx, "sleep:"))
+			time.Sleep(time.Duration(ms) * time.Millisecond)
+			send(0, 0, []uint32{uint32(len(ctx))}, []byte(ctx), body)
+		case strings.HasPrefix(ctx, "stream:"):
+			n, _ := strconv.Atoi(strings.TrimPrefix(ctx, "stream:"))
+			if !helperStream(r, &f, send, n) {
+				return 0
+			}
+		default:
+			send(f.Flags, 0, []uint32{uint32(len(ctx))}, []byte(ctx), body)
+		}
+	}
+}
+
+// helperStream sends n chunks like PHP's stream mode: every 5th frame
+// carries PING and the worker then waits for PONG (or STOP), reading the
+// relay only there, as PHP does over pipes. It returns false when the
+// relay broke.
+func helperStream(r *wire.Reader, f *wire.Frame, send func(byte, byte, []uint32, ...[]byte), n int) bool {
+	for i := 1; i <= n; i++ {
+		b10 := wire.Stream
+		if i == n {
+			b10 = 0
+		}
+		ping := i%5 == 0
+		if ping {
+			b10 |= wire.Ping
+		}
+		chunk := []byte("chunk" + strconv.Itoa(i))
+		send(0, b10, []uint32{0}, chunk)
+		if ping {
+			if err := r.ReadFrame(f); err != nil {
+				return false
+			}
+			if f.Byte10&wire.StreamStop != 0 {
+				// StreamStoppedException: end with an empty terminator.
+				send(0, 0, []uint32{0})
+				return true
+			}
+		}
+	}
+	return true
+}

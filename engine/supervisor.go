@@ -1,0 +1,339 @@
+package engine
+
+import (
+	"time"
+)
+
+// Boot back-off: consecutive boot failures wait backoffMin, doubling up to
+// backoffMax, before the next attempt.
+const (
+	backoffMin = 100 * time.Millisecond
+	backoffMax = 10 * time.Second
+)
+
+type cmdKind uint8
+
+const (
+	cmdSpawned cmdKind = iota + 1 // a spawn finished (w or err)
+	cmdExited                     // a process exited (proc)
+	cmdRetired                    // a holder retired or killed w
+	cmdAdopt                      // a debug-mode worker to track (w)
+	cmdReload                     // start a new generation (reply)
+	cmdReset                      // replace one worker (pid, reply)
+	cmdBooted                     // New had nothing to boot (debug mode)
+	cmdClose                      // stop spawning, hand over the table (list)
+)
+
+// command is a message to the supervisor. It is passed by value.
+type command struct {
+	kind  cmdKind
+	w     *worker
+	proc  *process
+	gen   uint64
+	err   error
+	pid   int
+	reply chan error
+	list  chan []*worker
+}
+
+// supervisor owns the worker table and every decision about spawning. All
+// its fields are owned by its goroutine (run).
+type supervisor struct {
+	p      *Pool
+	target int
+	table  map[*process]*worker
+	gen    uint64 // serving generation; 0 until the first one booted
+	last   uint64 // highest generation ever started
+
+	pending  map[uint64]int // spawns in flight, by generation
+	failures int            // consecutive boot failures
+	retryAt  time.Time      // no spawn before this (back-off)
+	reload   *reloadOp      // generation being booted, if any
+	queued   []chan error   // Reloads asked for while one runs
+	drain    []chan error   // Reloads waiting for the old generation to leave
+	drainBy  time.Time      // when busy old workers get killed
+	closing  bool
+	lastTick time.Time
+}
+
+// reloadOp is one generation being started.
+type reloadOp struct {
+	gen     uint64
+	staged  []*worker // booted, held back until the whole generation is up
+	replies []chan error
+	started time.Time
+}
+
+func newSupervisor(p *Pool, target int) *supervisor {
+	return &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{}}
+}
+
+// tickEvery is how often the supervisor looks at back-off, drains and
+// limits: watch_tick, but at least every 100ms for the housekeeping.
+func (s *supervisor) tickEvery() time.Duration {
+	d := 100 * time.Millisecond
+	if wt := s.p.cfg.Pool.Supervisor.WatchTick; wt > 0 && wt < d {
+		d = wt
+	}
+	return d
+}
+
+func (s *supervisor) run() {
+	defer close(s.p.supDone)
+	t := time.NewTicker(s.tickEvery())
+	defer t.Stop()
+	for {
+		select {
+		case c := <-s.p.cmds:
+			s.handle(c)
+		case now := <-t.C:
+			s.tick(now)
+		case <-s.p.supQuit:
+			return
+		}
+	}
+}
+
+func (s *supervisor) handle(c command) {
+	switch c.kind {
+	case cmdSpawned:
+		s.spawned(c.w, c.gen, c.err)
+	case cmdExited:
+		s.exited(c.proc)
+	case cmdRetired:
+		s.maintain()
+		s.snapshot()
+	case cmdAdopt:
+		if s.closing {
+			c.w.proc.kill()
+			c.w.closeRelay()
+			return
+		}
+		s.table[c.w.proc] = c.w
+		s.snapshot()
+	case cmdReload:
+		s.startReload(c.reply)
+	case cmdReset:
+		c.reply <- s.resetWorker(c.pid)
+	case cmdBooted:
+		s.gen, s.last = 1, 1
+		s.p.gen.Store(1)
+	case cmdClose:
+		s.closing = true
+		if s.reload != nil {
+			s.finishReload(errPoolClosing)
+		}
+		for _, ch := range append(s.queued, s.drain...) {
+			ch <- errPoolClosing
+		}
+		s.queued, s.drain = nil, nil
+		ws := make([]*worker, 0, len(s.table))
+		for _, w := range s.table {
+			ws = append(ws, w)
+		}
+		c.list <- ws
+	}
+}
+
+// spawn starts one worker of generation gen in the background.
+func (s *supervisor) spawn(gen uint64) {
+	s.pending[gen]++
+	p := s.p
+	go func() {
+		w, err := p.spawnWorker(gen)
+		if !p.send(command{kind: cmdSpawned, w: w, gen: gen, err: err}) && w != nil {
+			w.proc.kill()
+			w.closeRelay()
+		}
+	}()
+}
+
+func (s *supervisor) spawned(w *worker, gen uint64, err error) {
+	s.pending[gen]--
+	if s.pending[gen] <= 0 {
+		delete(s.pending, gen)
+	}
+	if err == nil && w.proc.exited() {
+		err = w.bootError(errExitedEarly)
+	}
+	if s.closing {
+		if w != nil {
+			w.proc.kill()
+			w.closeRelay()
+		}
+		return
+	}
+	if err != nil {
+		s.bootFailed(gen, err)
+		return
+	}
+	s.failures = 0
+	s.p.bootErr.Store(nil)
+	s.table[w.proc] = w
+	w.state.Store(int64(StateReady))
+	s.p.publish(Event{Kind: EventWorkerReady, PID: w.pid, Generation: gen})
+	switch {
+	case s.reload != nil && gen == s.reload.gen:
+		s.reload.staged = append(s.reload.staged, w)
+		if len(s.reload.staged) >= s.target {
+			s.swap()
+		}
+	case gen == s.gen:
+		s.offer(w)
+	default:
+		s.p.startRetire(w, StateStopping) // its reload failed meanwhile
+	}
+	s.maintain()
+	s.snapshot()
+}
+
+// offer puts an owned ready worker into the idle channel.
+func (s *supervisor) offer(w *worker) {
+	select {
+	case s.p.idle <- w:
+	default:
+		s.p.startRetire(w, StateInvalid)
+	}
+}
+
+func (s *supervisor) bootFailed(gen uint64, err error) {
+	s.failures++
+	d := backoffMin << min(s.failures-1, 10)
+	s.retryAt = time.Now().Add(min(d, backoffMax))
+	msg := err.Error()
+	s.p.bootErr.Store(&msg)
+	s.p.publish(Event{Kind: EventBootFailed, Generation: gen, Message: msg, Count: s.failures})
+	if s.reload != nil && gen == s.reload.gen {
+		s.finishReload(err)
+		return
+	}
+	s.maintain()
+}
+
+func (s *supervisor) exited(proc *process) {
+	w := s.table[proc]
+	if w == nil {
+		return
+	}
+	delete(s.table, proc)
+	reason := proc.exitReason()
+	if w.retiring.Load() {
+		reason = State(w.state.Load()).String() + ", " + reason
+	} else {
+		// Nobody asked it to go: a crash or an exit of its own.
+		if tail := proc.out.lastLines(); tail != "" {
+			reason += ": " + lastLine(tail)
+		}
+		w.markRetiring(StateErrored)
+		// If it died idle, take it out of the idle channel now rather than
+		// letting the next job find it.
+		for _, x := range s.takeIdle() {
+			if x == w {
+				x.closeRelay()
+				continue
+			}
+			s.offer(x)
+		}
+	}
+	if s.gen != 0 && !s.closing {
+		s.p.restarts.Add(1)
+	}
+	w.state.Store(int64(StateStopped))
+	s.p.publish(Event{Kind: EventWorkerStopped, PID: w.pid, Generation: w.gen, Reason: reason})
+	if s.reload != nil {
+		for i, x := range s.reload.staged {
+			if x == w {
+				s.reload.staged = append(s.reload.staged[:i], s.reload.staged[i+1:]...)
+				break
+			}
+		}
+	}
+	s.checkDrained()
+	s.maintain()
+	s.snapshot()
+}
+
+// live counts workers of generation gen that still serve.
+func (s *supervisor) live(gen uint64) int {
+	n := 0
+	for _, w := range s.table {
+		if w.gen == gen && !w.retiring.Load() {
+			n++
+		}
+	}
+	return n
+}
+
+// maintain spawns what the target generation lacks, unless backing off.
+func (s *supervisor) maintain() {
+	if s.closing {
+		return
+	}
+	g, have := s.gen, 0
+	if s.reload != nil {
+		g, have = s.reload.gen, len(s.reload.staged)
+	} else if g == 0 {
+		return
+	} else {
+		have = s.live(g)
+	}
+	need := s.target - have - s.pending[g]
+	if need <= 0 || time.Now().Before(s.retryAt) {
+		return
+	}
+	if s.failures > 0 {
+		need = 1 // probe with one worker while the boot keeps failing
+	}
+	for range need {
+		s.spawn(g)
+	}
+}
+
+// snapshot publishes a copy of the table for Stats.
+func (s *supervisor) snapshot() {
+	ws := make([]*worker, 0, len(s.table))
+	for _, w := range s.table {
+		ws = append(ws, w)
+	}
+	s.p.workers.Store(&ws)
+}
+
+func (s *supervisor) tick(now time.Time) {
+	s.maintain()
+	if len(s.drain) > 0 && !s.drainBy.IsZero() && now.After(s.drainBy) {
+		// reset_timeout passed: old workers still busy are killed.
+		for _, w := range s.table {
+			if w.gen != s.gen {
+				w.proc.kill()
+			}
+		}
+		s.drainBy = time.Time{}
+	}
+	if wt := s.p.cfg.Pool.Supervisor.WatchTick; wt > 0 && now.Sub(s.lastTick) >= wt {
+		s.lastTick = now
+		s.checkLimits(now)
+	}
+}
+
+// takeIdle empties the idle channel; the caller owns what it returns and
+// must offer or retire each worker.
+func (s *supervisor) takeIdle() []*worker {
+	var ws []*worker
+	for {
+		select {
+		case w := <-s.p.idle:
+			ws = append(ws, w)
+		default:
+			return ws
+		}
+	}
+}
+
+func lastLine(s string) string {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '\n' {
+			return s[i+1:]
+		}
+	}
+	return s
+}

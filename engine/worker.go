@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/phprun/phprun/engine/wire"
+)
+
+// maxPayload bounds one response frame (the frame format allows 4 GiB−1).
+const maxPayload = 1 << 30
+
+// worker is one PHP process plus its relay. The hot-path fields (relay,
+// reader, frame, write buffer) belong to whoever holds the worker: the idle
+// channel hands it to exactly one Exec (or to the supervisor draining the
+// channel), who uses them without locks and gives the worker back.
+// Counters observers read are atomics.
+type worker struct {
+	p       *Pool
+	proc    *process
+	pid     int
+	gen     uint64 // generation it was spawned for; immutable
+	created time.Time
+	maxJobs uint64 // max_jobs with jitter; 0 = unlimited; immutable
+
+	// Owned by the holder.
+	rl   relay
+	rd   *wire.Reader
+	fr   wire.Frame
+	wbuf []byte
+	opt  [1]uint32
+
+	// Read by observers.
+	state    atomic.Int64  // State
+	execs    atomic.Uint64 // frames sent (jobs)
+	jobStart atomic.Int64  // unix ns of the running job's start, 0 when idle
+	lastUsed atomic.Int64  // unix ns of the last job's end, 0 if never used
+	retiring atomic.Bool   // no longer counts toward the pool size
+	retireAs atomic.Int64  // State a limit asked for while the worker was busy; 0 = none
+	rss      atomic.Uint64 // last RSS measured by the supervisor
+
+	tagMu sync.Mutex // guards tag
+	tag   Tag
+
+	// Cancellation of a running exchange by ctx (see arm in exec.go):
+	// onCancel is built once so arming allocates only what AfterFunc needs;
+	// cancelDone receives one token each time it ran.
+	onCancel   func()
+	cancelDone chan struct{}
+
+	closeOnce sync.Once
+}
+
+// newWorker wraps a started process and its relay. rd may carry bytes the
+// socket acceptor already buffered.
+func newWorker(p *Pool, proc *process, rl relay, rd *wire.Reader, gen uint64) *worker {
+	w := &worker{p: p, proc: proc, pid: proc.pid, gen: gen, created: time.Now(), rl: rl, rd: rd}
+	if rd == nil {
+		w.rd = wire.NewReader(rl, wire.DefaultBufferSize, maxPayload)
+	}
+	w.rd.SetJunkHandler(proc.out.junk)
+	w.onCancel = w.cancelExchange
+	w.cancelDone = make(chan struct{}, 1)
+	if p.cfg.Pool.Debug {
+		w.maxJobs = 1
+	} else if n := p.cfg.Pool.MaxJobs; n > 0 {
+		// RoadRunner adds a random 0–14% so workers do not all restart at once.
+		w.maxJobs = n + uint64(float64(n)*rand.Float64()*0.14)
+	}
+	w.state.Store(int64(StateInactive))
+	return w
+}
+
+// closeRelay releases the relay's file descriptors; safe to call from
+// every path that ends a worker.
+func (w *worker) closeRelay() {
+	w.closeOnce.Do(func() { _ = w.rl.Close() })
+}
+
+// setTag records the running job's tag for Stats.
+func (w *worker) setTag(t Tag) {
+	w.tagMu.Lock()
+	w.tag = t
+	w.tagMu.Unlock()
+}
+
+func (w *worker) getTag() Tag {
+	w.tagMu.Lock()
+	defer w.tagMu.Unlock()
+	return w.tag
+}
+
+// info builds the worker's Stats entry.
+func (w *worker) info() WorkerInfo {
+	wi := WorkerInfo{
+		PID:        w.pid,
+		State:      State(w.state.Load()),
+		Generation: w.gen,
+		NumExecs:   w.execs.Load(),
+		RSS:        w.rss.Load(),
+		Created:    w.created,
+	}
+	if rss, cpu, ok := procUsage(w.pid, w.created); ok {
+		wi.RSS, wi.CPUPercent = rss, cpu
+	}
+	if s := w.jobStart.Load(); s != 0 {
+		wi.JobStart = time.Unix(0, s)
+		wi.Job = w.getTag()
+	}
+	return wi
+}
