@@ -49,6 +49,16 @@ final class BadInputTest extends TestCase
         self::assertSame('', $p->stdoutRest());
     }
 
+    public function testServerGoneBeforeReplyExitsWithMessage(): void
+    {
+        $p = new Proc(__DIR__ . '/../examples/slow.php');
+        $p->handshake();
+        $p->send(Memory::request(Memory::httpContext(['uri' => 'http://h/?ms=200', 'rawQuery' => 'ms=200'])));
+        $p->closeStdout();
+        self::assertNotSame(0, $p->wait(5.0));
+        self::assertStringContainsString('closed while writing', $p->stderr());
+    }
+
     /**
      * @return iterable<string, array{string, string}>
      */

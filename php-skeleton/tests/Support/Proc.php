@@ -53,6 +53,15 @@ final class Proc
         }
     }
 
+    /** closeStdout closes our read end of the worker's stdout, so its next write fails (EPIPE). */
+    public function closeStdout(): void
+    {
+        $this->drain();
+        if (is_resource($this->pipes[1])) {
+            fclose($this->pipes[1]);
+        }
+    }
+
     /** handshake sends the PID request and returns the PID the worker reports. */
     public function handshake(): int
     {
@@ -209,7 +218,7 @@ final class Proc
     private function drain(): void
     {
         foreach ([1, 2] as $i) {
-            if (!is_resource($this->pipes[$i])) {
+            if (!isset($this->pipes[$i]) || !is_resource($this->pipes[$i])) {
                 continue;
             }
             for ($k = 0; $k < 1000; $k++) {
