@@ -1,0 +1,106 @@
+package httpfront
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+)
+
+// accessWriter records status and size for the access record. It exists
+// only when records or access logs were asked for.
+type accessWriter struct {
+	http.ResponseWriter
+	status    int
+	bytes     int64
+	pid       int           // set by the handler once a worker answered
+	queueWait time.Duration // likewise
+	rec       engine.AccessRecord
+}
+
+var accessPool = sync.Pool{New: func() any { return new(accessWriter) }}
+
+func (a *accessWriter) WriteHeader(code int) {
+	if a.status == 0 && code >= 200 {
+		a.status = code
+	}
+	a.ResponseWriter.WriteHeader(code)
+}
+
+func (a *accessWriter) Write(p []byte) (int, error) {
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	n, err := a.ResponseWriter.Write(p)
+	a.bytes += int64(n)
+	return n, err
+}
+
+// Flush passes flushes through so streamed responses stay streamed.
+func (a *accessWriter) Flush() {
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	if f, ok := a.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (a *accessWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
+
+// findAccessWriter walks the Unwrap chain (middleware writers) to the
+// accessWriter, if any.
+func findAccessWriter(w http.ResponseWriter) *accessWriter {
+	for range 8 {
+		if a, ok := w.(*accessWriter); ok {
+			return a
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return nil
+		}
+		w = u.Unwrap()
+	}
+	return nil
+}
+
+// accessMiddleware builds one engine.AccessRecord per request and hands it
+// to sink (and/or logs it). The record is pooled: sink must copy what it
+// keeps (engine.AccessRing.Add does).
+func accessMiddleware(next http.Handler, sink func(*engine.AccessRecord), log *slog.Logger, logLines bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		a := accessPool.Get().(*accessWriter)
+		*a = accessWriter{ResponseWriter: w}
+		defer func() {
+			a.ResponseWriter = nil
+			accessPool.Put(a)
+		}()
+		next.ServeHTTP(a, r)
+		if a.status == 0 {
+			a.status = http.StatusOK
+		}
+		a.rec = engine.AccessRecord{
+			Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
+			RemoteAddr: remoteIP(r.RemoteAddr), Status: a.status, Bytes: a.bytes,
+			Duration: time.Since(start), QueueWait: a.queueWait, PID: a.pid,
+		}
+		if r.Context().Err() != nil && a.status == http.StatusOK && a.bytes == 0 {
+			a.rec.Error = "client went away"
+		}
+		if sink != nil {
+			sink(&a.rec)
+		}
+		if logLines {
+			log.LogAttrs(context.Background(), slog.LevelInfo, "http access",
+				slog.String("method", a.rec.Method), slog.String("path", a.rec.Path),
+				slog.Int("status", a.rec.Status), slog.Int64("bytes", a.rec.Bytes),
+				slog.Duration("duration", a.rec.Duration), slog.Duration("queue_wait", a.rec.QueueWait),
+				slog.Int("pid", a.rec.PID), slog.String("remote_addr", a.rec.RemoteAddr))
+		}
+	})
+}

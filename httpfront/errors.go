@@ -1,0 +1,98 @@
+package httpfront
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/phprun/phprun/engine"
+)
+
+// errBadResponse wraps everything wrong with what a worker answered: a
+// status outside 100–599, a broken context, a 1xx without a final frame.
+var errBadResponse = errors.New("invalid response from worker")
+
+// errTooLarge: the body is over http.max_request_size.
+var errTooLarge = errors.New("request body too large")
+
+// isTooLarge reports whether err means the body was over the limit.
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe) || errors.Is(err, errTooLarge) || errors.Is(err, errFormTooLarge)
+}
+
+// errorStatus is the one place where errors become HTTP statuses
+// (STYLE.md 4). retry asks for a Retry-After header; public says the error
+// text is safe to show to any client (it describes the client's request).
+func (h *handler) errorStatus(err error) (status int, retry, public bool) {
+	var soft *engine.SoftError
+	switch {
+	case isTooLarge(err):
+		return http.StatusRequestEntityTooLarge, false, true
+	case errors.Is(err, errBadForm):
+		return http.StatusBadRequest, false, true
+	case errors.Is(err, engine.ErrNoFreeWorkers), errors.Is(err, engine.ErrQueueFull), errors.Is(err, engine.ErrPoolClosed):
+		return http.StatusServiceUnavailable, true, false
+	case errors.Is(err, engine.ErrExecTTL):
+		return http.StatusGatewayTimeout, false, false
+	case errors.Is(err, errBadResponse):
+		return http.StatusBadGateway, false, false
+	case errors.As(err, &soft):
+		return h.internalCode, false, false
+	case errors.Is(err, engine.ErrWorkerCrashed), errors.Is(err, engine.ErrScriptNotFound):
+		return http.StatusBadGateway, false, false
+	}
+	var we *engine.WorkerError
+	if errors.As(err, &we) {
+		return http.StatusBadGateway, false, false
+	}
+	return h.internalCode, false, false
+}
+
+// fail answers a request that could not be served and logs why. When the
+// response has already started (a stream broke midway) it only logs: the
+// status cannot change any more. A client that went away gets nothing.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, started bool) int {
+	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errClientGone)) {
+		h.log.LogAttrs(r.Context(), slog.LevelDebug, "http: client went away",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		return 499
+	}
+	status, retry, public := h.errorStatus(err)
+	level := slog.LevelError
+	if status < 500 {
+		level = slog.LevelInfo
+	}
+	h.log.LogAttrs(context.Background(), level, "http: request failed",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", status), slog.Bool("response_started", started), slog.String("error", err.Error()))
+	if started {
+		return status
+	}
+	hdr := w.Header()
+	if retry {
+		hdr.Set("Retry-After", "1")
+		if !errors.Is(err, engine.ErrPoolClosed) {
+			hdr.Set("No-Workers", "true")
+		}
+	}
+	hdr.Set("Content-Type", "text/plain; charset=utf-8")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	body := http.StatusText(status)
+	if public || h.debug {
+		body = err.Error()
+	}
+	if body == "" {
+		body = "error " + strconv.Itoa(status)
+	}
+	body += "\n"
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	if status == http.StatusRequestEntityTooLarge {
+		hdr.Set("Connection", "close") // the rest of the body is not read
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+	return status
+}

@@ -1,0 +1,301 @@
+package httpfront
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/engine/wire"
+)
+
+// Executor is what the front needs from a worker pool; *engine.Pool
+// satisfies it. Keeping it an interface lets main wrap the pool (and tests
+// count calls) without httpfront knowing how the pool works.
+type Executor interface {
+	Exec(ctx context.Context, pl engine.Payload) (*engine.Response, error)
+	Stats() engine.Stats
+}
+
+// errClientGone: writing to the client failed, or it cancelled while a
+// stream was running.
+var errClientGone = errors.New("client went away")
+
+// handler turns HTTP requests into worker jobs. It is the innermost
+// http.Handler; middleware wraps it.
+type handler struct {
+	exec         Executor
+	log          *slog.Logger
+	maxBody      int64
+	internalCode int
+	rawBody      bool
+	debug        bool
+	uploads      uploadPolicy
+	access       bool // an accessWriter wraps every response
+}
+
+// responseState is the per-request scratch a response needs; pooled so
+// that decoding a response allocates only its header values.
+type responseState struct {
+	rc      respContext
+	restore []headerField
+}
+
+var respStatePool = sync.Pool{New: func() any { return new(responseState) }}
+
+// ServeHTTP maps one request to one worker job (PROTOCOL.md 3).
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctxBuf, bodyBuf := getBuf(), getBuf()
+	var created []string
+	defer func() {
+		putBuf(ctxBuf)
+		putBuf(bodyBuf)
+		if len(created) > 0 {
+			if err := removeFiles(created); err != nil {
+				h.log.Warn("http: remove upload temp files", slog.String("error", err.Error()))
+			}
+		}
+	}()
+
+	body, parsed, uploads, err := h.readBody(w, r, bodyBuf, &created)
+	if err != nil {
+		h.fail(w, r, err, false)
+		return
+	}
+	*ctxBuf = appendRequestContext((*ctxBuf)[:0], r, parsed, uploads)
+
+	resp, err := h.exec.Exec(r.Context(), engine.Payload{
+		Context: *ctxBuf,
+		Body:    body,
+		Codec:   wire.CodecJSON,
+		Tag:     engine.Tag{Kind: r.Method, Name: r.URL.Path},
+	})
+	if err != nil {
+		h.fail(w, r, err, false)
+		return
+	}
+	defer resp.Release()
+	if h.access {
+		if aw := findAccessWriter(w); aw != nil {
+			aw.pid, aw.queueWait = resp.PID(), resp.QueueWait()
+		}
+	}
+	st := respStatePool.Get().(*responseState)
+	started, err := h.writeResponse(w, r, resp, st)
+	respStatePool.Put(st)
+	if err != nil {
+		h.fail(w, r, err, started)
+	}
+}
+
+// readBody prepares the job body (PROTOCOL.md 3.4): nothing for HEAD and
+// OPTIONS, the data tree for forms (uploads written to temp files), the
+// raw bytes otherwise. The body is bounded by max_request_size.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request, buf *[]byte, created *[]string) (body []byte, parsed bool, uploads *tree, err error) {
+	if r.Method == http.MethodHead || r.Method == http.MethodOptions || r.Body == nil || r.Body == http.NoBody {
+		return nil, false, nil, nil
+	}
+	if r.ContentLength > h.maxBody {
+		return nil, false, nil, fmt.Errorf("%w: Content-Length %d over %d bytes", errTooLarge, r.ContentLength, h.maxBody)
+	}
+	kind := classifyBody(r.Header.Get("Content-Type"), h.rawBody)
+	if kind == bodyMultipart {
+		res, err := parseMultipart(http.MaxBytesReader(w, r.Body, h.maxBody), r.Header.Get("Content-Type"), &h.uploads)
+		*created = res.created
+		if err != nil {
+			return nil, false, nil, err
+		}
+		*buf = res.data.appendJSON((*buf)[:0])
+		return *buf, true, res.uploads, nil
+	}
+	raw, err := readAll(w, r, buf, h.maxBody)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if kind == bodyRaw {
+		return raw, false, nil, nil
+	}
+	t, err := parseURLEncoded(string(raw))
+	if err != nil {
+		return nil, false, nil, err
+	}
+	*buf = t.appendJSON((*buf)[:0])
+	return *buf, true, nil, nil
+}
+
+// readAll reads the body into buf: in one ReadFull when the length is
+// known (net/http already enforces it), through MaxBytesReader otherwise.
+func readAll(w http.ResponseWriter, r *http.Request, buf *[]byte, limit int64) ([]byte, error) {
+	b := (*buf)[:0]
+	if n := r.ContentLength; n >= 0 {
+		if int64(cap(b)) < n {
+			b = make([]byte, n)
+		}
+		b = b[:n]
+		if _, err := io.ReadFull(r.Body, b); err != nil {
+			return nil, fmt.Errorf("read body: %w", err)
+		}
+		*buf = b
+		return b, nil
+	}
+	rd := http.MaxBytesReader(w, r.Body, limit)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if isTooLarge(err) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("read body: %w", err)
+		}
+	}
+	*buf = b
+	return b, nil
+}
+
+// writeResponse copies the worker's frames to the client (PROTOCOL.md
+// 3.7–3.9). The first context with a final status sets status and headers;
+// a 1xx context before it is sent as an informational response whose
+// headers do not leak into the final one; later contexts are ignored.
+// Streamed frames are flushed one by one. If the client goes away the
+// worker gets STOP. started reports whether the final header was sent.
+func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *engine.Response, st *responseState) (started bool, err error) {
+	for {
+		if !started && len(resp.Context) > 0 {
+			if err := parseResponseContext(resp.Context, &st.rc); err != nil {
+				return false, fmt.Errorf("%w: %v", errBadResponse, err)
+			}
+			status := st.rc.status
+			switch {
+			case status < 100 || status > 599:
+				return false, fmt.Errorf("%w: unknown status code %d", errBadResponse, status)
+			case status < 200:
+				if !resp.More() {
+					return false, fmt.Errorf("%w: informational status %d without a final response", errBadResponse, status)
+				}
+				h.informational(w, status, st)
+			default:
+				applyHeaders(w, st.rc.fields)
+				w.WriteHeader(status)
+				started = true
+			}
+		}
+		if len(resp.Body) > 0 {
+			started = true
+			if _, err := w.Write(resp.Body); err != nil {
+				_ = resp.Stop()
+				return true, fmt.Errorf("%w: %v", errClientGone, err)
+			}
+		}
+		if !resp.More() {
+			return started, nil
+		}
+		if started {
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+		}
+		if err := resp.Next(r.Context()); err != nil {
+			if r.Context().Err() != nil {
+				_ = resp.Stop()
+				return started, fmt.Errorf("%w: %v", errClientGone, r.Context().Err())
+			}
+			return started, err
+		}
+	}
+}
+
+// informational sends a 1xx response (103 Early Hints) with the context's
+// headers and then restores the header map, so the hints do not leak into
+// the final response (RoadRunner issue #280). 101 would hijack the
+// protocol and is ignored.
+func (h *handler) informational(w http.ResponseWriter, status int, st *responseState) {
+	if status == http.StatusSwitchingProtocols {
+		h.log.Warn("http: worker sent 101 Switching Protocols; ignored")
+		return
+	}
+	hdr := w.Header()
+	st.restore = st.restore[:0]
+	for _, f := range st.rc.fields {
+		st.restore = append(st.restore, headerField{name: f.name, values: hdr[f.name]})
+		hdr[f.name] = f.values
+	}
+	w.WriteHeader(status)
+	for _, f := range st.restore {
+		if f.values == nil {
+			delete(hdr, f.name)
+		} else {
+			hdr[f.name] = f.values
+		}
+	}
+}
+
+// applyHeaders adds the worker's headers. Names listed in Trailer are sent
+// as trailers (renamed with http.TrailerPrefix, as RoadRunner does), and
+// Http2-Push values become server pushes where the connection allows.
+func applyHeaders(w http.ResponseWriter, fields []headerField) {
+	hdr := w.Header()
+	var trailer, push []string
+	for _, f := range fields {
+		switch f.name {
+		case "Trailer":
+			trailer = f.values
+			continue
+		case "Http2-Push":
+			push = f.values
+			continue
+		}
+		if !validHeaderName(f.name) {
+			continue
+		}
+		if old, ok := hdr[f.name]; ok {
+			hdr[f.name] = append(old, f.values...)
+		} else {
+			hdr[f.name] = f.values
+		}
+	}
+	for _, list := range trailer {
+		for _, name := range splitList(list) {
+			name = http.CanonicalHeaderKey(name)
+			if v, ok := hdr[name]; ok {
+				hdr[http.TrailerPrefix+name] = v
+				delete(hdr, name)
+			}
+		}
+	}
+	if p, ok := w.(http.Pusher); ok {
+		for _, target := range push {
+			_ = p.Push(target, nil)
+		}
+	}
+}
+
+// validHeaderName reports whether s is an RFC 9110 token, so a worker
+// cannot inject header syntax through a name.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		switch c {
+		case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
+			continue
+		}
+		return false
+	}
+	return true
+}

@@ -1,0 +1,192 @@
+package httpfront
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+)
+
+// Checker is a plugin the status endpoints report on. *Server is the
+// "http" checker; a jobs pool can be another later.
+type Checker interface {
+	// PluginName is the name used in ?plugin= and in the JSON body.
+	PluginName() string
+	// Health returns 200 while the plugin can serve at all, with a reason
+	// otherwise.
+	Health() (status int, message string)
+	// Ready returns 200 while the plugin can take a request right now.
+	Ready() (status int, message string)
+}
+
+// PluginName implements Checker.
+func (s *Server) PluginName() string { return "http" }
+
+// Health is 200 when at least one worker is ready or working
+// (RoadRunner's "status"). It stays 200 while draining, so an orchestrator
+// does not kill a process that is finishing its requests.
+func (s *Server) Health() (int, string) {
+	st := s.exec.Stats()
+	if st.Count(engine.StateReady)+st.Count(engine.StateWorking) > 0 {
+		return http.StatusOK, ""
+	}
+	if st.BootError != "" {
+		return http.StatusServiceUnavailable, "no workers alive: " + st.BootError
+	}
+	return http.StatusServiceUnavailable, "no workers alive"
+}
+
+// Ready is 200 when at least one worker is idle, and 503 once draining.
+func (s *Server) Ready() (int, string) {
+	if s.draining.Load() {
+		return http.StatusServiceUnavailable, "service is shutting down"
+	}
+	if s.exec.Stats().Count(engine.StateReady) > 0 {
+		return http.StatusOK, ""
+	}
+	return http.StatusServiceUnavailable, "no idle workers"
+}
+
+// StatusServer serves /health and /ready on status.address with the
+// JSON body of RoadRunner ≥ 2024.3 (PROTOCOL.md 6.4).
+type StatusServer struct {
+	cfg      StatusConfig
+	checkers []Checker
+	log      *slog.Logger
+
+	mu  sync.Mutex // guards srv and ln
+	srv *http.Server
+	ln  net.Listener
+}
+
+// NewStatus builds the status endpoints for the given plugins.
+func NewStatus(cfg StatusConfig, log *slog.Logger, checkers ...Checker) (*StatusServer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("httpfront: config: %w", err)
+	}
+	if cfg.Address == "" {
+		return nil, errors.New("httpfront: status.address: required to serve status endpoints")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &StatusServer{cfg: cfg, checkers: checkers, log: log}, nil
+}
+
+// statusEntry is one element of the JSON array.
+type statusEntry struct {
+	PluginName   string `json:"plugin_name"`
+	ErrorMessage string `json:"error_message"`
+	StatusCode   int    `json:"status_code"`
+}
+
+// Handler serves /health and /ready (and /jobs, reported like /ready for
+// compatibility with probes that use it).
+func (s *StatusServer) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Health) })
+	mux.HandleFunc("/ready", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Ready) })
+	mux.HandleFunc("/jobs", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Ready) })
+	return mux
+}
+
+func (s *StatusServer) report(w http.ResponseWriter, r *http.Request, check func(Checker) (int, string)) {
+	want := r.URL.Query()["plugin"]
+	entries := []statusEntry{}
+	code := http.StatusOK
+	for _, c := range s.checkers {
+		if len(want) > 0 && !contains(want, c.PluginName()) {
+			continue // unknown or unselected plugins are skipped
+		}
+		st, msg := check(c)
+		entries = append(entries, statusEntry{PluginName: c.PluginName(), ErrorMessage: msg, StatusCode: st})
+		if st >= 500 {
+			code = s.cfg.UnavailableStatusCode
+		}
+	}
+	body, _ := json.Marshal(entries)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(body)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Listen binds status.address.
+func (s *StatusServer) Listen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", s.cfg.Address)
+	if err != nil {
+		return fmt.Errorf("httpfront: listen status.address: %w", err)
+	}
+	timeout := time.Duration(s.cfg.CheckTimeout) * time.Second
+	s.ln = ln
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: timeout, ReadTimeout: timeout,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	return nil
+}
+
+// Addr is the bound address ("" before Listen).
+func (s *StatusServer) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// ListenAndServe serves until Shutdown (returning nil) or until ctx ends.
+func (s *StatusServer) ListenAndServe(ctx context.Context) error {
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	srv, ln := s.srv, s.ln
+	s.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	})
+	defer stop()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("httpfront: status: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops the status server. Call it after the HTTP front and the
+// pool have stopped, so probes see /health until the very end.
+func (s *StatusServer) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	srv, ln := s.srv, s.ln
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	err := srv.Shutdown(ctx)
+	_ = ln.Close()
+	if err != nil {
+		return fmt.Errorf("httpfront: status shutdown: %w", err)
+	}
+	return nil
+}
