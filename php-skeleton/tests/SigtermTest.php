@@ -28,11 +28,11 @@ final class SigtermTest extends TestCase
     {
         $p = new Proc(__DIR__ . '/../examples/slow.php');
         $p->handshake();
-        $p->send(Memory::request(Memory::httpContext(['uri' => 'http://h/?ms=300', 'rawQuery' => 'ms=300'])));
-        usleep(100_000);
+        $p->send(Memory::request(Memory::httpContext(['uri' => 'http://h/?ms=800', 'rawQuery' => 'ms=800'])));
+        usleep(300_000); // margin for a loaded machine: the worker must be inside the request
         $p->signal(15);
         $f = $p->frame();
-        self::assertStringEndsWith('slept 300 ms', $f->payload);
+        self::assertStringEndsWith('slept 800 ms', $f->payload);
         self::assertSame(0, $p->wait(5.0));
         self::assertStringContainsString('exiting after SIGTERM', $p->stderr());
     }
