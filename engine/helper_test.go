@@ -23,6 +23,9 @@ import (
 //	junk           print stray bytes on stdout before every reply
 //	badframe       answer jobs with two options (protocol violation)
 //	nohandshake-control  answer the handshake without the CONTROL flag
+//	stop-once      the first job of the whole pool (file STOP_MARK) gets a restart request
+//
+// With BOOT_FAIL set to a path that exists, the worker fails to boot.
 //
 // Per job, the context selects behaviour: "crash" exits mid-job, "hang"
 // never answers, "error" sends a soft error, "stop" asks for a restart,
@@ -36,6 +39,12 @@ func helperMain(mode string) int {
 	if modes["exit-boot"] {
 		fmt.Fprintln(os.Stderr, "PHP Parse error: syntax error in worker.php on line 3")
 		return 2
+	}
+	if f := os.Getenv("BOOT_FAIL"); f != "" {
+		if _, err := os.Stat(f); err == nil {
+			fmt.Fprintln(os.Stderr, "PHP Fatal error: boot failed because", f, "exists")
+			return 255
+		}
 	}
 	if modes["notfound"] {
 		fmt.Print("Could not open input file: missing.php\n")
@@ -98,6 +107,10 @@ func helperMain(mode string) int {
 			time.Sleep(time.Hour)
 		case ctx == "error":
 			send(wire.Error, 0, nil, []byte("soft failure"))
+		case modes["stop-once"] && claimOnce(os.Getenv("STOP_MARK")):
+			send(0, 0, []uint32{13}, []byte(`{"stop":true}`))
+		case ctx == "pid":
+			send(0, 0, []uint32{3}, []byte("pid"), []byte(strconv.Itoa(os.Getpid())))
 		case ctx == "stop":
 			send(0, 0, []uint32{13}, []byte(`{"stop":true}`))
 		case strings.HasPrefix(ctx, "sleep:"):
@@ -142,5 +155,15 @@ func helperStream(r *wire.Reader, f *wire.Frame, send func(byte, byte, []uint32,
 			}
 		}
 	}
+	return true
+}
+
+// claimOnce creates path and reports whether this call created it.
+func claimOnce(path string) bool {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return false
+	}
+	f.Close()
 	return true
 }

@@ -52,7 +52,8 @@ func phpConfig(t testing.TB, n int) Config {
 // helperConfig runs the test binary as a fake worker in the given mode.
 func helperConfig(t testing.TB, mode string, n int) Config {
 	cfg := testConfig([]string{os.Args[0], "-test.run=^$"}, n)
-	cfg.Server.Env = map[string]string{"GO_WANT_HELPER_PROCESS": "1", "HELPER_MODE": mode}
+	// A race-enabled helper would otherwise sleep 1s at exit.
+	cfg.Server.Env = map[string]string{"GO_WANT_HELPER_PROCESS": "1", "HELPER_MODE": mode, "GORACE": "atexit_sleep_ms=0"}
 	return cfg
 }
 
