@@ -77,7 +77,7 @@ func samplePools() *testPools {
 }
 
 // startServer serves srv on a loopback listener until the test ends.
-func startServer(t *testing.T, pools Pools, opts Options) (*Server, string) {
+func startServer(t testing.TB, pools Pools, opts Options) (*Server, string) {
 	t.Helper()
 	srv, err := NewServer(pools, opts)
 	if err != nil {
@@ -106,12 +106,12 @@ func startServer(t *testing.T, pools Pools, opts Options) (*Server, string) {
 
 // rawConn is a test client that writes and reads frames by hand, as PHP does.
 type rawConn struct {
-	t    *testing.T
+	t    testing.TB
 	conn net.Conn
 	rd   *wire.Reader
 }
 
-func dialRaw(t *testing.T, addr string) *rawConn {
+func dialRaw(t testing.TB, addr string) *rawConn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -170,7 +170,7 @@ func (r *rawConn) expectClosed() {
 	}
 }
 
-func unhex(t *testing.T, s string) []byte {
+func unhex(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
 	if err != nil {
