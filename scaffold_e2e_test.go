@@ -73,9 +73,9 @@ func initE2EServe(t *testing.T, bin, dir string) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		// The template's phprun.yaml reads these through ${VAR:-default}.
-		"PHPRUN_HTTP_ADDR="+httpAddr,
-		"PHPRUN_STATUS_ADDR="+statusAddr,
-		"PHPRUN_RPC_LISTEN=tcp://"+rpcAddr,
+		"APP_HTTP_ADDR="+httpAddr,
+		"APP_STATUS_ADDR="+statusAddr,
+		"APP_RPC_LISTEN=tcp://"+rpcAddr,
 	)
 	cmd.Stdout = &stderr
 	cmd.Stderr = &stderr

@@ -413,14 +413,14 @@ func TestInitTemplateConfig(t *testing.T) {
 		{"version", "3"},
 		{"server.command", "php worker.php"},
 		{"server.relay", "pipes"},
-		{"rpc.listen", "${PHPRUN_RPC_LISTEN:-tcp://127.0.0.1:6001}"},
-		{"http.address", "${PHPRUN_HTTP_ADDR:-127.0.0.1:8080}"},
+		{"rpc.listen", "${APP_RPC_LISTEN:-tcp://127.0.0.1:6001}"},
+		{"http.address", "${APP_HTTP_ADDR:-127.0.0.1:8080}"},
 		{"http.middleware", []any{"static", "gzip", "headers"}},
 		{"http.static.dir", "public"},
 		{"http.static.calculate_etag", true},
 		{"http.pool.num_workers", nil},
 		{"http.pool.max_jobs", nil},
-		{"status.address", "${PHPRUN_STATUS_ADDR:-127.0.0.1:2114}"},
+		{"status.address", "${APP_STATUS_ADDR:-127.0.0.1:2114}"},
 		{"logs.level", nil},
 		{"watch.dirs", nil},
 		{"watch.patterns", nil},
@@ -467,7 +467,7 @@ func TestInitTemplateDockerfiles(t *testing.T) {
 			`CMD ["phprun", "serve", "--headless"]`,
 			"HEALTHCHECK ",
 			"http://127.0.0.1:2114/health",
-			"PHPRUN_HTTP_ADDR=0.0.0.0:8080",
+			"APP_HTTP_ADDR=0.0.0.0:8080",
 		} {
 			if !strings.Contains(df, want) {
 				t.Errorf("%s Dockerfile lacks %q", tmpl.name, want)
