@@ -1,0 +1,66 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/phprun/phprun/engine"
+)
+
+func lipglossWidth(s string) int { return lipgloss.Width(s) }
+
+func TestGoldenFull120x40(t *testing.T) {
+	src := newFakeSource()
+	m := feed(testModel(t, src, 120, 40), src, 40)
+	v := m.View()
+	checkFrame(t, v, 120, 40)
+	golden(t, "full_120x40", v)
+}
+
+func TestGoldenNarrow80x24(t *testing.T) {
+	src := newFakeSource()
+	m := feed(testModel(t, src, 80, 24), src, 40)
+	v := m.View()
+	checkFrame(t, v, 80, 24)
+	golden(t, "narrow_80x24_requests", v)
+
+	m = press(m, "1")
+	v = m.View()
+	checkFrame(t, v, 80, 24)
+	golden(t, "narrow_80x24_workers", v)
+
+	m = press(m, "3")
+	golden(t, "narrow_80x24_logs", m.View())
+}
+
+func TestGoldenTooSmall(t *testing.T) {
+	src := newFakeSource()
+	m := feed(testModel(t, src, 50, 12), src, 5)
+	v := m.View()
+	checkFrame(t, v, 50, 12)
+	golden(t, "too_small_50x12", v)
+}
+
+func TestGoldenBootErrorBanner(t *testing.T) {
+	src := newFakeSource()
+	m := feed(testModel(t, src, 120, 40), src, 10)
+	m, _ = step(m, eventsMsg{events: []engine.Event{
+		{Time: t0, Kind: engine.EventReloadStarted, Count: 1, Reason: "watch"},
+		{Time: t0.Add(time.Second), Kind: engine.EventReloadFailed, Duration: 90 * time.Millisecond,
+			Message: "PHP Parse error:  syntax error, unexpected token \"}\" in /app/src/Home.php on line 14\nStack trace:\n#0 {main}"},
+	}})
+	v := m.View()
+	checkFrame(t, v, 120, 40)
+	golden(t, "boot_error_120x40", v)
+}
+
+func TestGoldenDetailAndHelp(t *testing.T) {
+	src := newFakeSource()
+	m := feed(testModel(t, src, 120, 40), src, 20)
+	m = press(m, "1", "j", "j", "enter") // third worker: the slow POST /upload
+	golden(t, "detail_worker_120x40", m.View())
+	m = press(m, "esc", "?")
+	golden(t, "help_120x40", m.View())
+}

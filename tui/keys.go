@@ -1,0 +1,65 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// keyMap is every key binding of the dashboard. The help bar and the full
+// help (?) are generated from it by bubbles/help, so a binding's help text
+// lives in exactly one place. Bindings that make no sense in the current
+// context are disabled in Update (syncKeys) and so vanish from the help.
+type keyMap struct {
+	Next, Prev                key.Binding
+	Pane1, Pane2, Pane3       key.Binding
+	Up, Down, PgUp, PgDown    key.Binding
+	Top, Bottom               key.Binding
+	Detail, Back              key.Binding
+	Reset, ResetAll           key.Binding
+	Filter, Pause             key.Binding
+	Help, Quit                key.Binding
+	Yes, No                   key.Binding // confirmation prompt
+	FilterApply, FilterCancel key.Binding // while typing a filter
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Next:         key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		Prev:         key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev pane")),
+		Pane1:        key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "workers")),
+		Pane2:        key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "requests")),
+		Pane3:        key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "logs")),
+		Up:           key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		PgUp:         key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PgDown:       key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
+		Top:          key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:       key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom/follow")),
+		Detail:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Reset:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset worker")),
+		ResetAll:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset all")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Pause:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Yes:          key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "confirm")),
+		No:           key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "cancel")),
+		FilterApply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		FilterCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	}
+}
+
+// ShortHelp is the one-line help bar.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Yes, k.No, k.FilterApply, k.FilterCancel, k.Next, k.Detail, k.Back,
+		k.Reset, k.ResetAll, k.Filter, k.Pause, k.Help, k.Quit}
+}
+
+// FullHelp is the help screen (?), one column per group.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3},
+		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
+		{k.Detail, k.Back, k.Filter, k.Pause},
+		{k.Reset, k.ResetAll, k.Help, k.Quit},
+		{k.FilterApply, k.FilterCancel, k.Yes, k.No},
+	}
+}

@@ -1,0 +1,203 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+)
+
+// logLine is one row of the logs pane: a worker's stderr line, a phprun
+// log record or a lifecycle event.
+type logLine struct {
+	at     time.Time
+	pid    int
+	level  string // "error", "warn", "info", "debug", "out" (worker output), "event"
+	source string // pool name or "phprun"
+	text   string
+}
+
+// logsPane shows worker output and phprun's own records, newest at the bottom.
+type logsPane struct {
+	w, h   int
+	filter filter
+	store[logLine]
+}
+
+func newLogsPane(maxLines int) logsPane { return logsPane{store: newStore[logLine](maxLines)} }
+
+// SetSize sets the pane's outer size (title line included).
+func (p *logsPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.list.height = max(h-2, 0)
+	p.list.clamp(len(p.shown))
+}
+
+func (p *logsPane) setFilter(f filter) {
+	p.filter = f
+	if f.empty() {
+		p.setMatch(nil)
+		return
+	}
+	p.setMatch(f.matchLog)
+}
+
+// eventLines turns an event into log rows; multi-line messages (a PHP parse
+// error with its stack) become one row per line.
+func eventLines(e engine.Event) []logLine {
+	base := logLine{at: e.Time, pid: e.PID, source: e.Pool, level: "event"}
+	var head string
+	var body string
+	switch e.Kind {
+	case engine.EventWorkerOutput:
+		base.level, body = "out", e.Message
+	case engine.EventLog:
+		base.level, base.source, body = e.Level, "phprun", e.Message
+		if base.level == "" {
+			base.level = "info"
+		}
+	case engine.EventWorkerSpawned:
+		head = "worker spawned"
+	case engine.EventWorkerReady:
+		head = "worker ready"
+	case engine.EventWorkerStopped:
+		head = "worker stopped"
+		if e.Reason != "" {
+			head += ": " + e.Reason
+		}
+	case engine.EventLimitReached:
+		base.level, head = "warn", "limit reached: "+e.Reason
+	case engine.EventReloadStarted:
+		base.level, head = "info", "reload started"
+		if w := changeSummary(e.Count, e.Reason); w != "" {
+			head += ": " + w
+		}
+		body = e.Message
+	case engine.EventReloadDone:
+		base.level, head = "info", fmt.Sprintf("reload done: %s in %s", plural(e.Count, "worker"), fmtMillis(e.Duration))
+	case engine.EventReloadFailed:
+		base.level, head, body = "error", "reload failed, previous workers keep serving:", e.Message
+	case engine.EventBootFailed:
+		base.level, head, body = "error", "worker failed to boot:", e.Message
+	default:
+		head = e.Kind.String() + " " + e.Message
+	}
+	var out []logLine
+	if head != "" {
+		l := base
+		l.text = head
+		out = append(out, l)
+	}
+	for _, s := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
+		if s == "" && body == "" {
+			break
+		}
+		l := base
+		l.text = oneLine(s)
+		out = append(out, l)
+	}
+	return out
+}
+
+func (p *logsPane) levelCell(st styles, level string) (string, func(...string) string) {
+	switch level {
+	case "error":
+		return "ERR", st.bad.Render
+	case "warn":
+		return "WRN", st.warn.Render
+	case "info":
+		return "INF", st.info.Render
+	case "debug":
+		return "DBG", st.dim.Render
+	case "out":
+		return "OUT", st.plain.Render
+	default:
+		return "EVT", st.dim.Render
+	}
+}
+
+func (p *logsPane) columns() []column {
+	if p.w >= 100 {
+		return layoutColumns([]column{
+			{title: "TIME", width: 8},
+			{title: "LVL", width: 3},
+			{title: "PID", width: 7, right: true},
+			{title: "MESSAGE", flex: true},
+		}, p.w)
+	}
+	return layoutColumns([]column{
+		{title: "TIME", width: 8},
+		{title: "PID", width: 6, right: true},
+		{title: "MESSAGE", flex: true},
+	}, p.w)
+}
+
+func (p *logsPane) view(st styles, focused bool) string {
+	extra := fmt.Sprintf("%d", len(p.items))
+	if !p.filter.empty() {
+		extra = fmt.Sprintf("%d/%d  filter: %s", len(p.shown), len(p.items), p.filter.raw)
+	}
+	extra = st.dim.Render(extra)
+	if p.paused {
+		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(p.pending)))
+	}
+	lines := []string{paneTitle(st, 3, "Logs", extra, focused, p.w)}
+	if p.h < 2 {
+		return padLines(lines, p.w, p.h)
+	}
+	cols := p.columns()
+	lines = append(lines, headerRow(st, cols))
+	if len(p.shown) == 0 {
+		msg := "  no output yet"
+		if len(p.items) > 0 {
+			msg = "  no line matches the filter"
+		}
+		lines = append(lines, st.dim.Render(msg))
+	}
+	wide := p.w >= 100
+	rows, first := p.visible()
+	for k, l := range rows {
+		at := l.at.Format("15:04:05")
+		pid := ""
+		if l.pid > 0 {
+			pid = fmt.Sprint(l.pid)
+		}
+		lvl, paint := p.levelCell(st, l.level)
+		var plain, styled []string
+		if wide {
+			plain = []string{at, lvl, pid, l.text}
+			styled = []string{st.dim.Render(at), paint(lvl), st.dim.Render(pid), paint(l.text)}
+		} else {
+			plain = []string{at, pid, l.text}
+			styled = []string{st.dim.Render(at), st.dim.Render(pid), paint(l.text)}
+		}
+		lines = append(lines, tableRow(st, cols, styled, plain, first+k == p.list.sel, focused))
+	}
+	return padLines(lines, p.w, p.h)
+}
+
+// changeSummary describes what triggered a reload: "3 files changed", or
+// the reason ("reset", "rpc") when no file count was given.
+func changeSummary(files int, reason string) string {
+	if files > 0 {
+		return plural(files, "file") + " changed"
+	}
+	return reason
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// fmtMillis prints a reload duration in whole milliseconds, as the issue's
+// "reloaded in X ms" wording asks.
+func fmtMillis(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}

@@ -1,0 +1,115 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+)
+
+// requestsPane shows the access records, newest at the bottom.
+type requestsPane struct {
+	w, h   int
+	filter filter
+	store[engine.AccessRecord]
+}
+
+func newRequestsPane(maxRecs int) requestsPane {
+	return requestsPane{store: newStore[engine.AccessRecord](maxRecs)}
+}
+
+// SetSize sets the pane's outer size (title line included).
+func (p *requestsPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.list.height = max(h-2, 0)
+	p.list.clamp(len(p.shown))
+}
+
+func (p *requestsPane) setFilter(f filter) {
+	p.filter = f
+	if f.empty() {
+		p.setMatch(nil)
+		return
+	}
+	p.setMatch(f.matchRequest)
+}
+
+func (p *requestsPane) columns() []column {
+	if p.w >= 100 {
+		return layoutColumns([]column{
+			{title: "TIME", width: 12},
+			{title: "STS", width: 3},
+			{title: "METHOD", width: 7},
+			{title: "PATH", flex: true},
+			{title: "DURATION", width: 8, right: true},
+			{title: "PID", width: 7, right: true},
+		}, p.w)
+	}
+	return layoutColumns([]column{
+		{title: "TIME", width: 8},
+		{title: "STS", width: 3},
+		{title: "METHOD", width: 6},
+		{title: "PATH", flex: true},
+		{title: "DUR", width: 7, right: true},
+	}, p.w)
+}
+
+func (p *requestsPane) view(st styles, focused bool, slow time.Duration) string {
+	extra := fmt.Sprintf("%d", len(p.items))
+	if !p.filter.empty() {
+		extra = fmt.Sprintf("%d/%d  filter: %s", len(p.shown), len(p.items), p.filter.raw)
+	}
+	extra = st.dim.Render(extra)
+	if p.paused {
+		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(p.pending)))
+	}
+	lines := []string{paneTitle(st, 2, "Requests", extra, focused, p.w)}
+	if p.h < 2 {
+		return padLines(lines, p.w, p.h)
+	}
+	cols := p.columns()
+	lines = append(lines, headerRow(st, cols))
+	if len(p.shown) == 0 {
+		msg := "  waiting for requests…"
+		if len(p.items) > 0 {
+			msg = "  no request matches the filter"
+		}
+		lines = append(lines, st.dim.Render(msg))
+	}
+	wide := p.w >= 100
+	rows, first := p.visible()
+	for k, r := range rows {
+		i := first + k
+		tf := "15:04:05"
+		if wide {
+			tf = "15:04:05.000"
+		}
+		at := r.Time.Format(tf)
+		status := "ERR"
+		if r.Status > 0 {
+			status = fmt.Sprint(r.Status)
+		}
+		method := r.Method
+		path := r.Path
+		if r.Query != "" {
+			path += "?" + r.Query
+		}
+		path = oneLine(path)
+		dur := fmtDuration(r.Duration)
+		ds := st.plain
+		switch {
+		case r.Duration > 2*slow:
+			ds = st.bad
+		case r.Duration > slow:
+			ds = st.warn
+		}
+		pid := "-"
+		if r.PID > 0 {
+			pid = fmt.Sprint(r.PID)
+		}
+		plain := []string{at, status, method, path, dur, pid}
+		styled := []string{st.dim.Render(at), st.status(r.Status).Render(status), method, path, ds.Render(dur), st.dim.Render(pid)}
+		lines = append(lines, tableRow(st, cols, styled, plain, i == p.list.sel, focused))
+	}
+	return padLines(lines, p.w, p.h)
+}

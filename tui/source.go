@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"errors"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+)
+
+// Source is everything the dashboard reads from and commands in the
+// running server. Main implements it over the real engine; tests implement
+// it with synthetic data. The dashboard never calls a Source method from
+// Update: every call runs inside a tea.Cmd (its own goroutine) and its result
+// comes back as a message, so a slow Source can never freeze the screen.
+type Source interface {
+	// Stats returns a snapshot of every pool. Polled every 250 ms.
+	Stats() []engine.Stats
+	// Events delivers lifecycle events, worker stderr lines
+	// (EventWorkerOutput) and phprun's own log records (EventLog). The
+	// dashboard drains it in batches; main closes it (Bus.Unsubscribe)
+	// after Run returns. See docs/dashboard.md for the reload contract.
+	Events() <-chan engine.Event
+	// Requests appends to dst the access records added after sequence
+	// number since and returns the next sequence number, as
+	// engine.AccessRing.Since does. Polled with Stats.
+	Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64)
+	// ResetWorker gracefully replaces the worker with this PID.
+	ResetWorker(pid int) error
+	// ResetAll reloads every pool (rolling: no request fails).
+	ResetAll() error
+	// Drain shuts the server down gracefully: stop accepting, finish
+	// in-flight requests, stop the workers. The dashboard calls it once,
+	// when the user quits, and keeps showing live stats until it returns.
+	Drain() error
+	// Info returns static facts shown in the header.
+	Info() Info
+}
+
+// Info holds the static facts of the header. Empty fields are not shown.
+type Info struct {
+	URL        string // where the server listens, e.g. "http://127.0.0.1:8080"; made a clickable OSC 8 link
+	Version    string // phprun version
+	PHPVersion string // e.g. "8.2.7"
+	Watch      string // how files are watched: "inotify", "polling", "" = not watching
+	Mode       string // "dev" or "serve"
+}
+
+// ErrForced is returned by Run when the user pressed ctrl+c a second time
+// while the graceful drain was still running: main should stop the workers
+// at once.
+var ErrForced = errors.New("tui: forced quit")
+
+// Options tune the dashboard. The zero value is usable.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests inject a fixed clock so
+	// views are deterministic.
+	Now func() time.Time
+	// NoColor renders without colours (Run sets it when NO_COLOR is set).
+	NoColor bool
+	// NoHyperlink prints the address as plain text instead of an OSC 8 link.
+	NoHyperlink bool
+	// Mouse enables mouse capture (wheel scrolling). Off by default so the
+	// terminal's own text selection keeps working.
+	Mouse bool
+	// Slow is the elapsed time after which a running request is shown in
+	// yellow; past twice Slow it is red. Default 1s.
+	Slow time.Duration
+	// Window is the span of the req/s, p50 and p99 figures. Default 10s.
+	Window time.Duration
+	// MaxRequests and MaxLogs bound the rows kept in memory. Default 2000.
+	MaxRequests int
+	MaxLogs     int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Slow <= 0 {
+		o.Slow = time.Second
+	}
+	if o.Window <= 0 {
+		o.Window = 10 * time.Second
+	}
+	if o.MaxRequests <= 0 {
+		o.MaxRequests = 2000
+	}
+	if o.MaxLogs <= 0 {
+		o.MaxLogs = 2000
+	}
+	return o
+}

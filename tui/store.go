@@ -1,0 +1,96 @@
+package tui
+
+import "sort"
+
+// store keeps the last max rows of a stream pane (requests, logs) with the
+// indexes of those passing the filter, and holds new rows back while the
+// pane is paused. The list cursor follows the filtered rows.
+type store[T any] struct {
+	max     int
+	items   []T   // oldest first
+	shown   []int // indexes into items that pass match, ascending
+	pending []T   // arrived while paused
+	paused  bool
+	match   func(*T) bool // nil passes everything
+	list    list
+}
+
+func newStore[T any](maxRows int) store[T] {
+	return store[T]{max: max(maxRows, 1), list: list{follow: true}}
+}
+
+func (s *store[T]) pass(t *T) bool { return s.match == nil || s.match(t) }
+
+// add appends rows (or holds them while paused), dropping the oldest
+// beyond max a quarter at a time so the copying is amortised.
+func (s *store[T]) add(rows ...T) {
+	if len(rows) == 0 {
+		return
+	}
+	if s.paused {
+		s.pending = append(s.pending, rows...)
+		if over := len(s.pending) - s.max; over > 0 {
+			s.pending = append([]T(nil), s.pending[over:]...)
+		}
+		return
+	}
+	start := len(s.items)
+	s.items = append(s.items, rows...)
+	for i := start; i < len(s.items); i++ {
+		if s.pass(&s.items[i]) {
+			s.shown = append(s.shown, i)
+		}
+	}
+	if len(s.items) > s.max {
+		drop := min(len(s.items)-s.max+s.max/4, len(s.items))
+		s.items = append([]T(nil), s.items[drop:]...)
+		k := sort.SearchInts(s.shown, drop) // shown rows that were dropped
+		shown := make([]int, 0, len(s.shown)-k)
+		for _, i := range s.shown[k:] {
+			shown = append(shown, i-drop)
+		}
+		s.shown = shown
+		s.list.dropped(k, len(s.shown))
+	}
+	s.list.clamp(len(s.shown))
+}
+
+// setMatch changes the filter and recomputes the shown rows; the cursor
+// goes back to following the newest.
+func (s *store[T]) setMatch(match func(*T) bool) {
+	s.match = match
+	s.shown = s.shown[:0]
+	for i := range s.items {
+		if s.pass(&s.items[i]) {
+			s.shown = append(s.shown, i)
+		}
+	}
+	s.list.follow = true
+	s.list.clamp(len(s.shown))
+}
+
+func (s *store[T]) setPaused(on bool) {
+	s.paused = on
+	if !on {
+		pend := s.pending
+		s.pending = nil
+		s.add(pend...)
+	}
+}
+
+func (s *store[T]) selected() (T, bool) {
+	if s.list.sel < len(s.shown) {
+		return s.items[s.shown[s.list.sel]], true
+	}
+	var zero T
+	return zero, false
+}
+
+// visible returns the rows in the window with their shown-index.
+func (s *store[T]) visible() (rows []*T, first int) {
+	from, to := s.list.window(len(s.shown))
+	for i := from; i < to; i++ {
+		rows = append(rows, &s.items[s.shown[i]])
+	}
+	return rows, from
+}
