@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/rpc"
+	"syscall"
 	"time"
 
 	"github.com/phprun/phprun/engine/wire"
@@ -114,8 +116,11 @@ func (c *Client) call(ctx context.Context, method string, arg, reply any) error 
 	if call.Error == nil {
 		return nil
 	}
-	if errors.Is(call.Error, rpc.ErrShutdown) {
+	switch err := call.Error; {
+	case errors.Is(err, rpc.ErrShutdown), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("rpc: %s on %s: connection closed by the server", method, c.addr)
+	case errors.Is(err, wire.ErrCRC), errors.Is(err, wire.ErrVersion), errors.Is(err, wire.ErrHeaderLength):
+		return fmt.Errorf("rpc: %s on %s: the server there does not speak goridge RPC; check rpc.listen (-o rpc.listen=...): %w", method, c.addr, err)
 	}
 	return fmt.Errorf("rpc: %s on %s: %w", method, c.addr, call.Error)
 }

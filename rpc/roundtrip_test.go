@@ -343,3 +343,38 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not reached in 5s")
 }
+
+// TestClientWrongServer: rpc.listen pointing at something that is not a
+// goridge RPC server gives an error that says so.
+func TestClientWrongServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for i := 0; i < 2; i++ {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if i == 0 { // an HTTP server answering garbage
+				_, _ = conn.Write([]byte("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"))
+			}
+			conn.Close() // i == 1: a server that hangs up
+		}
+	}()
+	for _, want := range []string{"does not speak goridge RPC", "connection closed by the server"} {
+		c, err := Dial("tcp://" + ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err = c.List(ctx)
+		cancel()
+		c.Close()
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), ln.Addr().String()) {
+			t.Errorf("List = %v, want %q", err, want)
+		}
+	}
+}
