@@ -18,6 +18,7 @@ type accessWriter struct {
 	bytes     int64
 	pid       int           // set by the handler once a worker answered
 	queueWait time.Duration // likewise
+	errText   string        // why the request failed, set by handler.fail
 	rec       engine.AccessRecord
 }
 
@@ -87,10 +88,7 @@ func accessMiddleware(next http.Handler, sink func(*engine.AccessRecord), log *s
 		a.rec = engine.AccessRecord{
 			Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
 			RemoteAddr: remoteIP(r.RemoteAddr), Status: a.status, Bytes: a.bytes,
-			Duration: time.Since(start), QueueWait: a.queueWait, PID: a.pid,
-		}
-		if r.Context().Err() != nil && a.status == http.StatusOK && a.bytes == 0 {
-			a.rec.Error = "client went away"
+			Duration: time.Since(start), QueueWait: a.queueWait, PID: a.pid, Error: a.errText,
 		}
 		if sink != nil {
 			sink(&a.rec)

@@ -58,9 +58,22 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, starte
 	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errClientGone)) {
 		h.log.LogAttrs(r.Context(), slog.LevelDebug, "http: client went away",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		if h.access {
+			if aw := findAccessWriter(w); aw != nil {
+				aw.errText = "client went away"
+				if aw.status == 0 {
+					aw.status = 499
+				}
+			}
+		}
 		return 499
 	}
 	status, retry, public := h.errorStatus(err)
+	if h.access {
+		if aw := findAccessWriter(w); aw != nil {
+			aw.errText = err.Error()
+		}
+	}
 	level := slog.LevelError
 	if status < 500 {
 		level = slog.LevelInfo

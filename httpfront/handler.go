@@ -205,11 +205,15 @@ func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *en
 				f.Flush()
 			}
 		}
-		if err := resp.Next(r.Context()); err != nil {
-			if r.Context().Err() != nil {
-				_ = resp.Stop()
-				return started, fmt.Errorf("%w: %v", errClientGone, r.Context().Err())
-			}
+		// A client that left gets STOP (the worker finishes its generator
+		// and stays in service), as in RoadRunner. Next itself is not tied
+		// to the request context: the engine would kill the worker instead.
+		// exec_ttl and stream_timeout still bound a stuck stream.
+		if err := r.Context().Err(); err != nil {
+			_ = resp.Stop()
+			return started, fmt.Errorf("%w: %v", errClientGone, err)
+		}
+		if err := resp.Next(context.Background()); err != nil {
 			return started, err
 		}
 	}

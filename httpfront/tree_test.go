@@ -43,8 +43,8 @@ func TestURLEncodedTree(t *testing.T) {
 		{"a[b][c]=x&a[b][d]=y", `{"a":{"b":{"c":"x","d":"y"}}}`, nil},
 		{"a[b][]=1&a[b][]=2&z=9", `{"a":{"b":["1","2"]},"z":"9"}`, nil},
 		{"first+name=J%C3%B6rg&x=a+b", `{"firstname":"Jörg","x":"a b"}`, nil},
-		{"a=&a[b]=1", `{"a":{"b":"1"}}`, nil},  // an empty scalar yields to a nested key
-		{"a[b]=1&a=", `{"a":{"b":"1"}}`, nil},  // ... in either order
+		{"a=&a[b]=1", `{"a":{"b":"1"}}`, nil}, // an empty scalar yields to a nested key
+		{"a[b]=1&a=", `{"a":{"b":"1"}}`, nil}, // ... in either order
 		{"a=1&a[b]=2", "", errTreeConflict},   // a scalar and a nested key
 		{"a[b]=2&a=1", "", errTreeConflict},   // ... in either order
 		{"a[]=1&a[b]=2", "", errTreeConflict}, // a list and a nested key

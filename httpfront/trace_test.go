@@ -1,0 +1,17 @@
+package httpfront
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
+)
+
+func httptraceWith1xx(ctx context.Context, fn func(int, http.Header)) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+			fn(code, http.Header(h))
+			return nil
+		},
+	})
+}
