@@ -22,10 +22,10 @@ var templateFiles embed.FS
 
 // runtimeFiles is the dependency-free PHP worker runtime (namespace Phprun\),
 // copied into new projects under runtimeDir so that worker.php needs no
-// Composer. Only what a project runs is embedded: not tests, benchmarks or
-// examples.
+// Composer. Only what a project runs (and the README that documents its API)
+// is embedded: not tests, benchmarks or examples.
 //
-//go:embed php-skeleton/autoload.php php-skeleton/bootstrap.php php-skeleton/src
+//go:embed php-skeleton/README.md php-skeleton/autoload.php php-skeleton/bootstrap.php php-skeleton/src
 var runtimeFiles embed.FS
 
 // runtimeDir is where init puts the PHP runtime inside a project. "vendor-"

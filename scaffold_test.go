@@ -116,7 +116,7 @@ func initLineDiff(want, got string) string {
 // roadrunner template (which uses RoadRunner's library) gets none.
 func TestInitRuntimeCopy(t *testing.T) {
 	var skeleton []string
-	for _, root := range []string{"php-skeleton/autoload.php", "php-skeleton/bootstrap.php", "php-skeleton/src"} {
+	for _, root := range []string{"php-skeleton/README.md", "php-skeleton/autoload.php", "php-skeleton/bootstrap.php", "php-skeleton/src"} {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
 				skeleton = append(skeleton, p)
