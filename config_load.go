@@ -130,6 +130,7 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 		l.problems = append(l.problems, "config: "+err.Error())
 	}
 	out.Sources, out.Present = l.sources, l.present
+	resolvePaths(&out.Config, out.Dir)
 	// Validate even when some values were rejected: those keep their
 	// defaults, and the user wants every problem in one run. Messages about
 	// a key already reported as mistyped would only repeat it.
@@ -462,4 +463,27 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// resolvePaths makes the file paths of the config absolute, relative to the
+// config file's directory (RoadRunner resolves them against its working
+// directory, which it sets to the config file's directory). This way
+// validation, `phprun workers -c other/dir/phprun.yaml` and the server all
+// see the same files. Worker commands and unix relay paths are not touched:
+// they are resolved by the worker's working directory, which main sets to
+// the same directory.
+func resolvePaths(c *Config, dir string) {
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	abs(&c.HTTP.Static.Dir)
+	abs(&c.HTTP.Uploads.Dir)
+	abs(&c.HTTP.SSL.Cert)
+	abs(&c.HTTP.SSL.Key)
+	abs(&c.HTTP.SSL.RootCA)
+	if c.Logs.Output != "stderr" && c.Logs.Output != "stdout" {
+		abs(&c.Logs.Output)
+	}
 }

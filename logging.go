@@ -197,23 +197,58 @@ func eventTime(e engine.Event) time.Time {
 	return e.Time
 }
 
-// logAccess writes one access record (http.access_logs).
-func logAccess(log *slog.Logger, r *engine.AccessRecord) {
-	attrs := []slog.Attr{
-		slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("status", r.Status),
-		slog.Int64("bytes", r.Bytes), slog.Float64("duration_ms", float64(r.Duration.Microseconds())/1000),
-		slog.String("remote", r.RemoteAddr),
+// busHandler publishes log records as engine.EventLog events, so that
+// phprun's own messages reach the dashboard's log pane while it owns the
+// terminal. Publishing never blocks (see engine.Bus).
+type busHandler struct {
+	bus   *engine.Bus
+	level slog.Level
+	attrs string
+	group string
+}
+
+func newBusHandler(bus *engine.Bus, level slog.Level) *busHandler {
+	return &busHandler{bus: bus, level: level}
+}
+
+func (h *busHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
+
+func (h *busHandler) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Message)
+	b.WriteString(h.attrs)
+	r.Attrs(func(a slog.Attr) bool {
+		writeAttr(&b, h.group, a)
+		return true
+	})
+	h.bus.Publish(engine.Event{Time: r.Time, Kind: engine.EventLog, Pool: "phprun", Level: levelName(r.Level), Message: b.String()})
+	return nil
+}
+
+func (h *busHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	var b strings.Builder
+	for _, a := range attrs {
+		writeAttr(&b, h.group, a)
 	}
-	if r.Query != "" {
-		attrs = append(attrs, slog.String("query", r.Query))
+	c := *h
+	c.attrs += b.String()
+	return &c
+}
+
+func (h *busHandler) WithGroup(name string) slog.Handler {
+	c := *h
+	c.group += name + "."
+	return &c
+}
+
+func levelName(l slog.Level) string {
+	switch {
+	case l < slog.LevelInfo:
+		return "debug"
+	case l < slog.LevelWarn:
+		return "info"
+	case l < slog.LevelError:
+		return "warn"
 	}
-	if r.PID != 0 {
-		attrs = append(attrs, slog.Int("pid", r.PID), slog.Float64("queue_ms", float64(r.QueueWait.Microseconds())/1000))
-	}
-	level := slog.LevelInfo
-	if r.Error != "" {
-		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", r.Error))
-	}
-	log.LogAttrs(context.Background(), level, "request", attrs...)
+	return "error"
 }

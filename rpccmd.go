@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
-	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/rpc"
 )
 
@@ -35,7 +33,7 @@ func (c WorkersCmd) Run(g *Globals, a *app) error {
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		var b strings.Builder
-		if err := c.render(cctx, cl, &b); err != nil {
+		if err := c.render(cctx, cl, &b, a.stdoutIsTerminal); err != nil {
 			return err
 		}
 		if c.Interactive && a.stdoutIsTerminal {
@@ -50,7 +48,7 @@ func (c WorkersCmd) Run(g *Globals, a *app) error {
 	return rpc.Watch(ctx, time.Second, show)
 }
 
-func (c WorkersCmd) render(ctx context.Context, cl *rpc.Client, w io.Writer) error {
+func (c WorkersCmd) render(ctx context.Context, cl *rpc.Client, w io.Writer, color bool) error {
 	plugins := c.Plugins
 	if len(plugins) == 0 {
 		var err error
@@ -66,68 +64,11 @@ func (c WorkersCmd) render(ctx context.Context, cl *rpc.Client, w io.Writer) err
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		renderWorkers(w, p, ws, time.Now())
+		if err := rpc.RenderWorkers(w, p, ws, time.Now(), color); err != nil {
+			return err
+		}
 	}
 	return nil
-}
-
-// renderWorkers prints RoadRunner's workers table (PROTOCOL.md 6.2):
-// PID, status, execs, memory, CPU%, created; sorted by PID.
-func renderWorkers(w io.Writer, plugin string, ws []rpc.ProcessState, now time.Time) {
-	sort.Slice(ws, func(i, j int) bool { return ws[i].Pid < ws[j].Pid })
-	fmt.Fprintf(w, "Workers of [%s]:\n", plugin)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PID\tSTATUS\tEXECS\tMEMORY\tCPU%\tCREATED")
-	for _, p := range ws {
-		status := p.StatusStr
-		if status == "" {
-			status = engine.State(p.Status).String()
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.2f\t%s\n", p.Pid, status, thousands(p.NumExecs),
-			humanBytes(p.MemoryUsage), p.CPUPercent, ago(now, time.Unix(0, p.Created)))
-	}
-	_ = tw.Flush()
-}
-
-func thousands(n uint64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// humanBytes uses SI units as `rr workers` does ("27 MB").
-func humanBytes(n uint64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.0f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}
-
-func ago(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < 2*time.Second:
-		return "now"
-	case d < time.Minute:
-		return fmt.Sprintf("%d seconds ago", int(d.Seconds()))
-	case d < 2*time.Minute:
-		return "1 minute ago"
-	case d < time.Hour:
-		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
-	case d < 2*time.Hour:
-		return "1 hour ago"
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d hours ago", int(d.Hours()))
-	}
-	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 }
 
 // ResetCmd reloads the workers of a running server, like `rr reset`.
@@ -172,8 +113,25 @@ func (c ResetCmd) Run(g *Globals, a *app) error {
 // config file is fine (the default address is tried); a config without an
 // rpc section gets a hint, since the server then has no RPC port at all.
 func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
-	lc, err := g.load(a, false, false)
+	opts, err := g.loadOptions(a, false)
 	if err != nil {
+		return nil, err
+	}
+	// Only rpc.listen matters here: a config that the server would reject
+	// for other reasons (or no config at all) must not stop `phprun workers`.
+	lc, err := loadConfig(opts)
+	var ce *configError
+	if errors.As(err, &ce) && lc != nil {
+		var rpcProblems []string
+		for _, p := range ce.problems {
+			if strings.Contains(p, "rpc.") || strings.Contains(p, "invalid YAML") {
+				rpcProblems = append(rpcProblems, p)
+			}
+		}
+		if len(rpcProblems) > 0 {
+			return nil, &configError{rpcProblems}
+		}
+	} else if err != nil {
 		return nil, err
 	}
 	cl, err := rpc.Dial(lc.Config.RPC.Listen)

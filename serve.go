@@ -1,13 +1,389 @@
 package main
 
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"reflect"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/rpc"
+	"golang.org/x/sync/errgroup"
+)
+
 // ServeCmd runs the server.
 type ServeCmd struct{}
 
-// Run serves until SIGTERM/SIGINT.
-func (ServeCmd) Run(g *Globals, a *app) error { return nil }
+// Run serves until SIGTERM/SIGINT: with the dashboard when stdout is a
+// terminal (and --headless is not given), else with JSON logs on stderr.
+func (ServeCmd) Run(g *Globals, a *app) error { return runServer(g, a, false) }
 
-// DevCmd runs the development server.
-type DevCmd struct{}
+// errForced: a second signal (or a second ctrl+c in the dashboard) cut the
+// graceful drain short. It is a runtime error (exit 1).
+var errForced = errors.New("forced shutdown: in-flight requests were cut and workers killed")
 
-// Run serves with reload on change.
-func (DevCmd) Run(g *Globals, a *app) error { return nil }
+// server is one running phprun: the parts wired in main's lifecycle tree.
+// Fields are set by startServer before any goroutine runs and not changed
+// afterwards, except through the once-guarded shutdown.
+type server struct {
+	lc     *loadedConfig
+	dev    bool
+	log    *slog.Logger
+	bus    *engine.Bus
+	pool   *engine.Pool
+	exec   *poolExec
+	front  *httpfront.Server
+	status *httpfront.StatusServer // nil without status.address
+	rpcSrv *rpc.Server             // nil without an rpc section
+	rpcLn  net.Listener
+	access *engine.AccessRing // nil unless the dashboard reads it
+	php    string             // PHP version, "" if unknown
+
+	force     context.Context // cancelled by a second signal: shutdown stops waiting
+	forceStop context.CancelFunc
+
+	shutdownOnce sync.Once
+	shutdownDone chan struct{}
+	shutdownErr  error // set before shutdownDone is closed
+}
+
+// poolExec lets the HTTP front be built (and its port bound) before the
+// workers start, so that a taken port fails at once with nothing started.
+// pool is set once, before the front serves its first request.
+type poolExec struct{ pool *engine.Pool }
+
+func (p *poolExec) Exec(ctx context.Context, pl engine.Payload) (*engine.Response, error) {
+	return p.pool.Exec(ctx, pl)
+}
+
+func (p *poolExec) Stats() engine.Stats {
+	if p.pool == nil {
+		return engine.Stats{Pool: "http"}
+	}
+	return p.pool.Stats()
+}
+
+// runServer is `phprun serve` and `phprun dev`.
+func runServer(g *Globals, a *app, dev bool) error {
+	lc, err := g.load(a, true, true)
+	if err != nil {
+		return err
+	}
+	// RoadRunner runs from the config file's directory unless -w is given,
+	// so relative paths (worker script, static dir, unix sockets) resolve
+	// against the config file.
+	if g.Workdir == "" {
+		if err := os.Chdir(lc.Dir); err != nil {
+			return fmt.Errorf("chdir to the config directory: %w", err)
+		}
+	}
+	applyDotenv(lc.Dotenv)
+
+	ui := !g.Headless && a.stdoutIsTerminal
+	bus := engine.NewBus()
+	var log *slog.Logger
+	var uiEvents *engine.Subscription
+	if ui {
+		// The dashboard owns the terminal: phprun's own records travel on
+		// the bus and appear in its log pane.
+		uiEvents = bus.Subscribe(8192)
+		level, _ := parseLevel(lc.Config.Logs.Level)
+		log = slog.New(newBusHandler(bus, level))
+	} else {
+		l, closeLog, err := newLogger(lc.Config.Logs, a.stdout, a.stderr)
+		if err != nil {
+			return &configError{[]string{err.Error()}}
+		}
+		defer closeLog()
+		log = l
+		sub := bus.Subscribe(4096)
+		done := make(chan struct{})
+		go func() { logEvents(log, sub); close(done) }()
+		defer func() { bus.Unsubscribe(sub); <-done }()
+	}
+	for _, w := range lc.Warnings {
+		log.Warn(w)
+	}
+	if dev && !ui {
+		log.Info("stdout is not a terminal: dev runs without the dashboard, logging to stderr")
+	}
+
+	sigs := newSignals()
+	defer sigs.stop()
+
+	s, err := startServer(sigs.ctx, lc, log, bus, dev, ui)
+	if err != nil {
+		if uiEvents != nil {
+			bus.Unsubscribe(uiEvents)
+		}
+		if ui {
+			return err // the dashboard never started: main prints it on stderr
+		}
+		log.Error("startup failed", "error", err.Error())
+		return &reportedError{err}
+	}
+	sigs.onForce(s.forceStop)
+	sigs.onReload(func() { _ = s.reload("SIGUSR2") })
+
+	if ui {
+		err = s.runDashboard(sigs.ctx, uiEvents)
+		bus.Unsubscribe(uiEvents)
+	} else {
+		err = s.runHeadless(sigs.ctx)
+	}
+	if err != nil && !errors.Is(err, errForced) {
+		return err
+	}
+	if err != nil || s.force.Err() != nil {
+		log.Error("shutdown forced")
+		return &reportedError{errForced}
+	}
+	return nil
+}
+
+// startServer binds every listener first, then boots the workers, then
+// reports the startup summary. On failure everything already started is
+// stopped again: nothing is left running.
+func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
+	cfg := lc.Config
+	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{})}
+	s.force, s.forceStop = context.WithCancel(context.Background())
+	var undo []func()
+	defer func() {
+		if err != nil {
+			for i := len(undo) - 1; i >= 0; i-- {
+				undo[i]()
+			}
+			s.forceStop()
+		}
+	}()
+
+	opts := httpfront.Options{Logger: log, Debug: dev && cfg.Dev.ShowErrors}
+	if ui {
+		s.access = engine.NewAccessRing(4096)
+		opts.Access = s.access.Add
+	}
+	if s.front, err = httpfront.New(cfg.HTTP.Config, s.exec, opts); err != nil {
+		return nil, err
+	}
+	if err := s.front.Listen(); err != nil {
+		_ = s.front.Shutdown(context.Background())
+		return nil, listenError("http.address", cfg.HTTP.Address, err)
+	}
+	undo = append(undo, func() { _ = s.front.Shutdown(context.Background()) })
+
+	if cfg.Status.Address != "" {
+		if s.status, err = httpfront.NewStatus(cfg.Status, log, s.front); err != nil {
+			return nil, err
+		}
+		if err := s.status.Listen(); err != nil {
+			return nil, listenError("status.address", cfg.Status.Address, err)
+		}
+		undo = append(undo, func() { _ = s.status.Shutdown(context.Background()) })
+	}
+
+	rpcAddr := ""
+	if lc.Present["rpc"] {
+		rpcAddr = cfg.RPC.Listen
+		if s.rpcLn, err = rpc.Listen(cfg.RPC); err != nil {
+			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
+		}
+		undo = append(undo, func() { _ = s.rpcLn.Close() })
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON})
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	phpVersion := make(chan string, 1)
+	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
+
+	ecfg := cfg.engineConfig(rpcAddr, dev)
+	start := time.Now()
+	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
+		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
+	}
+	s.exec.pool = s.pool
+	s.php = <-phpVersion
+
+	attrs := []any{"version", version, "mode", map[bool]string{true: "dev", false: "serve"}[dev],
+		"http", "http://" + s.front.Addr()}
+	if a := s.front.TLSAddr(); a != "" {
+		attrs = append(attrs, "https", "https://"+a)
+	}
+	if s.status != nil {
+		attrs = append(attrs, "status", "http://"+s.status.Addr()+"/health")
+	}
+	if s.rpcLn != nil {
+		attrs = append(attrs, "rpc", cfg.RPC.Listen)
+	}
+	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
+		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
+	log.Info("phprun is serving", attrs...)
+	return s, nil
+}
+
+// runHeadless serves until a signal or a failing server, then shuts down.
+func (s *server) runHeadless(ctx context.Context) error {
+	runCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	g, gctx := errgroup.WithContext(runCtx)
+	s.serve(g, runCtx)
+	select {
+	case <-ctx.Done():
+		s.log.Info("shutting down: draining requests", "signal", context.Cause(ctx).Error())
+	case <-gctx.Done():
+	}
+	shutdownErr := s.shutdown()
+	cancel()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return shutdownErr
+}
+
+// serve starts every server's loop in g. The loops end after shutdown
+// (each treats its own graceful close as success) or when runCtx ends.
+func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
+	g.Go(func() error { return s.front.ListenAndServe(runCtx) })
+	if s.status != nil {
+		g.Go(func() error { return s.status.ListenAndServe(runCtx) })
+	}
+	if s.rpcSrv != nil {
+		g.Go(func() error { return s.rpcSrv.Serve(runCtx, s.rpcLn) })
+	}
+	if s.dev && s.lc.Config.Dev.Watch {
+		g.Go(func() error { return s.watchAndReload(runCtx) })
+	}
+}
+
+// shutdown stops everything in order, once; later calls wait for the first:
+// /ready turns 503, the HTTP front stops accepting and drains (bounded by
+// http.shutdown_timeout), the pool finishes its jobs and stops its workers
+// (bounded by http.pool.destroy_timeout), then RPC and the status endpoints
+// close. A second signal cancels s.force, which cuts every wait short.
+func (s *server) shutdown() error {
+	s.shutdownOnce.Do(func() {
+		defer close(s.shutdownDone)
+		start := time.Now()
+		var errs []error
+		s.front.SetDraining()
+		cfg := s.lc.Config
+		ctx, cancel := context.WithTimeout(s.force, positive(cfg.HTTP.ShutdownTimeout, 30*time.Second))
+		if err := s.front.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+		ctx, cancel = context.WithTimeout(s.force, positive(cfg.HTTP.Pool.DestroyTimeout, 60*time.Second))
+		if err := s.pool.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+		if s.rpcSrv != nil {
+			ctx, cancel = context.WithTimeout(s.force, 5*time.Second)
+			if err := s.rpcSrv.Shutdown(ctx); err != nil {
+				errs = append(errs, err)
+			}
+			cancel()
+		}
+		if s.status != nil {
+			ctx, cancel = context.WithTimeout(s.force, 5*time.Second)
+			if err := s.status.Shutdown(ctx); err != nil {
+				errs = append(errs, err)
+			}
+			cancel()
+		}
+		if s.force.Err() != nil {
+			s.shutdownErr = errForced
+			return
+		}
+		if err := errors.Join(errs...); err != nil {
+			// The drain ran out of time: some requests were cut. Report it,
+			// but the process did what it was asked (stop), so exit 0.
+			s.log.Warn("shutdown was not clean", "error", err.Error())
+		}
+		s.log.Info("stopped", "shutdown_ms", time.Since(start).Milliseconds())
+	})
+	<-s.shutdownDone
+	return s.shutdownErr
+}
+
+// reload is a rolling reset of the workers (SIGUSR2, dashboard).
+func (s *server) reload(why string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), positive(s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+30*time.Second)
+	defer cancel()
+	start := time.Now()
+	s.log.Info("reloading workers", "reason", why)
+	if err := s.pool.Reload(ctx); err != nil {
+		s.log.Error("reload failed; the previous workers keep serving", "reason", why, "error", err.Error())
+		return err
+	}
+	s.log.Info("workers reloaded", "reason", why, "workers", len(s.pool.Stats().Workers), "duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// configJSON answers rpc.Config with the effective configuration.
+func (s *server) configJSON() ([]byte, error) {
+	return json.Marshal(jsonValue(toMap(reflect.ValueOf(s.lc.Config))))
+}
+
+// poolSet is the rpc package's view of the running pools.
+type poolSet struct{ s *server }
+
+func (p poolSet) Names() []string { return []string{p.s.pool.Name()} }
+
+func (p poolSet) Stats(name string) (engine.Stats, bool) {
+	if name != p.s.pool.Name() {
+		return engine.Stats{}, false
+	}
+	return p.s.pool.Stats(), true
+}
+
+func (p poolSet) Reset(ctx context.Context, name string) error {
+	if name != p.s.pool.Name() {
+		return fmt.Errorf("no pool named %q (have %q)", name, p.s.pool.Name())
+	}
+	start := time.Now()
+	if err := p.s.pool.Reload(ctx); err != nil {
+		p.s.log.Error("reset over RPC failed; the previous workers keep serving", "pool", name, "error", err.Error())
+		return err
+	}
+	p.s.log.Info("workers reset over RPC", "pool", name, "duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// listenError explains the two usual reasons a port cannot be bound.
+func listenError(key, addr string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("%s %s is already in use (another phprun or server runs there); pick another with -o %s=... or in the config file: %w", key, addr, key, err)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("%s %s: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE; use a port such as 8080): %w", key, addr, err)
+	}
+	return fmt.Errorf("%s %s: %w", key, addr, err)
+}
+
+// applyDotenv exports the .env variables the environment does not set, so
+// workers see them too (a .env never overrides the real environment).
+func applyDotenv(vars map[string]string) {
+	for k, v := range vars {
+		if _, ok := os.LookupEnv(k); !ok {
+			os.Setenv(k, v)
+		}
+	}
+}
+
+func positive(d, fallback time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return fallback
+}
