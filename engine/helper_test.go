@@ -117,6 +117,9 @@ func helperMain(mode string) int {
 			ms, _ := strconv.Atoi(strings.TrimPrefix(ctx, "sleep:"))
 			time.Sleep(time.Duration(ms) * time.Millisecond)
 			send(0, 0, []uint32{uint32(len(ctx))}, []byte(ctx), body)
+		case ctx == "streamhang":
+			send(0, wire.Stream, []uint32{0}, []byte("first"))
+			time.Sleep(time.Hour)
 		case strings.HasPrefix(ctx, "stream:"):
 			n, _ := strconv.Atoi(strings.TrimPrefix(ctx, "stream:"))
 			if !helperStream(r, &f, send, n) {
