@@ -216,7 +216,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.drainErr = msg.err
 		cmd = tea.Quit
 	case tea.KeyMsg:
-		cmd = m.onKey(msg)
+		cmd = m.onKeys(msg)
 	case tea.MouseMsg:
 		m.onMouse(msg)
 	}
@@ -270,6 +270,26 @@ func (m *Model) onResetDone(msg resetDoneMsg) {
 }
 
 func (m *Model) setToast(s string) { m.toast, m.toastBad, m.toastAt = s, false, m.now }
+
+// onKeys splits runes that arrived together (fast typing, tmux
+// send-keys) into single key presses, except while typing a filter or
+// pasting, where they are text.
+func (m *Model) onKeys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || m.mode == modeFilter {
+		return m.onKey(msg)
+	}
+	var cmds []tea.Cmd
+	for _, r := range msg.Runes {
+		if m.mode == modeFilter { // "/" started a filter: the rest is its text
+			m.input.value = append(m.input.value, r)
+			m.applyFilter(m.input.String())
+			continue
+		}
+		cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+		m.syncKeys()
+	}
+	return tea.Batch(cmds...)
+}
 
 // onKey handles a key press and returns the command it starts, if any.
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
@@ -529,7 +549,7 @@ func (m *Model) syncKeys() {
 	k.Filter.SetEnabled(stream)
 	k.Pause.SetEnabled(panes)
 	k.Help.SetEnabled(normal)
-	k.Quit.SetEnabled(m.mode != modeFilter)
+	k.Quit.SetEnabled(m.mode != modeFilter && !m.draining)
 	if m.requests.paused {
 		k.Pause.SetHelp("p", "resume")
 	} else {

@@ -459,3 +459,20 @@ func TestRSSTrend(t *testing.T) {
 		t.Fatal("shrinking RSS not ↓")
 	}
 }
+
+func TestRunesTogetherAreSeparateKeys(t *testing.T) {
+	src := newFakeSource()
+	m := feed(testModel(t, src, 120, 40), src, 40)
+	m, cmd := step(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1jr")})
+	if m.focus != paneWorkers || cmd == nil {
+		t.Fatalf("focus %d, cmd %v", m.focus, cmd)
+	}
+	// tea.Batch of one command returns it as is
+	if msg, ok := cmd().(resetDoneMsg); !ok || msg.pid != 4102 {
+		t.Fatalf("msg %#v", msg)
+	}
+	m, _ = step(press(m, "2"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/404")})
+	if m.mode != modeFilter || m.requests.filter.raw != "404" {
+		t.Fatalf("mode %d filter %q", m.mode, m.requests.filter.raw)
+	}
+}
