@@ -141,7 +141,7 @@ func (s *socketRelay) wait(proc *process, deadline time.Time) (net.Conn, *wire.R
 	case <-proc.done:
 		err = errExitedEarly
 	case <-t.C:
-		err = fmt.Errorf("%w: no connection with PID %d on the relay (is the worker wrapped in a shell without exec?)", os.ErrDeadlineExceeded, proc.pid)
+		err = fmt.Errorf("no connection from PID %d on the relay within allocate_timeout (%v); is the worker wrapped in a shell without exec?", proc.pid, s.p.cfg.Pool.AllocateTimeout)
 	case <-s.p.quit:
 		err = ErrPoolClosed
 	}

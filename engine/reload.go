@@ -112,8 +112,12 @@ func (s *supervisor) finishReload(err error) {
 	if s.gen != 0 && !errors.Is(err, ErrPoolClosed) {
 		s.p.publish(Event{Kind: EventReloadFailed, Generation: op.gen, Message: err.Error()})
 	}
+	prefix := "engine: reload: %w"
+	if s.gen == 0 {
+		prefix = "engine: start: %w"
+	}
 	for _, ch := range op.replies {
-		ch <- fmt.Errorf("engine: reload: %w", err)
+		ch <- fmt.Errorf(prefix, err)
 	}
 	s.nextReload()
 }
