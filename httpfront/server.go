@@ -186,7 +186,7 @@ func (s *Server) Listen() error {
 		if err != nil {
 			return fmt.Errorf("httpfront: listen http.address: %w", err)
 		}
-		s.plainLn = ln
+		s.plainLn = rejectLogListener{Listener: ln, log: s.log}
 		h := s.handler
 		if s.cfg.SSL.Redirect {
 			h = s.redirectHandler()

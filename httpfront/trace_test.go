@@ -1,7 +1,9 @@
 package httpfront
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptrace"
 	"net/textproto"
@@ -15,3 +17,5 @@ func httptraceWith1xx(ctx context.Context, fn func(int, http.Header)) context.Co
 		},
 	})
 }
+
+func bufioReader(r io.Reader) *bufio.Reader { return bufio.NewReader(r) }

@@ -1,0 +1,229 @@
+package httpfront
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+)
+
+func TestE2EH2C(t *testing.T) {
+	pool := startPool(t, "echo", 1, nil, nil)
+	cfg := testConfig()
+	cfg.HTTP2.H2C = true
+	f := startFront(t, cfg, pool, Options{})
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	resp, body := do(t, &http.Client{Transport: tr, Timeout: 5 * time.Second}, mustReq(t, "GET", f.url+"/h2?x=1"))
+	e := decodeEcho(t, body)
+	if resp.ProtoMajor != 2 || e.Protocol != "HTTP/2.0" || e.URI != f.url+"/h2?x=1" {
+		t.Errorf("proto %s, PHP saw %q %q", resp.Proto, e.Protocol, e.URI)
+	}
+	// HTTP/1.1 keeps working on the same port.
+	if resp, _ := get(t, f.url+"/"); resp.ProtoMajor != 1 || resp.StatusCode != 200 {
+		t.Errorf("HTTP/1.1: %s %d", resp.Proto, resp.StatusCode)
+	}
+}
+
+func mustReq(t testing.TB, method, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// selfSigned writes a loopback certificate and key and returns their paths
+// and a pool trusting the certificate.
+func selfSigned(t testing.TB) (certFile, keyFile string, roots *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "phprun test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	roots = x509.NewCertPool()
+	roots.AddCert(cert)
+	return certFile, keyFile, roots
+}
+
+func TestE2ETLS(t *testing.T) {
+	certFile, keyFile, roots := selfSigned(t)
+	pool := startPool(t, "echo", 1, nil, nil)
+	cfg := testConfig()
+	cfg.SSL = SSLConfig{Address: "127.0.0.1:0", Cert: certFile, Key: keyFile, Redirect: true}
+	f := startFront(t, cfg, pool, Options{})
+	tlsURL := "https://" + f.srv.TLSAddr()
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true}}
+
+	resp, body := do(t, client, mustReq(t, "GET", tlsURL+"/secure?q=1"))
+	e := decodeEcho(t, body)
+	if resp.ProtoMajor != 2 || e.Protocol != "HTTP/2.0" || e.URI != tlsURL+"/secure?q=1" {
+		t.Errorf("TLS: %s, PHP saw %q %q", resp.Proto, e.Protocol, e.URI)
+	}
+	// http.ssl.redirect: the plain port answers 308 to https.
+	noFollow := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, _ = do(t, noFollow, mustReq(t, "GET", f.url+"/a?b=c"))
+	_, port, _ := net.SplitHostPort(f.srv.TLSAddr())
+	if resp.StatusCode != 308 || resp.Header.Get("Location") != "https://127.0.0.1:"+port+"/a?b=c" {
+		t.Errorf("redirect: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestE2EStatusAndDrain(t *testing.T) {
+	pool := startPool(t, "slow", 1, nil, nil)
+	f := startFront(t, testConfig(), pool, Options{})
+	sc := DefaultStatusConfig()
+	sc.Address = "127.0.0.1:0"
+	st, err := NewStatus(sc, nil, f.srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	stDone := make(chan error, 1)
+	go func() { stDone <- st.ListenAndServe(context.Background()) }()
+	base := "http://" + st.Addr()
+	check := func(path string, wantStatus int, wantMsg string) {
+		t.Helper()
+		resp, body := get(t, base+path)
+		var entries []statusEntry
+		if err := json.Unmarshal([]byte(body), &entries); err != nil {
+			t.Fatalf("%s: %q: %v", path, body, err)
+		}
+		if resp.StatusCode != wantStatus || len(entries) != 1 || entries[0].PluginName != "http" ||
+			entries[0].StatusCode != wantStatus || entries[0].ErrorMessage != wantMsg {
+			t.Errorf("%s: %d %s, want %d %q", path, resp.StatusCode, body, wantStatus, wantMsg)
+		}
+	}
+	check("/health", 200, "")
+	check("/ready", 200, "")
+	check("/health?plugin=http", 200, "")
+	if _, body := get(t, base+"/health?plugin=jobs"); body != "[]" {
+		t.Errorf("unknown plugin: %q", body)
+	}
+
+	// The only worker busy: healthy, not ready.
+	slow := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(f.url + "/?ms=600")
+		if err != nil {
+			slow <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b := make([]byte, 64)
+		n, _ := resp.Body.Read(b)
+		slow <- string(b[:n])
+	}()
+	waitFor(t, func() bool { return pool.Stats().Count(engine.StateWorking) == 1 })
+	check("/health", 200, "")
+	check("/ready", 503, "no idle workers")
+
+	// Draining: /ready 503 with RoadRunner's message, /health stays 200,
+	// and Shutdown waits for the in-flight request.
+	shutdownDone := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		shutdownDone <- f.srv.Shutdown(ctx)
+	}()
+	waitFor(t, func() bool { code, _ := f.srv.Ready(); return code == 503 })
+	check("/ready", 503, "service is shutting down")
+	check("/health", 200, "")
+	if _, err := http.Get(f.url + "/"); err == nil {
+		t.Error("new connections still accepted while draining")
+	}
+	if got := <-slow; got != "slept 600 ms" {
+		t.Errorf("in-flight request during drain: %q", got)
+	}
+	if err := <-shutdownDone; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if err := st.Shutdown(context.Background()); err != nil {
+		t.Error(err)
+	}
+	if err := <-stDone; err != nil {
+		t.Errorf("status ListenAndServe: %v", err)
+	}
+}
+
+func waitFor(t testing.TB, cond func() bool) {
+	t.Helper()
+	for range 200 {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("condition not reached in 2s")
+}
+
+func TestE2EAccessRecords(t *testing.T) {
+	pool := startPool(t, "special", 1, nil, nil)
+	var mu sync.Mutex
+	var recs []engine.AccessRecord
+	cfg := testConfig()
+	cfg.AccessLogs = true
+	f := startFront(t, cfg, pool, Options{Access: func(r *engine.AccessRecord) {
+		mu.Lock()
+		recs = append(recs, *r)
+		mu.Unlock()
+	}})
+	get(t, f.url+"/?a=1")
+	get(t, f.url+"/status?code=999")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(recs) != 2 {
+		t.Fatalf("records: %+v", recs)
+	}
+	pid := pool.Stats().Workers[0].PID
+	r := recs[0]
+	if r.Method != "GET" || r.Path != "/" || r.Query != "a=1" || r.Status != 200 || r.Bytes != 5 || r.PID != pid ||
+		r.Duration <= 0 || r.RemoteAddr != "127.0.0.1" || r.Proto != "HTTP/1.1" || r.Error != "" {
+		t.Errorf("record: %+v", r)
+	}
+	if r := recs[1]; r.Status != 502 || !strings.Contains(r.Error, "999") {
+		t.Errorf("error record: %+v", r)
+	}
+	if !strings.Contains(f.logs.String(), `msg="http access"`) {
+		t.Errorf("access_logs: no access line:\n%s", f.logs.String())
+	}
+}
