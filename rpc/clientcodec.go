@@ -27,6 +27,8 @@ type clientCodec struct {
 	body []byte
 }
 
+var _ rpc.ClientCodec = (*clientCodec)(nil)
+
 func newClientCodec(conn io.ReadWriteCloser, codec byte) *clientCodec {
 	return &clientCodec{conn: conn, codec: codec, rd: wire.NewReader(conn, 4<<10, 1<<30)}
 }

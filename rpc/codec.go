@@ -80,6 +80,8 @@ type serverCodec struct {
 	draining bool               // guarded by mu; stop reading new requests
 }
 
+var _ rpc.ServerCodec = (*serverCodec)(nil)
+
 func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onBad func(error)) *serverCodec {
 	return &serverCodec{
 		conn:     conn,

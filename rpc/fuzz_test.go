@@ -3,7 +3,6 @@ package rpc
 import (
 	"bytes"
 	"io"
-	"net/rpc"
 	"testing"
 
 	"github.com/phprun/phprun/engine/wire"
@@ -58,5 +57,3 @@ func FuzzServeCodec(f *testing.F) {
 		}
 	})
 }
-
-var _ = rpc.ServerCodec((*serverCodec)(nil))
