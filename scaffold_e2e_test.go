@@ -37,9 +37,12 @@ func TestInitServeE2E(t *testing.T) {
 				t.Skip("nyholm/psr7 is not installed (Debian: php-nyholm-psr7), which the psr7 template needs without Composer")
 			}
 			dir := filepath.Join(t.TempDir(), "app")
-			var out bytes.Buffer
-			if err := runInit(&out, dir, tmpl, false); err != nil {
-				t.Fatalf("init: %v", err)
+			out, err := exec.Command(bin, "init", dir, "--template", tmpl).CombinedOutput()
+			if err != nil {
+				t.Fatalf("phprun init: %v\n%s", err, out)
+			}
+			if want := "Next: cd " + dir + " && phprun dev\n"; !strings.HasSuffix(string(out), want) {
+				t.Errorf("phprun init printed:\n%s\nwant it to end with %q", out, want)
 			}
 			initE2EServe(t, bin, dir)
 		})
