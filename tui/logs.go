@@ -20,8 +20,9 @@ type logLine struct {
 
 // logsPane shows worker output and phprun's own records, newest at the bottom.
 type logsPane struct {
-	w, h   int
-	filter filter
+	w, h    int
+	filter  filter
+	dropped uint64 // events the Source dropped (DropCounter)
 	store[logLine]
 }
 
@@ -139,6 +140,9 @@ func (p *logsPane) view(st styles, focused bool) string {
 		extra = fmt.Sprintf("%d/%d  filter: %s", len(p.shown), len(p.items), p.filter.raw)
 	}
 	extra = st.dim.Render(extra)
+	if p.dropped > 0 {
+		extra += " " + st.warn.Render(fmt.Sprintf("%d dropped", p.dropped))
+	}
 	if p.paused {
 		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(p.pending)))
 	}

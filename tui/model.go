@@ -54,10 +54,12 @@ const (
 type (
 	// pollMsg carries a stats snapshot and new access records.
 	pollMsg struct {
-		at    time.Time
-		stats []engine.Stats
-		recs  []engine.AccessRecord
-		next  uint64
+		at      time.Time
+		stats   []engine.Stats
+		recs    []engine.AccessRecord
+		since   uint64 // the sequence number asked for
+		next    uint64
+		dropped uint64 // events the Source dropped so far (DropCounter)
 	}
 	// eventsMsg carries a batch of events; closed means the channel is.
 	eventsMsg struct {
@@ -99,6 +101,7 @@ type Model struct {
 	rate   rateMeter
 	lat    latencySamples
 	reqSeq uint64 // next Requests sequence number
+	polled bool   // a poll came back: later gaps in the sequence are skipped records
 
 	toast    string
 	toastBad bool
@@ -156,7 +159,11 @@ func (m Model) pollCmd(delay time.Duration) tea.Cmd {
 	src, since, now := m.src, m.reqSeq, m.opts.Now
 	fetch := func(time.Time) tea.Msg {
 		recs, next := src.Requests(since, nil)
-		return pollMsg{at: now(), stats: src.Stats(), recs: recs, next: next}
+		msg := pollMsg{at: now(), stats: src.Stats(), recs: recs, since: since, next: next}
+		if dc, ok := src.(DropCounter); ok {
+			msg.dropped = dc.EventsDropped()
+		}
+		return msg
 	}
 	if delay <= 0 {
 		return func() tea.Msg { return fetch(time.Time{}) }
@@ -239,9 +246,14 @@ func (m *Model) onPoll(msg pollMsg) {
 		r := &msg.recs[i]
 		m.lat.add(r.Time.Add(r.Duration), r.Duration)
 	}
+	if gap := msg.next - msg.since; m.polled && msg.next > msg.since && gap > uint64(len(msg.recs)) {
+		m.requests.skipped += gap - uint64(len(msg.recs)) // the ring wrapped before we read it
+	}
+	m.polled = true
 	if msg.next > m.reqSeq {
 		m.reqSeq = msg.next
 	}
+	m.logs.dropped = msg.dropped
 	m.requests.add(msg.recs...)
 	m.header.rate = m.rate.perSecond(m.now, m.opts.Window)
 	m.header.spark = m.rate.series(m.now, sparkSeconds)

@@ -13,9 +13,9 @@ import (
 	"github.com/phprun/phprun/engine"
 )
 
-// run executes a command the way bubbletea would and feeds its message
+// runCmd executes a command the way bubbletea would and feeds its message
 // back, returning the model and the follow-up command.
-func run(t *testing.T, m Model, cmd tea.Cmd) (Model, tea.Cmd) {
+func runCmd(t *testing.T, m Model, cmd tea.Cmd) (Model, tea.Cmd) {
 	t.Helper()
 	if cmd == nil {
 		t.Fatal("expected a command")
@@ -56,7 +56,7 @@ func TestResetSelectedWorker(t *testing.T) {
 	if !strings.Contains(m.View(), "resetting worker 4102") {
 		t.Fatalf("no pending toast:\n%s", m.View())
 	}
-	m, _ = run(t, m, cmd)
+	m, _ = runCmd(t, m, cmd)
 	if fmt.Sprint(src.resets) != "[4102]" {
 		t.Fatalf("resets = %v", src.resets)
 	}
@@ -72,7 +72,7 @@ func TestResetSelectedWorker(t *testing.T) {
 	// errors are reported, and r does nothing outside the workers pane
 	src.resetErr = errFake
 	m, cmd = step(press(m, "1"), keyMsg("r"))
-	m, _ = run(t, m, cmd)
+	m, _ = runCmd(t, m, cmd)
 	if !strings.Contains(m.View(), "reset worker 4102 failed: fake: worker not found") {
 		t.Fatalf("no error toast:\n%s", m.View())
 	}
@@ -97,7 +97,7 @@ func TestResetAllConfirm(t *testing.T) {
 		t.Fatal("the prompt did not stay")
 	}
 	m, cmd = step(m, keyMsg("y"))
-	m, _ = run(t, m, cmd)
+	m, _ = runCmd(t, m, cmd)
 	if src.resetAll != 1 {
 		t.Fatalf("ResetAll called %d times", src.resetAll)
 	}
@@ -299,7 +299,7 @@ func TestQuitDrainsThenQuits(t *testing.T) {
 	if _, again := step(m, keyMsg("q")); again != nil {
 		t.Fatal("a second q did something")
 	}
-	m, cmd = run(t, m, cmd)
+	m, cmd = runCmd(t, m, cmd)
 	if src.drains != 1 || !isQuit(cmd) || m.forced || m.drainErr != nil {
 		t.Fatalf("drains=%d quit=%v forced=%v err=%v", src.drains, isQuit(cmd), m.forced, m.drainErr)
 	}
@@ -308,7 +308,7 @@ func TestQuitDrainsThenQuits(t *testing.T) {
 	src.drainErr = errors.New("fake: drain timeout")
 	m = testModel(t, src, 120, 40)
 	m, cmd = step(m, keyMsg("ctrl+c"))
-	m, _ = run(t, m, cmd)
+	m, _ = runCmd(t, m, cmd)
 	if !errors.Is(m.drainErr, src.drainErr) {
 		t.Fatalf("drain error lost: %v", m.drainErr)
 	}
@@ -474,5 +474,35 @@ func TestRunesTogetherAreSeparateKeys(t *testing.T) {
 	m, _ = step(press(m, "2"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/404")})
 	if m.mode != modeFilter || m.requests.filter.raw != "404" {
 		t.Fatalf("mode %d filter %q", m.mode, m.requests.filter.raw)
+	}
+}
+
+// droppingSource reports dropped events like an engine.Subscription.
+type droppingSource struct{ *fakeSource }
+
+func (droppingSource) EventsDropped() uint64 { return 7 }
+
+func TestSkippedAndDroppedAreShown(t *testing.T) {
+	src := newFakeSource()
+	src.ring = engine.NewAccessRing(4)
+	m := testModel(t, src, 120, 40)
+	for _, r := range sampleRecords(t0, 10) { // before the first poll: not counted
+		src.ring.Add(&r)
+	}
+	m, _ = step(m, m.pollCmd(0)())
+	for _, r := range sampleRecords(t0, 6) { // 6 new, the ring keeps 4
+		src.ring.Add(&r)
+	}
+	m, _ = step(m, m.pollCmd(0)())
+	if m.requests.skipped != 2 || !strings.Contains(m.View(), "2 skipped") {
+		t.Fatalf("skipped = %d:\n%s", m.requests.skipped, m.View())
+	}
+
+	d := droppingSource{newFakeSource()}
+	m = newModel(d, Options{Now: func() time.Time { return t0 }}, termenv.Ascii)
+	m, _ = step(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m, _ = step(m, m.pollCmd(0)())
+	if !strings.Contains(m.View(), "7 dropped") {
+		t.Fatalf("dropped events not shown:\n%s", m.View())
 	}
 }

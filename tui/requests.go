@@ -9,8 +9,9 @@ import (
 
 // requestsPane shows the access records, newest at the bottom.
 type requestsPane struct {
-	w, h   int
-	filter filter
+	w, h    int
+	filter  filter
+	skipped uint64 // records the access ring overwrote before a poll read them
 	store[engine.AccessRecord]
 }
 
@@ -60,6 +61,9 @@ func (p *requestsPane) view(st styles, focused bool, slow time.Duration) string 
 		extra = fmt.Sprintf("%d/%d  filter: %s", len(p.shown), len(p.items), p.filter.raw)
 	}
 	extra = st.dim.Render(extra)
+	if p.skipped > 0 {
+		extra += " " + st.warn.Render(fmt.Sprintf("%d skipped", p.skipped))
+	}
 	if p.paused {
 		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(p.pending)))
 	}

@@ -30,6 +30,12 @@ const fps = 10
 // dashboard is a key, not a signal, because the terminal is in raw mode.
 // After Run returns, main should close the Events channel (unsubscribe).
 func Run(ctx context.Context, src Source, opts Options) error {
+	return run(ctx, New(src, opts), opts)
+}
+
+// run is Run with extra program options (tests give it pipes instead of a
+// terminal).
+func run(ctx context.Context, m Model, opts Options, extra ...tea.ProgramOption) error {
 	popts := []tea.ProgramOption{
 		tea.WithContext(ctx),
 		tea.WithAltScreen(),
@@ -39,7 +45,7 @@ func Run(ctx context.Context, src Source, opts Options) error {
 	if opts.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
-	p := tea.NewProgram(New(src, opts), popts...)
+	p := tea.NewProgram(m, append(popts, extra...)...)
 	final, err := p.Run()
 	if m, ok := final.(Model); ok && m.forced {
 		return ErrForced

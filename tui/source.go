@@ -36,6 +36,14 @@ type Source interface {
 	Info() Info
 }
 
+// DropCounter is optionally implemented by a Source whose event channel
+// can lose events when the dashboard falls behind (as an
+// engine.Subscription does: Dropped). The logs pane then says how many
+// lines are missing instead of silently skipping them.
+type DropCounter interface {
+	EventsDropped() uint64
+}
+
 // Info holds the static facts of the header. Empty fields are not shown.
 type Info struct {
 	URL        string // where the server listens, e.g. "http://127.0.0.1:8080"; made a clickable OSC 8 link
