@@ -44,6 +44,12 @@ func TestInitServeE2E(t *testing.T) {
 			if want := "Next: cd " + dir + " && phprun dev\n"; !strings.HasSuffix(string(out), want) {
 				t.Errorf("phprun init printed:\n%s\nwant it to end with %q", out, want)
 			}
+			// Every key of the template is one phprun knows: no warnings.
+			cfg := exec.Command(bin, "config")
+			cfg.Dir = dir
+			if out, err := cfg.CombinedOutput(); err != nil || strings.Contains(string(out), "warning") {
+				t.Errorf("phprun config in the new project: %v\n%s", err, out)
+			}
 			initE2EServe(t, bin, dir)
 		})
 	}
