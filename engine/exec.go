@@ -16,6 +16,9 @@ import (
 // before it could read the job.
 const maxStopRetries = 8
 
+// maxFrame is the largest payload a frame can describe.
+const maxFrame = 1<<32 - 1
+
 // splitWrite: bodies above this size are written separately instead of
 // being copied behind the header, so the write buffer stays small.
 const splitWrite = 64 << 10
@@ -34,6 +37,13 @@ var errRetry = errors.New("engine: retry on another worker")
 func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 	if len(pl.Context) == 0 && len(pl.Body) == 0 {
 		return nil, ErrEmptyPayload
+	}
+	if uint64(len(pl.Context))+uint64(len(pl.Body)) > maxFrame {
+		return nil, fmt.Errorf("engine: payload of %d bytes: %w", len(pl.Context)+len(pl.Body), wire.ErrTooLarge)
+	}
+	if err := ctx.Err(); err != nil {
+		// Do not sacrifice a worker for a job nobody waits for.
+		return nil, fmt.Errorf("engine: exec: %w", err)
 	}
 	p.active.Add(1)
 	if p.closed.Load() {

@@ -89,8 +89,6 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 			_ = p.Close(cctx)
 			return nil, err
 		}
-	} else {
-		p.send(command{kind: cmdBooted})
 	}
 	return p, nil
 }

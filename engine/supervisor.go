@@ -20,7 +20,6 @@ const (
 	cmdAdopt                      // a debug-mode worker to track (w)
 	cmdReload                     // start a new generation (reply)
 	cmdReset                      // replace one worker (pid, reply)
-	cmdBooted                     // New had nothing to boot (debug mode)
 	cmdClose                      // stop spawning, hand over the table (list)
 )
 
@@ -65,7 +64,14 @@ type reloadOp struct {
 }
 
 func newSupervisor(p *Pool, target int) *supervisor {
-	return &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{}}
+	s := &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{}}
+	if target == 0 {
+		// Debug mode: nothing to boot; workers spawned per job serve
+		// generation 1.
+		s.gen, s.last = 1, 1
+		p.gen.Store(1)
+	}
+	return s
 }
 
 // tickEvery is how often the supervisor looks at back-off, drains and
@@ -114,10 +120,11 @@ func (s *supervisor) handle(c command) {
 	case cmdReload:
 		s.startReload(c.reply)
 	case cmdReset:
+		if s.closing {
+			c.reply <- ErrPoolClosed
+			return
+		}
 		c.reply <- s.resetWorker(c.pid)
-	case cmdBooted:
-		s.gen, s.last = 1, 1
-		s.p.gen.Store(1)
 	case cmdClose:
 		s.closing = true
 		if s.reload != nil {
@@ -235,8 +242,8 @@ func (s *supervisor) exited(proc *process) {
 			s.offer(x)
 		}
 	}
-	if s.gen != 0 && !s.closing {
-		s.p.restarts.Add(1)
+	if w.gen == s.gen && !s.closing {
+		s.p.restarts.Add(1) // replaced, not retired by a reload
 	}
 	w.state.Store(int64(StateStopped))
 	s.p.publish(Event{Kind: EventWorkerStopped, PID: w.pid, Generation: w.gen, Reason: reason})
@@ -299,6 +306,9 @@ func (s *supervisor) snapshot() {
 }
 
 func (s *supervisor) tick(now time.Time) {
+	if s.closing {
+		return // Close owns the idle channel now
+	}
 	s.maintain()
 	if len(s.drain) > 0 && !s.drainBy.IsZero() && now.After(s.drainBy) {
 		// reset_timeout passed: old workers still busy are killed.
