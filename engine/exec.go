@@ -101,6 +101,13 @@ func (p *Pool) acquireSlow(ctx context.Context) (*worker, error) {
 	if p.cfg.Pool.Debug {
 		return p.spawnDebug()
 	}
+	if p.serving.Load() == 0 {
+		if e := p.bootErr.Load(); e != nil {
+			// Nothing serves and the last boot failed: say why now rather
+			// than after allocate_timeout.
+			return nil, fmt.Errorf("%w: workers cannot boot: %s", ErrNoFreeWorkers, *e)
+		}
+	}
 	n := p.queued.Add(1)
 	defer p.queued.Add(-1)
 	if limit := p.cfg.Pool.MaxQueueSize; limit > 0 && uint64(n) > limit {

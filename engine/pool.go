@@ -38,6 +38,7 @@ type Pool struct {
 	errs     atomic.Uint64
 	restarts atomic.Uint64
 	bootErr  atomic.Pointer[string]
+	serving  atomic.Int64              // workers of the serving generation not retiring
 	workers  atomic.Pointer[[]*worker] // copy of the supervisor's table
 
 	procMu     sync.Mutex // guards procs, procClosed

@@ -303,6 +303,7 @@ func (s *supervisor) snapshot() {
 		ws = append(ws, w)
 	}
 	s.p.workers.Store(&ws)
+	s.p.serving.Store(int64(s.live(s.gen)))
 }
 
 func (s *supervisor) tick(now time.Time) {
