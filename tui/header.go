@@ -12,13 +12,16 @@ import (
 
 // reloadStatus is what the header says about the last reload.
 type reloadStatus struct {
-	running bool
-	trigger string    // "3 files changed", "reset", …
-	at      time.Time // when the last reload finished
-	done    bool      // a reload finished (ok or failed)
-	failed  bool
-	workers int
-	took    time.Duration
+	running   bool
+	trigger   string    // "3 files changed", "reset", …
+	triggerAt time.Time // when main described the trigger (an informative ReloadStarted)
+	trigID    int       // counts informative ReloadStarted events
+	doneID    int       // trigID of the reload the last Done belonged to
+	at        time.Time // when the last reload finished
+	done      bool      // a reload finished (ok or failed)
+	failed    bool
+	workers   int
+	took      time.Duration
 }
 
 // headerPane is the top of the screen: identity, load, latency, reload
@@ -63,18 +66,48 @@ func (h *headerPane) event(e engine.Event) {
 	switch e.Kind {
 	case engine.EventReloadStarted:
 		h.reload.running = true
-		h.reload.trigger = changeSummary(e.Count, e.Reason)
+		if !h.redundantStart(e) {
+			h.reload.trigger = changeSummary(e.Count, e.Reason)
+			h.reload.triggerAt = e.Time
+			h.reload.trigID++
+			if e.Count == 0 && e.Reason == "" {
+				h.reload.triggerAt = time.Time{}
+			}
+		}
 	case engine.EventReloadDone:
-		h.reload = reloadStatus{trigger: h.reload.trigger, at: e.Time, done: true,
-			workers: e.Count, took: e.Duration}
+		prev := h.reload
+		h.reload = reloadStatus{trigger: prev.trigger, triggerAt: prev.triggerAt, trigID: prev.trigID,
+			doneID: prev.trigID, at: e.Time, done: true, workers: e.Count, took: e.Duration}
+		if prev.done && !prev.failed && prev.doneID == prev.trigID && !prev.triggerAt.IsZero() &&
+			e.Time.Sub(prev.triggerAt) < triggerStick {
+			// another pool of the same reload: report the whole
+			h.reload.workers += prev.workers
+			h.reload.took += prev.took
+		}
 		h.reloadErr = ""
 	case engine.EventReloadFailed:
-		h.reload = reloadStatus{trigger: h.reload.trigger, at: e.Time, done: true, failed: true, took: e.Duration}
+		h.reload = reloadStatus{trigger: h.reload.trigger, triggerAt: h.reload.triggerAt, trigID: h.reload.trigID,
+			doneID: h.reload.trigID, at: e.Time, done: true, failed: true, took: e.Duration}
 		h.reloadErr = strings.TrimSpace(e.Message)
 		if h.reloadErr == "" {
 			h.reloadErr = "the new workers could not boot (no output)"
 		}
 	}
+}
+
+// triggerStick is how long main's description of a reload ("3 files
+// changed") covers the engine's own, anonymous ReloadStarted events (one
+// per pool, right after main's).
+const triggerStick = 5 * time.Second
+
+// redundantStart reports whether e is the engine's anonymous
+// ReloadStarted for a reload main already described.
+func (h *headerPane) redundantStart(e engine.Event) bool {
+	if e.Kind != engine.EventReloadStarted || e.Count != 0 || e.Reason != "" || e.Message != "" {
+		return false
+	}
+	t := h.reload.triggerAt
+	return !t.IsZero() && !e.Time.Before(t) && e.Time.Sub(t) < triggerStick
 }
 
 // banner is the boot error to keep on screen, if any.

@@ -280,6 +280,27 @@ func TestReloadSummaryAndBanner(t *testing.T) {
 	if !strings.Contains(m.View(), "reset → 4 workers reloaded in 2.0 s") {
 		t.Fatalf("no reset summary:\n%s", m.View())
 	}
+	// main describes a file change; the engine's own anonymous Started
+	// events (one per pool) neither replace the description nor add log rows
+	later := t0.Add(time.Minute)
+	rows := len(m.logs.items)
+	ev(engine.Event{Time: later, Kind: engine.EventReloadStarted, Count: 2, Reason: "watch"},
+		engine.Event{Time: later, Kind: engine.EventReloadStarted, Pool: "http", Generation: 5},
+		engine.Event{Time: later.Add(time.Second), Kind: engine.EventReloadDone, Pool: "http", Count: 4, Duration: time.Second},
+		engine.Event{Time: later.Add(time.Second), Kind: engine.EventReloadStarted, Pool: "jobs", Generation: 3},
+		engine.Event{Time: later.Add(2 * time.Second), Kind: engine.EventReloadDone, Pool: "jobs", Count: 2, Duration: time.Second})
+	if !strings.Contains(m.View(), "2 files changed → 6 workers reloaded in 2.0 s") {
+		t.Fatalf("file count lost to the engine's events:\n%s", m.View())
+	}
+	if got := len(m.logs.items) - rows; got != 3 {
+		t.Fatalf("%d log rows for one started and two done, want 3", got)
+	}
+	// an anonymous reload much later (rpc) is just "reload"
+	ev(engine.Event{Time: later.Add(time.Minute), Kind: engine.EventReloadStarted},
+		engine.Event{Time: later.Add(time.Minute), Kind: engine.EventReloadDone, Count: 4, Duration: time.Millisecond})
+	if !strings.Contains(m.View(), "reload → 4 workers reloaded in 1 ms") {
+		t.Fatalf("anonymous reload:\n%s", m.View())
+	}
 	// a crash loop reported by the pool shows as a banner too
 	st := sampleStats(t0, 1)
 	st[0].BootError = "Could not open input file: worker.php"
