@@ -433,6 +433,7 @@ func TestNoColor(t *testing.T) {
 	if !strings.Contains(color.View(), "\x1b]8;;http://127.0.0.1:8080") {
 		t.Fatal("no OSC 8 hyperlink for the address")
 	}
+	checkFrame(t, color.View(), 120, 40) // escape sequences take no width
 
 	t.Setenv("NO_COLOR", "1")
 	m := New(src, Options{Now: func() time.Time { return t0 }, NoHyperlink: true})

@@ -59,7 +59,7 @@ func (s *store[T]) add(rows ...T) {
 // goes back to following the newest.
 func (s *store[T]) setMatch(match func(*T) bool) {
 	s.match = match
-	s.shown = s.shown[:0]
+	s.shown = make([]int, 0, len(s.items)) // not shown[:0]: older copies of the model keep theirs
 	for i := range s.items {
 		if s.pass(&s.items[i]) {
 			s.shown = append(s.shown, i)

@@ -53,7 +53,7 @@ func newStyles(r *lipgloss.Renderer) styles {
 		dim:       r.NewStyle().Foreground(c("8")),
 		title:     r.NewStyle().Bold(true).Foreground(c("8")),
 		focused:   r.NewStyle().Bold(true).Foreground(c("6")),
-		colHeader: r.NewStyle().Foreground(c("8")).Underline(false),
+		colHeader: r.NewStyle().Foreground(c("8")),
 		selected:  r.NewStyle().Reverse(true),
 		ok:        r.NewStyle().Foreground(c("2")),
 		warn:      r.NewStyle().Foreground(c("3")),
