@@ -144,7 +144,7 @@ func TestE2EGzipStream(t *testing.T) {
 	cfg := testConfig()
 	cfg.Middleware = []string{"gzip"}
 	f := startFront(t, cfg, pool, Options{})
-	req, _ := http.NewRequest("GET", f.url+"/s?chunks=3&ms=200", nil)
+	req, _ := http.NewRequest("GET", f.url+"/s?chunks=3&ms=400", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
 	if err != nil {
@@ -163,7 +163,7 @@ func TestE2EGzipStream(t *testing.T) {
 	if _, err := io.ReadFull(zr, buf); err != nil || string(buf) != "chunk 1\n" {
 		t.Fatalf("first chunk %q %v", buf, err)
 	}
-	if el := time.Since(start); el > 150*time.Millisecond {
+	if el := time.Since(start); el > 300*time.Millisecond {
 		t.Errorf("first gzip chunk after %v: not flushed", el)
 	}
 	rest, _ := io.ReadAll(zr)

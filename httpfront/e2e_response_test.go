@@ -141,7 +141,7 @@ func TestE2EStreaming(t *testing.T) {
 	f := startFront(t, testConfig(), pool, Options{})
 
 	t.Run("chunks arrive one by one", func(t *testing.T) {
-		resp, err := http.Get(f.url + "/s?chunks=3&ms=150")
+		resp, err := http.Get(f.url + "/s?chunks=3&ms=400")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestE2EStreaming(t *testing.T) {
 		if err != nil || line != "chunk 1\n" {
 			t.Fatalf("first chunk %q %v", line, err)
 		}
-		if el := time.Since(start); el > 120*time.Millisecond {
+		if el := time.Since(start); el > 300*time.Millisecond {
 			t.Errorf("first chunk took %v: not flushed", el)
 		}
 		rest, _ := io.ReadAll(r)
