@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/phprun/phprun/engine"
@@ -154,12 +153,12 @@ func (p *detailPane) view(st styles, now time.Time, slow time.Duration, logs *lo
 	top := min(p.top, max(len(lines)-(p.h-1), 0))
 	body := lines[min(top, len(lines)):]
 	t := st.dim.Render("─ ") + st.focused.Render(p.title()) + " " + st.dim.Render("esc back")
-	if sw := lipgloss.Width(t); sw+2 <= p.w {
+	if sw := width(t); sw+2 <= p.w {
 		t += " " + st.dim.Render(strings.Repeat("─", p.w-sw-1))
 	}
-	out := []string{t}
+	out := []string{fit(t, p.w)}
 	for _, l := range body {
-		out = append(out, " "+l)
+		out = append(out, fit(" "+l, p.w))
 	}
-	return padLines(out, p.w, p.h)
+	return padLines(out, p.h)
 }

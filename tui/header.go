@@ -162,7 +162,7 @@ func (h *headerPane) view(st styles) string {
 		id = append(id, "PHP "+h.info.PHPVersion)
 	}
 	if h.info.URL != "" {
-		u := st.info.Underline(st.color).Render(h.info.URL)
+		u := st.link.Render(h.info.URL)
 		if h.hyperlink {
 			u = ansi.SetHyperlink(h.info.URL) + u + ansi.ResetHyperlink()
 		}

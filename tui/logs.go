@@ -101,20 +101,20 @@ func eventLines(e engine.Event) []logLine {
 	return out
 }
 
-func (p *logsPane) levelCell(st styles, level string) (string, func(...string) string) {
+func (p *logsPane) levelCell(st styles, level string) (string, paint) {
 	switch level {
 	case "error":
-		return "ERR", st.bad.Render
+		return "ERR", st.bad
 	case "warn":
-		return "WRN", st.warn.Render
+		return "WRN", st.warn
 	case "info":
-		return "INF", st.info.Render
+		return "INF", st.info
 	case "debug":
-		return "DBG", st.dim.Render
+		return "DBG", st.dim
 	case "out":
-		return "OUT", st.plain.Render
+		return "OUT", st.plain
 	default:
-		return "EVT", st.dim.Render
+		return "EVT", st.dim
 	}
 }
 
@@ -148,7 +148,7 @@ func (p *logsPane) view(st styles, focused bool) string {
 	}
 	lines := []string{paneTitle(st, 3, "Logs", extra, focused, p.w)}
 	if p.h < 2 {
-		return padLines(lines, p.w, p.h)
+		return padLines(lines, p.h)
 	}
 	cols := p.columns()
 	lines = append(lines, headerRow(st, cols))
@@ -167,18 +167,14 @@ func (p *logsPane) view(st styles, focused bool) string {
 		if l.pid > 0 {
 			pid = fmt.Sprint(l.pid)
 		}
-		lvl, paint := p.levelCell(st, l.level)
-		var plain, styled []string
-		if wide {
-			plain = []string{at, lvl, pid, l.text}
-			styled = []string{st.dim.Render(at), paint(lvl), st.dim.Render(pid), paint(l.text)}
-		} else {
-			plain = []string{at, pid, l.text}
-			styled = []string{st.dim.Render(at), st.dim.Render(pid), paint(l.text)}
+		lvl, lp := p.levelCell(st, l.level)
+		cells := []cell{{at, st.dim}, {lvl, lp}, {pid, st.dim}, {l.text, lp}}
+		if !wide {
+			cells = []cell{{at, st.dim}, {pid, st.dim}, {l.text, lp}}
 		}
-		lines = append(lines, tableRow(st, cols, styled, plain, first+k == p.list.sel, focused))
+		lines = append(lines, tableRow(st, cols, cells, first+k == p.list.sel, focused))
 	}
-	return padLines(lines, p.w, p.h)
+	return padLines(lines, p.h)
 }
 
 // changeSummary describes what triggered a reload: "3 files changed", or

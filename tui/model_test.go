@@ -453,11 +453,11 @@ func TestWorkerElapsedColours(t *testing.T) {
 	m := feed(newModel(src, Options{Now: func() time.Time { return t0 }, NoHyperlink: true}, termenv.ANSI), newFakeSource(), 0)
 	m, _ = step(m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	v := m.View()
-	yellow, red := m.st.warn.Render("1.50s"), m.st.bad.Render("3.00s")
+	yellow, red := m.st.warn.Render("  1.50s"), m.st.bad.Render("  3.00s") // right-aligned in ELAPSED
 	if !strings.Contains(v, yellow) || !strings.Contains(v, red) {
 		t.Fatalf("slow requests not coloured (want %q and %q):\n%q", yellow, red, v)
 	}
-	if strings.Contains(v, m.st.warn.Render("40ms")) || strings.Contains(v, m.st.bad.Render("40ms")) {
+	if strings.Contains(v, m.st.warn.Render("   40ms")) || strings.Contains(v, m.st.bad.Render("   40ms")) {
 		t.Fatal("a fast request is coloured as slow")
 	}
 }

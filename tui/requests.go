@@ -69,7 +69,7 @@ func (p *requestsPane) view(st styles, focused bool, slow time.Duration) string 
 	}
 	lines := []string{paneTitle(st, 2, "Requests", extra, focused, p.w)}
 	if p.h < 2 {
-		return padLines(lines, p.w, p.h)
+		return padLines(lines, p.h)
 	}
 	cols := p.columns()
 	lines = append(lines, headerRow(st, cols))
@@ -111,9 +111,9 @@ func (p *requestsPane) view(st styles, focused bool, slow time.Duration) string 
 		if r.PID > 0 {
 			pid = fmt.Sprint(r.PID)
 		}
-		plain := []string{at, status, method, path, dur, pid}
-		styled := []string{st.dim.Render(at), st.status(r.Status).Render(status), method, path, ds.Render(dur), st.dim.Render(pid)}
-		lines = append(lines, tableRow(st, cols, styled, plain, i == p.list.sel, focused))
+		cells := []cell{{at, st.dim}, {status, st.status(r.Status)}, {method, st.plain}, {path, st.plain},
+			{dur, ds}, {pid, st.dim}}
+		lines = append(lines, tableRow(st, cols, cells, i == p.list.sel, focused))
 	}
-	return padLines(lines, p.w, p.h)
+	return padLines(lines, p.h)
 }

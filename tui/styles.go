@@ -2,6 +2,7 @@ package tui
 
 import (
 	"io"
+	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -9,33 +10,56 @@ import (
 	"github.com/phprun/phprun/engine"
 )
 
-// styles holds every lipgloss style of the dashboard, built once in New
-// from one renderer. The renderer is the model's own (not lipgloss's
+// paint is a style reduced to the escape sequences around its text, taken
+// once from lipgloss. Rendering is then two concatenations, which matters:
+// View runs up to 14 times a second and paints a few hundred cells.
+// Only for single-line text without padding, width or margins.
+type paint struct{ pre, post string }
+
+func paintOf(s lipgloss.Style) paint {
+	out := s.Render("x")
+	i := strings.Index(out, "x")
+	if i < 0 {
+		return paint{}
+	}
+	return paint{pre: out[:i], post: out[i+1:]}
+}
+
+// Render wraps s in the style's sequences.
+func (p paint) Render(s string) string {
+	if p.pre == "" || s == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
+
+// styles holds every style of the dashboard, built once in New from one
+// lipgloss renderer. The renderer is the model's own (not lipgloss's
 // package-global default) so that NO_COLOR and tests' Ascii profile never
 // leak between programs or race between parallel tests.
 //
 // Colours are the 16 basic ANSI ones so they follow the user's terminal
 // theme, and no background query (OSC 11) is ever sent to the terminal.
 type styles struct {
-	plain     lipgloss.Style
-	bold      lipgloss.Style
-	dim       lipgloss.Style
-	title     lipgloss.Style // pane title, unfocused
-	focused   lipgloss.Style // pane title, focused
-	colHeader lipgloss.Style // table header row
-	selected  lipgloss.Style // selected row in the focused pane
-	ok        lipgloss.Style
-	warn      lipgloss.Style
-	bad       lipgloss.Style
-	info      lipgloss.Style
-	accent    lipgloss.Style
-	banner    lipgloss.Style // boot error banner
-	barBusy   lipgloss.Style
-	barIdle   lipgloss.Style
-	helpKey   lipgloss.Style
+	plain     paint
+	bold      paint
+	dim       paint
+	title     paint // pane title, unfocused
+	focused   paint // pane title, focused
+	colHeader paint // table header row
+	selected  paint // selected row in the focused pane
+	ok        paint
+	warn      paint
+	bad       paint
+	info      paint
+	link      paint // the address
+	banner    paint // boot error banner
+	barBusy   paint
+	barIdle   paint
+	helpKey   lipgloss.Style // for bubbles/help, which takes lipgloss styles
 	helpDesc  lipgloss.Style
 	helpSep   lipgloss.Style
-	color     bool // false when rendering without colours: selection is then marked with "›"
+	color     bool // false when rendering without colours: selection is then marked with "›" only
 }
 
 func newRenderer(w io.Writer, profile termenv.Profile) *lipgloss.Renderer {
@@ -47,32 +71,33 @@ func newRenderer(w io.Writer, profile termenv.Profile) *lipgloss.Renderer {
 
 func newStyles(r *lipgloss.Renderer) styles {
 	c := func(n string) lipgloss.Color { return lipgloss.Color(n) }
-	s := styles{
-		plain:     r.NewStyle(),
-		bold:      r.NewStyle().Bold(true),
-		dim:       r.NewStyle().Foreground(c("8")),
-		title:     r.NewStyle().Bold(true).Foreground(c("8")),
-		focused:   r.NewStyle().Bold(true).Foreground(c("6")),
-		colHeader: r.NewStyle().Foreground(c("8")),
-		selected:  r.NewStyle().Reverse(true),
-		ok:        r.NewStyle().Foreground(c("2")),
-		warn:      r.NewStyle().Foreground(c("3")),
-		bad:       r.NewStyle().Foreground(c("1")),
-		info:      r.NewStyle().Foreground(c("6")),
-		accent:    r.NewStyle().Foreground(c("5")),
-		banner:    r.NewStyle().Foreground(c("1")).Bold(true),
-		barBusy:   r.NewStyle().Foreground(c("3")),
-		barIdle:   r.NewStyle().Foreground(c("2")),
+	fg := func(n string) paint { return paintOf(r.NewStyle().Foreground(c(n))) }
+	color := r.ColorProfile() != termenv.Ascii
+	return styles{
+		plain:     paint{},
+		bold:      paintOf(r.NewStyle().Bold(true)),
+		dim:       fg("8"),
+		title:     paintOf(r.NewStyle().Bold(true).Foreground(c("8"))),
+		focused:   paintOf(r.NewStyle().Bold(true).Foreground(c("6"))),
+		colHeader: fg("8"),
+		selected:  paintOf(r.NewStyle().Reverse(true)),
+		ok:        fg("2"),
+		warn:      fg("3"),
+		bad:       fg("1"),
+		info:      fg("6"),
+		link:      paintOf(r.NewStyle().Foreground(c("6")).Underline(color)),
+		banner:    paintOf(r.NewStyle().Foreground(c("1")).Bold(true)),
+		barBusy:   fg("3"),
+		barIdle:   fg("2"),
 		helpKey:   r.NewStyle().Foreground(c("7")).Bold(true),
 		helpDesc:  r.NewStyle().Foreground(c("8")),
 		helpSep:   r.NewStyle().Foreground(c("8")),
-		color:     r.ColorProfile() != termenv.Ascii,
+		color:     color,
 	}
-	return s
 }
 
 // status styles an HTTP status by class.
-func (s styles) status(code int) lipgloss.Style {
+func (s styles) status(code int) paint {
 	switch {
 	case code >= 500 || code == 0:
 		return s.bad
@@ -89,7 +114,7 @@ func (s styles) status(code int) lipgloss.Style {
 
 // stateGlyph returns a one-cell glyph and a style for a worker state, so
 // the state reads at a glance even without colours.
-func (s styles) stateGlyph(st engine.State) (string, lipgloss.Style) {
+func (s styles) stateGlyph(st engine.State) (string, paint) {
 	switch st {
 	case engine.StateReady:
 		return "○", s.ok

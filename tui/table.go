@@ -1,10 +1,6 @@
 package tui
 
-import (
-	"strings"
-
-	"github.com/charmbracelet/lipgloss"
-)
+import "strings"
 
 // column is one column of a pane's table. The flex column takes the width
 // the fixed ones leave.
@@ -39,48 +35,55 @@ func layoutColumns(cols []column, w int) []column {
 	return out
 }
 
-// row renders cells into columns. Cells may already be styled; the row is
-// exactly as wide as the columns.
-func row(cols []column, cells []string) string {
+// cell is one table cell: plain text and how to paint it.
+type cell struct {
+	text string
+	p    paint
+}
+
+// row renders cells into columns, exactly as wide as the columns. Text is
+// fitted before it is painted, so measuring never parses escape sequences.
+func row(cols []column, cells []cell, painted bool) string {
 	var b strings.Builder
 	for i, c := range cols {
 		b.WriteString(colGap)
-		cell := ""
+		var cl cell
 		if i < len(cells) {
-			cell = cells[i]
+			cl = cells[i]
 		}
+		text := fit(cl.text, c.width)
 		if c.right {
-			b.WriteString(fitLeft(cell, c.width))
-		} else {
-			b.WriteString(fit(cell, c.width))
+			text = fitLeft(cl.text, c.width)
 		}
+		if painted {
+			text = cl.p.Render(text)
+		}
+		b.WriteString(text)
 	}
 	return b.String()
 }
 
 // tableRow renders one data row with its selection marker. A selected row
-// in a focused pane is drawn reversed from its plain cells (inner styles
-// would cut the reverse short); without colours the "›" marker alone shows it.
-func tableRow(st styles, cols []column, styled, plain []string, selected, focused bool) string {
+// in a focused pane is drawn reversed and unpainted (inner colours would
+// cut the reverse short); without colours the "›" marker alone shows it.
+func tableRow(st styles, cols []column, cells []cell, selected, focused bool) string {
 	switch {
-	case selected && focused && st.color:
-		return st.selected.Render("›" + row(cols, plain))
 	case selected && focused:
-		return "›" + row(cols, plain)
+		return st.selected.Render("›" + row(cols, cells, false))
 	case selected:
-		return st.dim.Render("›") + row(cols, styled)
+		return st.dim.Render("›") + row(cols, cells, true)
 	default:
-		return " " + row(cols, styled)
+		return " " + row(cols, cells, true)
 	}
 }
 
 // headerRow renders the column titles.
 func headerRow(st styles, cols []column) string {
-	titles := make([]string, len(cols))
+	titles := make([]cell, len(cols))
 	for i, c := range cols {
-		titles[i] = c.title
+		titles[i] = cell{text: c.title}
 	}
-	return st.colHeader.Render(" " + row(cols, titles))
+	return st.colHeader.Render(" " + row(cols, titles, false))
 }
 
 // paneTitle renders a pane's title line: "─ 2 Requests ─ extra ───…".
@@ -93,21 +96,21 @@ func paneTitle(st styles, n int, name, extra string, focused bool, w int) string
 	if extra != "" {
 		s += " " + extra
 	}
-	if sw := lipgloss.Width(s); sw+2 <= w {
+	if sw := width(s); sw+2 <= w {
 		s += " " + st.dim.Render(strings.Repeat("─", w-sw-1))
 	}
 	return fit(s, w)
 }
 
-// padLines makes exactly h lines of width w.
-func padLines(lines []string, w, h int) string {
-	out := make([]string, h)
-	for i := range h {
-		if i < len(lines) {
-			out[i] = fit(lines[i], w)
-		} else {
-			out[i] = strings.Repeat(" ", w)
-		}
+// padLines makes exactly h lines. The lines must already fit the width
+// (tables, titles and fit do that); shorter ones are fine, the renderer
+// clears the rest of each line.
+func padLines(lines []string, h int) string {
+	if len(lines) > h {
+		lines = lines[:h]
 	}
-	return strings.Join(out, "\n")
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -109,7 +109,10 @@ func (m *Model) fullHelp(h int) string {
 		"  404 or status:404   4xx   GET or method:get   /api or path:/api   pid:1234",
 		"",
 		m.st.bold.Render("Glyphs")+m.st.dim.Render(" — ")+"○ ready  ● working  ◌ stopping/limit  ■ stopped  ✗ errored   RSS ↑ growing ↓ shrinking")
-	return padLines(lines, m.width, h)
+	for i, l := range lines {
+		lines[i] = fit(l, m.width)
+	}
+	return padLines(lines, h)
 }
 
 // footer is the prompt of the current mode, or the command result and the

@@ -148,7 +148,7 @@ func (p *workersPane) view(st styles, now time.Time, focused bool, slow time.Dur
 	}
 	lines := []string{paneTitle(st, 1, "Workers", st.dim.Render(fmt.Sprintf("%d · %d busy", len(p.rows), busy)), focused, p.w)}
 	if p.h < 2 {
-		return padLines(lines, p.w, p.h)
+		return padLines(lines, p.h)
 	}
 	cols := p.columns()
 	lines = append(lines, headerRow(st, cols))
@@ -164,22 +164,21 @@ func (p *workersPane) view(st styles, now time.Time, focused bool, slow time.Dur
 		if !wide {
 			state = shortState(r.State)
 		}
-		trend, ts := " ", st.dim
-		if h := p.rss[r.PID]; h != nil {
+		rss, rp := "- ", st.plain
+		if r.RSS > 0 {
+			rss = fmtBytes(r.RSS) + " "
+		}
+		if h := p.rss[r.PID]; h != nil && r.RSS > 0 {
 			switch h.trend() {
 			case 1:
-				trend, ts = "↑", st.warn
+				rss, rp = fmtBytes(r.RSS)+"↑", st.warn
 			case -1:
-				trend, ts = "↓", st.ok
+				rss, rp = fmtBytes(r.RSS)+"↓", st.ok
 			}
-		}
-		rss := "-"
-		if r.RSS > 0 {
-			rss = fmtBytes(r.RSS)
 		}
 		job, elapsed, es := "", "", st.plain
 		if !r.JobStart.IsZero() {
-			job = r.Job.Kind + " " + r.Job.Name
+			job = oneLine(r.Job.Kind + " " + r.Job.Name)
 			d := now.Sub(r.JobStart)
 			elapsed = fmtDuration(d)
 			switch {
@@ -189,22 +188,19 @@ func (p *workersPane) view(st styles, now time.Time, focused bool, slow time.Dur
 				es = st.warn
 			}
 		}
-		var styled, plain []string
+		var cells []cell
 		if p.pools > 1 && wide {
-			styled, plain = append(styled, st.dim.Render(r.pool)), append(plain, r.pool)
+			cells = append(cells, cell{r.pool, st.dim})
 		}
-		age := fmtAge(now.Sub(r.Created))
-		styled = append(styled, fmt.Sprint(r.PID), gs.Render(glyph+" "+state), fmt.Sprint(r.NumExecs),
-			rss+ts.Render(trend))
-		plain = append(plain, fmt.Sprint(r.PID), glyph+" "+state, fmt.Sprint(r.NumExecs), rss+trend)
+		cells = append(cells, cell{fmt.Sprint(r.PID), st.plain}, cell{glyph + " " + state, gs},
+			cell{fmt.Sprint(r.NumExecs), st.plain}, cell{rss, rp})
 		if wide {
-			styled, plain = append(styled, st.dim.Render(age)), append(plain, age)
+			cells = append(cells, cell{fmtAge(now.Sub(r.Created)), st.dim})
 		}
-		styled = append(styled, oneLine(job), es.Render(elapsed))
-		plain = append(plain, oneLine(job), elapsed)
-		lines = append(lines, tableRow(st, cols, styled, plain, i == p.list.sel, focused))
+		cells = append(cells, cell{job, st.plain}, cell{elapsed, es})
+		lines = append(lines, tableRow(st, cols, cells, i == p.list.sel, focused))
 	}
-	return padLines(lines, p.w, p.h)
+	return padLines(lines, p.h)
 }
 
 // shortState abbreviates a state for narrow terminals.
