@@ -1,13 +1,17 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/phprun/phprun/engine/wire"
@@ -23,6 +27,8 @@ import (
 //	junk           print stray bytes on stdout before every reply
 //	badframe       answer jobs with two options (protocol violation)
 //	nohandshake-control  answer the handshake without the CONTROL flag
+//	deaf           after the handshake, ignore stdin and SIGTERM (only SIGKILL ends it)
+//	owner          not a worker: run a pool of deaf workers (see ownerMain)
 //	stop-once      the first job of the whole pool (file STOP_MARK) gets a restart request
 //
 // With BOOT_FAIL set to a path that exists, the worker fails to boot.
@@ -45,6 +51,9 @@ func helperMain(mode string) int {
 			fmt.Fprintln(os.Stderr, "PHP Fatal error: boot failed because", f, "exists")
 			return 255
 		}
+	}
+	if modes["owner"] {
+		return ownerMain()
 	}
 	if modes["notfound"] {
 		fmt.Print("Could not open input file: missing.php\n")
@@ -90,6 +99,10 @@ func helperMain(mode string) int {
 				flags = 0
 			}
 			send(flags, 0, nil, []byte(`{"pid":`+strconv.Itoa(os.Getpid())+`}`))
+			if modes["deaf"] {
+				signal.Ignore(syscall.SIGTERM, syscall.SIGPIPE)
+				time.Sleep(time.Hour)
+			}
 			continue
 		}
 		if f.Byte10&(wire.Pong|wire.StreamStop) != 0 {
@@ -109,6 +122,15 @@ func helperMain(mode string) int {
 			send(wire.Error, 0, nil, []byte("soft failure"))
 		case modes["stop-once"] && claimOnce(os.Getenv("STOP_MARK")):
 			send(0, 0, []uint32{13}, []byte(`{"stop":true}`))
+		case ctx == "spawnchild":
+			// A grandchild in the worker's process group.
+			c := exec.Command("sleep", "60")
+			if err := c.Start(); err != nil {
+				send(wire.Error, 0, nil, []byte(err.Error()))
+				continue
+			}
+			pid := []byte(strconv.Itoa(c.Process.Pid))
+			send(0, 0, []uint32{0}, pid)
 		case ctx == "pid":
 			send(0, 0, []uint32{3}, []byte("pid"), []byte(strconv.Itoa(os.Getpid())))
 		case ctx == "stop":
@@ -159,6 +181,27 @@ func helperStream(r *wire.Reader, f *wire.Frame, send func(byte, byte, []uint32,
 		}
 	}
 	return true
+}
+
+// ownerMain runs a pool of two fake workers, prints their PIDs and waits
+// to be killed: the test of Pdeathsig kills it with SIGKILL.
+func ownerMain() int {
+	cfg := DefaultConfig()
+	cfg.Server.Command = []string{os.Args[0], "-test.run=^$"}
+	// Deaf workers do not notice their stdin closing: only Pdeathsig ends them.
+	cfg.Server.Env = map[string]string{"HELPER_MODE": "deaf", "GORACE": "atexit_sleep_ms=0"}
+	cfg.Pool.NumWorkers = 2
+	p, err := New(context.Background(), cfg, nil)
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	for _, w := range p.Stats().Workers {
+		fmt.Println(w.PID)
+	}
+	fmt.Println("ready")
+	time.Sleep(time.Minute)
+	return 0
 }
 
 // claimOnce creates path and reports whether this call created it.
