@@ -93,6 +93,13 @@ func fitLeft(s string, w int) string {
 // other control characters (including escape sequences a PHP script may
 // print) are dropped so they cannot move the cursor or recolour the screen.
 func oneLine(s string) string {
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		clean = s[i] >= 0x20 && s[i] < 0x7f
+	}
+	if clean {
+		return s // printable ASCII, the usual case: no copy
+	}
 	s = ansi.Strip(s)
 	return strings.Map(func(r rune) rune {
 		switch {

@@ -100,6 +100,7 @@ type latencySamples struct {
 	dur  []time.Duration
 	next int // ring position of the next write
 	full bool
+	sort []time.Duration // scratch for percentiles, reused between calls
 }
 
 const maxLatencySamples = 4096
@@ -123,13 +124,14 @@ func (l *latencySamples) percentiles(now time.Time, window time.Duration, qs ...
 	if l.full {
 		n = len(l.at)
 	}
-	var ds []time.Duration
+	ds := l.sort[:0]
 	from := now.Add(-window)
 	for i := range n {
 		if l.at[i].After(from) && !l.at[i].After(now) {
 			ds = append(ds, l.dur[i])
 		}
 	}
+	l.sort = ds
 	out = make([]time.Duration, len(qs))
 	if len(ds) == 0 {
 		return out, false
