@@ -7,7 +7,8 @@
 # on loopback. Reported: req/s, p50/p99 latency, and for phprun the CPU time of the Go
 # process per request (utime+stime from /proc/<pid>/stat before/after the run).
 #
-# Usage: bench/http.sh            (from anywhere; builds ./ into a temp dir)
+# Usage: bench/http.sh [PHPRUN_BINARY]   (from anywhere; without an argument it builds the repo
+#        into a temp dir; `make bench` passes the binary it built)
 # Env:   DURATION=10s CONNS=32 PHPRUN_PORT=... FPM_PORT=... (default: free ports from 28480 up)
 #        KEEP=1 keeps the temp dir with configs, logs and raw wrk output.
 # Needs: go, php (cli), wrk, nginx, php-fpm8.2. As root, missing ones are installed from Debian.
@@ -71,8 +72,13 @@ PHP
 WORKER="$ROOT/php-skeleton/examples/hello.php"
 
 # --- phprun ------------------------------------------------------------------------------
-echo "building phprun" >&2
-(cd "$ROOT" && go build -o "$WORK/phprun" .)
+if [[ -n ${1:-} ]]; then
+  [[ -x $1 ]] || { echo "not an executable: $1" >&2; exit 1; }
+  cp "$1" "$WORK/phprun"
+else
+  echo "building phprun" >&2
+  (cd "$ROOT" && go build -o "$WORK/phprun" .)
+fi
 cat >"$WORK/phprun.yaml" <<YAML
 version: "3"
 server:

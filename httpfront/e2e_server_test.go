@@ -227,3 +227,27 @@ func TestE2EAccessRecords(t *testing.T) {
 		t.Errorf("access_logs: no access line:\n%s", f.logs.String())
 	}
 }
+
+func TestShutdownTwiceAndBeforeServe(t *testing.T) {
+	pool := startPool(t, "hello", 1, nil, nil)
+	s, err := New(testConfig(), pool, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	addr := s.Addr()
+	for i := range 2 {
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Errorf("Shutdown #%d: %v", i+1, err)
+		}
+	}
+	if err := s.ListenAndServe(context.Background()); err != nil {
+		t.Errorf("ListenAndServe after Shutdown: %v", err)
+	}
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Error("listener still open after Shutdown")
+	}
+}

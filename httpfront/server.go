@@ -50,6 +50,8 @@ type Server struct {
 	plainLn net.Listener
 	tlsLn   net.Listener
 	closed  bool
+	stopped chan struct{} // closed when the first Shutdown has finished
+	stopErr error         // its result; written before stopped is closed
 }
 
 // New checks cfg and builds the front. It does not listen yet.
@@ -234,6 +236,9 @@ func (s *Server) TLSAddr() string {
 // shuts down gracefully itself, bounded by http.shutdown_timeout.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	if err := s.Listen(); err != nil {
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil // Shutdown came first
+		}
 		return err
 	}
 	s.mu.Lock()
@@ -302,6 +307,18 @@ func (s *Server) SetDraining() { s.draining.Store(true) }
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
 	s.mu.Lock()
+	if s.stopped != nil { // a second call waits for the first
+		stopped := s.stopped
+		s.mu.Unlock()
+		select {
+		case <-stopped:
+			return s.stopErr
+		case <-ctx.Done():
+			return fmt.Errorf("httpfront: shutdown: %w", ctx.Err())
+		}
+	}
+	s.stopped = make(chan struct{})
+	defer close(s.stopped)
 	s.closed = true
 	srvs := []*http.Server{s.plain, s.secure}
 	lns := []net.Listener{s.plainLn, s.tlsLn}
@@ -321,9 +338,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.closeResources()
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("httpfront: shutdown: %w", err)
+		s.stopErr = fmt.Errorf("httpfront: shutdown: %w", err)
 	}
-	return nil
+	return s.stopErr
 }
 
 // closeServers closes both servers at once (used when one fails).
