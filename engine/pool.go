@@ -44,6 +44,8 @@ type Pool struct {
 	procMu     sync.Mutex // guards procs, procClosed
 	procs      map[*process]struct{}
 	procClosed bool
+	waiters    sync.WaitGroup // one per tracked process, done once its exit is reported
+	spawns     sync.WaitGroup // spawn goroutines started by the supervisor
 
 	closeOnce sync.Once
 	closeErr  error
@@ -128,12 +130,14 @@ func (p *Pool) trackProcess(proc *process, add bool) bool {
 	defer p.procMu.Unlock()
 	if !add {
 		delete(p.procs, proc)
+		p.waiters.Done()
 		return true
 	}
 	if p.procClosed {
 		return false
 	}
 	p.procs[proc] = struct{}{}
+	p.waiters.Add(1) // under procMu, so never after Close's Wait began
 	return true
 }
 
@@ -245,9 +249,12 @@ func (p *Pool) close(ctx context.Context) error {
 	for _, w := range table {
 		w.closeRelay()
 	}
-
+	// Every exit has been reported to the supervisor (stopped events);
+	// then it may go, and the spawns it started finish.
+	p.waiters.Wait()
 	close(p.supQuit)
 	<-p.supDone
+	p.spawns.Wait()
 	if p.sock != nil {
 		if err := p.sock.close(); err != nil {
 			errs = append(errs, err)

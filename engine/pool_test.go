@@ -102,7 +102,9 @@ func TestEnvironment(t *testing.T) {
 }
 
 func TestCloseLeavesNoProcess(t *testing.T) {
-	p, err := New(context.Background(), phpConfig(t, 3), nil)
+	bus := NewBus()
+	events := collect(t, bus)
+	p, err := New(context.Background(), phpConfig(t, 3), bus)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +126,12 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 		if alive(pid) {
 			t.Errorf("pid %d survived Close", pid)
 		}
+		if !hasEvent(events(), EventWorkerStopped, func(e Event) bool { return e.PID == pid }) {
+			t.Errorf("no stopped event for %d", pid)
+		}
+	}
+	if st := p.Stats(); len(st.Workers) != 0 {
+		t.Errorf("Stats after Close lists %d workers", len(st.Workers))
 	}
 	if _, err := p.Exec(context.Background(), Payload{Body: []byte("x")}); !errors.Is(err, ErrPoolClosed) {
 		t.Fatalf("Exec after Close: %v, want ErrPoolClosed", err)

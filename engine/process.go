@@ -127,7 +127,7 @@ func (p *Pool) startProcess(gen uint64, pipes bool) (*process, error) {
 	}
 	proc.pid = cmd.Process.Pid
 	proc.out = &output{p: p, pid: proc.pid, gen: gen}
-	p.trackProcess(proc, true)
+	tracked := p.trackProcess(proc, true)
 
 	pumps := make(chan struct{}, 2)
 	npumps := 1
@@ -136,12 +136,22 @@ func (p *Pool) startProcess(gen uint64, pipes bool) (*process, error) {
 		npumps++
 		go proc.pump(outR, pumps)
 	}
-	go p.waitProcess(proc, pumps, npumps, []*os.File{errR, outR})
+	go p.waitProcess(proc, tracked, pumps, npumps, []*os.File{errR, outR})
+	if !tracked {
+		// Close has already collected the processes: this one is too late.
+		proc.kill()
+		<-proc.done
+		if proc.stdin != nil {
+			proc.stdin.Close()
+			proc.stdout.Close()
+		}
+		return nil, ErrPoolClosed
+	}
 	return proc, nil
 }
 
 // waitProcess is the one goroutine that waits on proc.
-func (p *Pool) waitProcess(proc *process, pumps chan struct{}, npumps int, files []*os.File) {
+func (p *Pool) waitProcess(proc *process, tracked bool, pumps chan struct{}, npumps int, files []*os.File) {
 	err := proc.cmd.Wait()
 	// Whatever the worker left in its group (children it forked) goes too:
 	// no orphan survives its worker.
@@ -168,8 +178,10 @@ func (p *Pool) waitProcess(proc *process, pumps chan struct{}, npumps int, files
 	}
 	proc.exitErr = err
 	close(proc.done)
-	p.trackProcess(proc, false)
-	p.send(command{kind: cmdExited, proc: proc})
+	if tracked {
+		p.send(command{kind: cmdExited, proc: proc})
+		p.trackProcess(proc, false) // after the send: Close waits for it
+	}
 }
 
 // pump reads one output stream line by line into proc.out.

@@ -95,7 +95,14 @@ func (s *supervisor) run() {
 		case now := <-t.C:
 			s.tick(now)
 		case <-s.p.supQuit:
-			return
+			for {
+				select {
+				case c := <-s.p.cmds:
+					s.handle(c)
+				default:
+					return
+				}
+			}
 		}
 	}
 }
@@ -146,7 +153,9 @@ func (s *supervisor) handle(c command) {
 func (s *supervisor) spawn(gen uint64) {
 	s.pending[gen]++
 	p := s.p
+	p.spawns.Add(1)
 	go func() {
+		defer p.spawns.Done()
 		w, err := p.spawnWorker(gen)
 		if !p.send(command{kind: cmdSpawned, w: w, gen: gen, err: err}) && w != nil {
 			w.proc.kill()
@@ -171,7 +180,9 @@ func (s *supervisor) spawned(w *worker, gen uint64, err error) {
 		return
 	}
 	if err != nil {
-		s.bootFailed(gen, err)
+		if gen == s.gen || (s.reload != nil && gen == s.reload.gen) {
+			s.bootFailed(gen, err)
+		} // else: a generation already given up; its failure says nothing now
 		return
 	}
 	s.failures = 0
