@@ -96,6 +96,7 @@ func (s *supervisor) swap() {
 	if !first {
 		s.p.publish(Event{Kind: EventReloadDone, Generation: op.gen, Count: len(op.staged), Duration: time.Since(op.started)})
 	}
+	s.snapshot() // before any reply: New and Reload callers read Stats next
 	s.drain = append(s.drain, op.replies...)
 	s.drainBy = time.Now().Add(s.p.cfg.Pool.ResetTimeout)
 	s.checkDrained()
