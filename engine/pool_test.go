@@ -126,9 +126,9 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 		if alive(pid) {
 			t.Errorf("pid %d survived Close", pid)
 		}
-		if !hasEvent(events(), EventWorkerStopped, func(e Event) bool { return e.PID == pid }) {
-			t.Errorf("no stopped event for %d", pid)
-		}
+		waitFor(t, time.Second, "stopped event", func() bool {
+			return hasEvent(events(), EventWorkerStopped, func(e Event) bool { return e.PID == pid })
+		})
 	}
 	if st := p.Stats(); len(st.Workers) != 0 {
 		t.Errorf("Stats after Close lists %d workers", len(st.Workers))
