@@ -120,7 +120,8 @@ func (g *Globals) loadOptions(a *app, requireFile bool) (loadOptions, error) {
 	}, nil
 }
 
-// load reads the configuration. Warnings are printed to stderr unless
+// load reads the configuration. On a configuration error it still returns
+// what could be loaded, if anything. Warnings are printed to stderr unless
 // quiet is set (serve logs them through its logger instead); on a config
 // error they are always printed, since they often explain the error.
 func (g *Globals) load(a *app, requireFile, quiet bool) (*loadedConfig, error) {
@@ -137,9 +138,9 @@ func (g *Globals) load(a *app, requireFile, quiet bool) (*loadedConfig, error) {
 	if err != nil {
 		var ce *configError
 		if errors.As(err, &ce) && len(ce.problems) > 1 {
-			return nil, &configError{append([]string{fmt.Sprintf("%d problems in the configuration:", len(ce.problems))}, indent(ce.problems)...)}
+			err = &configError{append([]string{fmt.Sprintf("%d problems in the configuration:", len(ce.problems))}, indent(ce.problems)...)}
 		}
-		return nil, err
+		return lc, err // lc may be non-nil: what could be loaded, for `phprun config`
 	}
 	return lc, nil
 }

@@ -14,13 +14,29 @@ import (
 const envPrefix = "PHPRUN_"
 
 // envKey maps PHPRUN_HTTP__POOL__NUM_WORKERS to http.pool.num_workers; ok is
-// false for variables that are not config keys.
-func envKey(name string) (string, bool) {
+// false for variables that are not config keys. Key names are lower-cased;
+// keys of maps (PHPRUN_SERVER__ENV__APP_ENV → server.env.APP_ENV) keep their
+// case, as they are data, not names phprun knows. schema may be nil.
+func envKey(name string, schema *schemaNode) (string, bool) {
 	rest, ok := strings.CutPrefix(name, envPrefix)
 	if !ok || rest == "" {
 		return "", false
 	}
-	return strings.ToLower(strings.ReplaceAll(rest, "__", ".")), true
+	segs := strings.Split(rest, "__")
+	n := schema
+	for i, seg := range segs {
+		switch {
+		case n != nil && n.elem != nil:
+			n = n.elem
+		case n != nil && n.isSection():
+			segs[i] = strings.ToLower(seg)
+			n = n.fields[segs[i]]
+		default:
+			segs[i] = strings.ToLower(seg)
+			n = nil
+		}
+	}
+	return strings.Join(segs, "."), true
 }
 
 // envName is envKey's inverse, for documentation and `phprun config`.
@@ -117,7 +133,7 @@ func (e envView) lookup(name string) (string, bool) {
 func configVars(vars map[string]string) []string {
 	var names []string
 	for k := range vars {
-		if _, ok := envKey(k); ok {
+		if _, ok := envKey(k, nil); ok {
 			names = append(names, k)
 		}
 	}

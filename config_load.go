@@ -80,13 +80,17 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 	l := &loader{schema: schema, allKeys: schema.keys(""), sources: map[string]string{}, present: map[string]bool{}, badKeys: map[string]bool{}}
 	out := &loadedConfig{Dir: opts.Dir}
 
+	// the command line first: a malformed -o is a usage error whatever the files say
+	flags, err := overrideLayer(opts.Overrides, opts.Flags)
+	if err != nil {
+		return nil, &usageError{err}
+	}
 	var dotenv map[string]string
 	if opts.Dotenv != "" {
 		p := opts.Dotenv
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(opts.Dir, p)
 		}
-		var err error
 		if dotenv, err = readDotenv(p); err != nil {
 			return nil, &configError{[]string{err.Error()}}
 		}
@@ -110,14 +114,10 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 		layers = append(layers, fl)
 	}
 	if len(dotenv) > 0 {
-		layers = append(layers, envLayer("dotenv", dotenv, "dotenv "+opts.Dotenv+": "))
+		layers = append(layers, envLayer("dotenv", dotenv, "dotenv "+opts.Dotenv+": ", schema))
 	}
-	layers = append(layers, envLayer("env", l.env.proc, "env "))
-	if ol, err := overrideLayer(opts.Overrides, opts.Flags); err != nil {
-		return nil, &configError{[]string{err.Error()}}
-	} else {
-		layers = append(layers, ol)
-	}
+	layers = append(layers, envLayer("env", l.env.proc, "env ", schema))
+	layers = append(layers, flags)
 
 	k := koanf.New(".")
 	for _, ly := range layers {
@@ -213,11 +213,14 @@ func (l *loader) fileLayer(path string) (layer, error) {
 }
 
 // envLayer turns PHPRUN_SECTION__KEY variables into a layer.
-func envLayer(kind string, vars map[string]string, label string) layer {
+func envLayer(kind string, vars map[string]string, label string, schema *schemaNode) layer {
 	data := map[string]any{}
 	names := map[string]string{}
 	for _, name := range configVars(vars) {
-		key, _ := envKey(name)
+		if vars[name] == "" {
+			continue // an empty variable counts as unset (compose files pass them)
+		}
+		key, _ := envKey(name, schema)
 		setPath(data, key, vars[name])
 		names[key] = name
 	}

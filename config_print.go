@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -21,15 +22,24 @@ type ConfigCmd struct {
 // column), dotenv, env (the variable's name) or flag.
 func (c ConfigCmd) Run(g *Globals, a *app) error {
 	lc, err := g.load(a, false, false)
-	if err != nil {
+	var ce *configError
+	if lc == nil || (err != nil && !errors.As(err, &ce)) {
 		return err
 	}
+	// An invalid configuration is still printed (it helps to find the
+	// problem); the problems follow on stderr and the exit code is 2.
 	if c.JSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(jsonValue(toMap(reflect.ValueOf(lc.Config))))
+		if perr := enc.Encode(jsonValue(toMap(reflect.ValueOf(lc.Config)))); perr != nil {
+			return perr
+		}
+		return err
 	}
-	return printConfig(a.stdout, lc)
+	if perr := printConfig(a.stdout, lc); perr != nil {
+		return perr
+	}
+	return err
 }
 
 // printConfig writes one "key = value  # source" line per key, sorted.

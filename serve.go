@@ -75,7 +75,7 @@ func (p *poolExec) Stats() engine.Stats {
 func runServer(g *Globals, a *app, dev bool) error {
 	lc, err := g.load(a, true, true)
 	if err != nil {
-		return err
+		return err // nothing started
 	}
 	// RoadRunner runs from the config file's directory unless -w is given,
 	// so relative paths (worker script, static dir, unix sockets) resolve
@@ -239,6 +239,7 @@ func (s *server) runHeadless(ctx context.Context) error {
 	s.serve(g, runCtx)
 	select {
 	case <-ctx.Done():
+		s.front.SetDraining() // /ready answers 503 from now on
 		s.log.Info("shutting down: draining requests", "signal", context.Cause(ctx).Error())
 	case <-gctx.Done():
 	}
