@@ -147,8 +147,10 @@ func (w *worker) exchange(ctx context.Context, pl *Payload, r *Response) error {
 	now := time.Now()
 	w.state.Store(int64(StateWorking))
 	w.jobStart.Store(now.UnixNano())
-	if pl.Tag != (Tag{}) {
+	if has := pl.Tag != (Tag{}); has || w.tagged {
+		// Only jobs with a tag, or right after one, pay for the lock.
 		w.setTag(pl.Tag)
+		w.tagged = has
 	}
 	stop := w.arm(ctx, now)
 	err := w.send(pl)

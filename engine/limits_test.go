@@ -209,4 +209,13 @@ func TestStatsDuringJob(t *testing.T) {
 	if !w.JobStart.IsZero() || w.State != StateReady || w.NumExecs != 1 {
 		t.Errorf("after the job: %+v", w)
 	}
+	// A later job without a tag does not show the old one.
+	go func() {
+		_, _, _ = execString(t, p, "sleep:200", "")
+	}()
+	waitFor(t, time.Second, "second job running", func() bool { return p.Stats().Count(StateWorking) == 1 })
+	if w := p.Stats().Workers[0]; w.Job != (Tag{}) {
+		t.Errorf("stale tag %+v", w.Job)
+	}
+	waitFor(t, time.Second, "second job done", func() bool { return p.Stats().Count(StateReady) == 1 })
 }

@@ -29,8 +29,9 @@ type worker struct {
 	rl   relay
 	rd   *wire.Reader
 	fr   wire.Frame
-	wbuf []byte
-	opt  [1]uint32
+	wbuf   []byte
+	opt    [1]uint32
+	tagged bool // tag holds a non-zero Tag
 
 	// Read by observers.
 	state    atomic.Int64  // State
