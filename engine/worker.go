@@ -26,9 +26,9 @@ type worker struct {
 	maxJobs uint64 // max_jobs with jitter; 0 = unlimited; immutable
 
 	// Owned by the holder.
-	rl   relay
-	rd   *wire.Reader
-	fr   wire.Frame
+	rl     relay
+	rd     *wire.Reader
+	fr     wire.Frame
 	wbuf   []byte
 	opt    [1]uint32
 	tagged bool // tag holds a non-zero Tag
