@@ -31,9 +31,11 @@ var errRetry = errors.New("engine: retry on another worker")
 // Callers must Release the response. A worker-initiated restart request is
 // retried on another worker transparently.
 //
-// ctx bounds the wait for a worker and the exchange. A job whose ctx ends
-// while PHP runs it cannot be taken back: its worker is killed and
-// replaced, and Exec returns a *WorkerError wrapping ctx.Err().
+// ctx bounds the wait for a worker only. Once PHP has the job it runs to
+// its end, bounded by supervisor.exec_ttl alone, as in RoadRunner: a job
+// cannot be taken back from PHP without killing the worker, and killing
+// one for every client that disconnects would cost a worker boot each
+// time. (Response.Next, which the caller drives, does honour its ctx.)
 func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 	if len(pl.Context) == 0 && len(pl.Body) == 0 {
 		return nil, ErrEmptyPayload
@@ -60,7 +62,7 @@ func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 		}
 		wait := time.Since(start)
 		r := &Response{p: p, w: w, pid: w.pid, wait: wait}
-		err = w.exchange(ctx, &pl, r)
+		err = w.exchange(context.Background(), &pl, r)
 		if err == nil {
 			p.execs.Add(1)
 			return r, nil
@@ -141,7 +143,7 @@ func (p *Pool) spawnDebug() (*worker, error) {
 }
 
 // exchange runs one job on w (held by the caller) and fills r with the
-// first response frame. On failure the worker has been dealt with (reused
+// first response frame; ctx may cut it short (the worker is then killed). On failure the worker has been dealt with (reused
 // after a soft error, retired, or killed) and r is unusable.
 func (w *worker) exchange(ctx context.Context, pl *Payload, r *Response) error {
 	now := time.Now()

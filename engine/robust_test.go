@@ -169,29 +169,59 @@ func TestExecTTLKillsWorker(t *testing.T) {
 	}
 }
 
-func TestContextCancelDuringExec(t *testing.T) {
+func TestContextBoundsOnlyTheWait(t *testing.T) {
 	p := newPool(t, helperConfig(t, "", 1), nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	pid := p.Stats().Workers[0].PID
+	// A job whose ctx ends while PHP runs it still completes: the worker is
+	// not sacrificed for a caller that left (RoadRunner does the same).
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := p.Exec(ctx, Payload{Context: []byte("hang")})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("got %v, want DeadlineExceeded", err)
+	r, err := p.Exec(ctx, Payload{Context: []byte("sleep:150"), Body: []byte("done")})
+	if err != nil || string(r.Body) != "done" || r.PID() != pid {
+		t.Fatalf("job outliving its ctx: %v", err)
 	}
-	if _, _, err := execString(t, p, "x", "y"); err != nil {
+	r.Release()
+	// While waiting for a worker, ctx does count.
+	held := holdWorker(t, p, "300")
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	start := time.Now()
+	if _, err := p.Exec(ctx2, Payload{Context: []byte("c")}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("queued job: %v, want DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Errorf("queued job gave up after %v", d)
+	}
+	if err := <-held; err != nil {
 		t.Fatal(err)
+	}
+	// An already cancelled ctx costs nothing.
+	ctx3, cancel3 := context.WithCancel(context.Background())
+	cancel3()
+	if _, err := p.Exec(ctx3, Payload{Context: []byte("c")}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled ctx: %v", err)
+	}
+	if st := p.Stats(); st.Restarts != 0 || st.Workers[0].PID != pid {
+		t.Fatalf("worker replaced: %+v", st)
 	}
 }
 
-func TestContextCancelledAfterExecDoesNotLeak(t *testing.T) {
-	// A ctx that ends right after a finished job must not poison the
-	// worker's next job (the AfterFunc may fire late).
+func TestNextContextCancelledAfterReadDoesNotLeak(t *testing.T) {
+	// A ctx that ends right after a finished read must not poison the
+	// worker's next read or job (the AfterFunc may fire late).
 	p := newPool(t, helperConfig(t, "", 1), nil)
-	for i := 0; i < 200; i++ {
-		ctx, cancel := context.WithCancel(context.Background())
-		r, err := p.Exec(ctx, Payload{Context: []byte("c"), Body: []byte("b")})
-		cancel()
+	for i := 0; i < 100; i++ {
+		r, err := p.Exec(context.Background(), Payload{Context: []byte("stream:3")})
 		if err != nil {
 			t.Fatalf("iteration %d: %v", i, err)
+		}
+		for r.More() {
+			ctx, cancel := context.WithCancel(context.Background())
+			err := r.Next(ctx)
+			cancel()
+			if err != nil {
+				t.Fatalf("iteration %d: Next: %v", i, err)
+			}
 		}
 		r.Release()
 	}
