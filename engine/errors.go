@@ -24,6 +24,11 @@ var (
 	ErrStreamStopped = errors.New("engine: stream stopped")
 	// ErrScriptNotFound: PHP could not open the worker script.
 	ErrScriptNotFound = errors.New("engine: worker script not found")
+	// ErrNoSuchWorker: ResetWorker got a PID the pool does not run.
+	ErrNoSuchWorker = errors.New("engine: no such worker")
+
+	// errExitedEarly: the process ended before it became ready.
+	errExitedEarly = errors.New("engine: worker exited during boot")
 )
 
 // SoftError is an error a worker reported for one job with the ERROR frame
@@ -56,9 +61,3 @@ func (e *WorkerError) Error() string {
 }
 
 func (e *WorkerError) Unwrap() error { return e.Err }
-
-// ErrNoSuchWorker: ResetWorker got a PID the pool does not run.
-var ErrNoSuchWorker = errors.New("engine: no such worker")
-
-// errExitedEarly: the process ended before it became ready.
-var errExitedEarly = errors.New("engine: worker exited during boot")
