@@ -7,7 +7,6 @@ import (
 	"io"
 	"reflect"
 	"sort"
-	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -106,10 +105,4 @@ func jsonValue(v any) any {
 		return nil
 	}
 	return v
-}
-
-// sourceKind returns the layer name of a Sources entry ("file", "env", ...).
-func sourceKind(src string) string {
-	kind, _, _ := strings.Cut(src, " ")
-	return kind
 }

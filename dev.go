@@ -21,20 +21,27 @@ type DevCmd struct{}
 // `serve` (and still reloads).
 func (DevCmd) Run(g *Globals, a *app) error { return runServer(g, a, true) }
 
+// newWatcher starts watching the project for `phprun dev` (before the
+// workers boot, so a bad watch.dirs fails at once). The uploads directory is
+// ignored: uploads land in the tree while requests run and are not code.
+func newWatcher(cfg Config) (*watch.Watcher, error) {
+	wc := cfg.Watch
+	if up := cfg.HTTP.Uploads.Dir; up != "" {
+		wc.Ignore = append(append([]string(nil), wc.Ignore...), filepath.Clean(up))
+	}
+	w, err := watch.New(".", wc)
+	if err != nil {
+		return nil, fmt.Errorf("watch: %w", err)
+	}
+	return w, nil
+}
+
 // watchAndReload reloads the workers after each batch of changed files and
 // reports "N files changed → M workers reloaded in X ms". A failed reload
 // keeps the old workers serving (the engine's promise); the next change
 // retries.
 func (s *server) watchAndReload(ctx context.Context) error {
-	cfg := s.lc.Config.Watch
-	if up := s.lc.Config.HTTP.Uploads.Dir; up != "" {
-		// uploads land in the tree while requests run; they are not code
-		cfg.Ignore = append(cfg.Ignore, filepath.Clean(up))
-	}
-	w, err := watch.New(".", cfg)
-	if err != nil {
-		return fmt.Errorf("watch: %w", err)
-	}
+	w := s.watcher
 	s.log.Info(w.Info().String())
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return w.Run(gctx) })
@@ -115,8 +122,11 @@ func (s *server) dashboardInfo() tui.Info {
 		mode = "dev"
 	}
 	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php}
-	if s.dev && s.lc.Config.Dev.Watch {
-		info.Watch = "watching"
+	if s.watcher != nil {
+		info.Watch = "inotify"
+		if s.watcher.Info().Method == watch.MethodPoll {
+			info.Watch = "polling"
+		}
 	}
 	return info
 }

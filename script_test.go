@@ -125,16 +125,23 @@ func cmdGet(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// sig SIGNAL: send TERM, INT or USR2 to every background command.
+// sig SIGNAL [WORD]: send TERM, INT or USR2 to every background command, or
+// to those whose command line contains WORD (e.g. "workers").
 func cmdSig(ts *testscript.TestScript, neg bool, args []string) {
 	sigs := map[string]syscall.Signal{"TERM": syscall.SIGTERM, "INT": syscall.SIGINT, "USR2": syscall.SIGUSR2}
-	if len(args) != 1 || neg || sigs[args[0]] == 0 {
-		ts.Fatalf("usage: sig TERM|INT|USR2")
+	if len(args) < 1 || len(args) > 2 || neg || sigs[args[0]] == 0 {
+		ts.Fatalf("usage: sig TERM|INT|USR2 [WORD]")
 	}
+	n := 0
 	for _, c := range ts.BackgroundCmds() {
-		if c.Process != nil {
-			ts.Check(c.Process.Signal(sigs[args[0]]))
+		if c.Process == nil || c.ProcessState != nil || (len(args) == 2 && !strings.Contains(strings.Join(c.Args, " "), args[1])) {
+			continue
 		}
+		ts.Check(c.Process.Signal(sigs[args[0]]))
+		n++
+	}
+	if n == 0 {
+		ts.Fatalf("sig: no running background command matches")
 	}
 }
 
@@ -217,7 +224,8 @@ func cmdLoad(ts *testscript.TestScript, neg bool, args []string) {
 	written.Wait()
 }
 
-// loadwait: wait for the requests of `load` and fail unless all got 200.
+// [!] loadwait: wait for the requests of `load` and fail unless all got
+// 200 (with !: unless some failed).
 func cmdLoadWait(ts *testscript.TestScript, neg bool, args []string) {
 	st := ts.Value(loadKey{}).(*loadState)
 	st.wg.Wait()
@@ -231,8 +239,11 @@ func cmdLoadWait(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	fmt.Fprintf(ts.Stdout(), "%d requests, %d failed\n", len(st.results), failed)
-	if failed > 0 {
+	switch {
+	case failed > 0 && !neg:
 		ts.Fatalf("%d of %d requests failed", failed, len(st.results))
+	case failed == 0 && neg:
+		ts.Fatalf("all %d requests succeeded, want failures", len(st.results))
 	}
 	st.results = nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/rpc"
+	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -34,18 +35,19 @@ var errForced = errors.New("forced shutdown: in-flight requests were cut and wor
 // Fields are set by startServer before any goroutine runs and not changed
 // afterwards, except through the once-guarded shutdown.
 type server struct {
-	lc     *loadedConfig
-	dev    bool
-	log    *slog.Logger
-	bus    *engine.Bus
-	pool   *engine.Pool
-	exec   *poolExec
-	front  *httpfront.Server
-	status *httpfront.StatusServer // nil without status.address
-	rpcSrv *rpc.Server             // nil without an rpc section
-	rpcLn  net.Listener
-	access *engine.AccessRing // nil unless the dashboard reads it
-	php    string             // PHP version, "" if unknown
+	lc      *loadedConfig
+	dev     bool
+	log     *slog.Logger
+	bus     *engine.Bus
+	pool    *engine.Pool
+	exec    *poolExec
+	front   *httpfront.Server
+	status  *httpfront.StatusServer // nil without status.address
+	rpcSrv  *rpc.Server             // nil without an rpc section
+	rpcLn   net.Listener
+	access  *engine.AccessRing // nil unless the dashboard reads it
+	php     string             // PHP version, "" if unknown
+	watcher *watch.Watcher     // dev only; nil when not watching
 
 	force     context.Context // cancelled by a second signal: shutdown stops waiting
 	forceStop context.CancelFunc
@@ -203,6 +205,13 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 		}
 	}
 
+	if dev && cfg.Dev.Watch {
+		if s.watcher, err = newWatcher(cfg); err != nil {
+			return nil, err
+		}
+		undo = append(undo, func() { _ = s.watcher.Close() })
+	}
+
 	phpVersion := make(chan string, 1)
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
@@ -261,7 +270,7 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 	if s.rpcSrv != nil {
 		g.Go(func() error { return s.rpcSrv.Serve(runCtx, s.rpcLn) })
 	}
-	if s.dev && s.lc.Config.Dev.Watch {
+	if s.watcher != nil {
 		g.Go(func() error { return s.watchAndReload(runCtx) })
 	}
 }
