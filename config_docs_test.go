@@ -1,0 +1,65 @@
+package main
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestConfigDocsCoverEveryKey keeps docs/configuration.md complete: every
+// key of Config (every koanf tag, down to the leaves) must appear in it as
+// `key`, with its environment form where it has one (maps are documented
+// with a NAME placeholder instead).
+func TestConfigDocsCoverEveryKey(t *testing.T) {
+	doc, err := os.ReadFile("docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := buildSchema(reflect.TypeOf(Config{}))
+	for _, key := range schema.keys("") {
+		if n := lookupSchema(schema, key); n == nil || n.isSection() {
+			continue // sections are headings; their keys are checked
+		}
+		if !strings.Contains(string(doc), "`"+key+"`") {
+			t.Errorf("docs/configuration.md does not document `%s`", key)
+		}
+		if n := lookupSchema(schema, key); key != "version" && n.elem == nil {
+			if !strings.Contains(string(doc), "`"+envName(key)+"`") {
+				t.Errorf("docs/configuration.md lacks the environment form `%s` of %s", envName(key), key)
+			}
+		}
+	}
+}
+
+func lookupSchema(n *schemaNode, key string) *schemaNode {
+	for _, seg := range strings.Split(key, ".") {
+		if n == nil || n.fields == nil {
+			return nil
+		}
+		n = n.fields[seg]
+	}
+	return n
+}
+
+func TestEnvKey(t *testing.T) {
+	schema := buildSchema(reflect.TypeOf(Config{}))
+	for name, want := range map[string]string{
+		"PHPRUN_HTTP__POOL__NUM_WORKERS":          "http.pool.num_workers",
+		"PHPRUN_SERVER__ENV__APP_ENV":             "server.env.APP_ENV",
+		"PHPRUN_HTTP__HEADERS__RESPONSE__X_Frame": "http.headers.response.X_Frame",
+		"PHPRUN_NOPE__X":                          "nope.x",
+	} {
+		if got, ok := envKey(name, schema); !ok || got != want {
+			t.Errorf("envKey(%s) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"PHPRUN_", "PATH", "RR_RPC"} {
+		if _, ok := envKey(name, schema); ok {
+			t.Errorf("envKey(%s) accepted a variable that is not a config key", name)
+		}
+	}
+	if got := envName("http.pool.num_workers"); got != "PHPRUN_HTTP__POOL__NUM_WORKERS" {
+		t.Errorf("envName = %s", got)
+	}
+}
