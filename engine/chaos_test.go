@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,7 @@ func TestChaos(t *testing.T) {
 
 func chaos(t *testing.T, relay string) {
 	baseline := runtime.NumGoroutine()
+	fds := openFDs(t)
 	cfg := helperConfig(t, "", 3)
 	cfg.Server.Relay = relay
 	cfg.Dir = t.TempDir()
@@ -129,4 +131,15 @@ func chaos(t *testing.T, relay string) {
 		return true
 	})
 	waitFor(t, 3*time.Second, "goroutines to end", func() bool { return runtime.NumGoroutine() <= baseline+2 })
+	if n := openFDs(t); n > fds+2 {
+		t.Errorf("%d file descriptors open after Close, %d before New", n, fds)
+	}
+}
+
+func openFDs(t testing.TB) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip(err)
+	}
+	return len(ents)
 }
