@@ -55,3 +55,12 @@ func (c *rejectLogConn) ReadFrom(r io.Reader) (int64, error) {
 	}
 	return io.Copy(struct{ io.Writer }{c.Conn}, r)
 }
+
+// CloseWrite keeps net/http's graceful close (FIN, then a short linger)
+// working, so that a client still reads e.g. a 413 sent before its body.
+func (c *rejectLogConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
