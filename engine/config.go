@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -183,6 +184,11 @@ func ValidateRelay(relay string) error {
 		host, port, ok := strings.Cut(rest, ":")
 		if !ok || host == "" || port == "" || strings.ContainsAny(port, ":[]") || strings.ContainsAny(host, "[]") {
 			return fmt.Errorf("%q: PHP needs tcp://HOST:PORT with an explicit IPv4 host or name (IPv6 literals and an empty host are not understood by PHP's relay parser)", relay)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			// PHP casts the port to int and every worker must find the
+			// same listener: no service names, no port 0.
+			return fmt.Errorf("%q: port must be a number from 1 to 65535", relay)
 		}
 	case "unix":
 		if rest == "" || strings.Contains(rest, ":") {
