@@ -44,7 +44,7 @@ func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 		return nil, fmt.Errorf("engine: payload of %d bytes: %w", len(pl.Context)+len(pl.Body), wire.ErrTooLarge)
 	}
 	if err := ctx.Err(); err != nil {
-		// Do not sacrifice a worker for a job nobody waits for.
+		// Nobody waits for this job any more: do not start it.
 		return nil, fmt.Errorf("engine: exec: %w", err)
 	}
 	p.active.Add(1)
