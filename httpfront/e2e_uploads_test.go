@@ -5,9 +5,12 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -241,4 +244,46 @@ func FuzzMultipartTree(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUploadErrorCodes covers the PHP codes for problems with the temp
+// dir, which Validate cannot catch once the server runs.
+func TestUploadErrorCodes(t *testing.T) {
+	pol := uploadPolicy{dir: filepath.Join(t.TempDir(), "gone")}
+	var created []string
+	u := &upload{name: "a.txt"}
+	if err := pol.save(strings.NewReader("data"), u, &created); err != nil {
+		t.Fatal(err)
+	}
+	if u.errCode != uploadNoTmpDir || u.tmpName != "" || len(created) != 0 {
+		t.Errorf("missing dir: %+v %v", u, created)
+	}
+	// A read failure of the request body is the request's error, not the file's.
+	pol.dir = t.TempDir()
+	u = &upload{name: "b.txt"}
+	err := pol.save(io.MultiReader(strings.NewReader("x"), errReader{}), u, &created)
+	if err == nil || len(created) != 1 {
+		t.Errorf("read failure: err %v created %v", err, created)
+	}
+	if err := removeFiles(created); err != nil {
+		t.Error(err)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+func TestE2ERawBody(t *testing.T) {
+	pool := startPool(t, "echo", 1, nil, nil)
+	cfg := testConfig()
+	cfg.RawBody = true
+	f := startFront(t, cfg, pool, Options{})
+	req, _ := http.NewRequest("POST", f.url+"/", strings.NewReader("a=1&b[]=2"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	_, body := do(t, nil, req)
+	e := decodeEcho(t, body)
+	if e.Body != "a=1&b[]=2" || string(e.ParsedBody) != "null" {
+		t.Errorf("raw_body: body %q parsed %s", e.Body, e.ParsedBody)
+	}
 }

@@ -127,22 +127,22 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request, buf *[]byte, 
 	return *buf, true, nil, nil
 }
 
-// readAll reads the body into buf: in one ReadFull when the length is
-// known (net/http already enforces it), through MaxBytesReader otherwise.
+// readAll reads the body into buf. A declared length (already checked
+// against the limit, and enforced by net/http) sizes the buffer, but only
+// up to 1 MiB ahead of the bytes actually received, so a client cannot make
+// the server allocate max_request_size by merely announcing it. Chunked
+// bodies go through MaxBytesReader.
 func readAll(w http.ResponseWriter, r *http.Request, buf *[]byte, limit int64) ([]byte, error) {
+	const prealloc = 1 << 20
 	b := (*buf)[:0]
+	rd := r.Body
 	if n := r.ContentLength; n >= 0 {
-		if int64(cap(b)) < n {
-			b = make([]byte, n)
+		if want := int(min(n, prealloc)); cap(b) < want {
+			b = make([]byte, 0, want)
 		}
-		b = b[:n]
-		if _, err := io.ReadFull(r.Body, b); err != nil {
-			return nil, fmt.Errorf("read body: %w", err)
-		}
-		*buf = b
-		return b, nil
+	} else {
+		rd = http.MaxBytesReader(w, r.Body, limit)
 	}
-	rd := http.MaxBytesReader(w, r.Body, limit)
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
