@@ -140,3 +140,30 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 		t.Fatalf("second Close: %v", err)
 	}
 }
+
+func TestFailuresWithRealPHP(t *testing.T) {
+	cfg := phpConfig(t, 2)
+	cfg.Pool.Supervisor.ExecTTL = 300 * time.Millisecond
+	p := newPool(t, cfg, nil)
+
+	_, _, err := execString(t, p, "cmd:error", "")
+	var se *SoftError
+	if !errors.As(err, &se) || se.Message != "boom" {
+		t.Fatalf("soft error: %v", err)
+	}
+	_, _, err = execString(t, p, "cmd:exit", "")
+	var we *WorkerError
+	if !errors.As(err, &we) || !errors.Is(err, ErrWorkerCrashed) || !strings.Contains(we.Output, "dying on purpose") {
+		t.Fatalf("crash: %v", err)
+	}
+	if _, _, err = execString(t, p, "cmd:sleep", "2000"); !errors.Is(err, ErrExecTTL) {
+		t.Fatalf("exec_ttl: %v", err)
+	}
+	waitFor(t, 3*time.Second, "replacements", func() bool { return p.Stats().Count(StateReady) == 2 })
+	if _, got, err := execString(t, p, "cmd:sleep", "10"); err != nil || got != "10" {
+		t.Fatalf("after failures: %q, %v", got, err)
+	}
+	if st := p.Stats(); st.Restarts != 2 || st.Errors != 3 {
+		t.Errorf("restarts %d (want 2), errors %d (want 3)", st.Restarts, st.Errors)
+	}
+}
