@@ -300,7 +300,11 @@ func (s *supervisor) maintain() {
 		return
 	}
 	if s.failures > 0 {
-		need = 1 // probe with one worker while the boot keeps failing
+		// Probe with one worker at a time while the boot keeps failing.
+		if s.pending[g] > 0 {
+			return
+		}
+		need = 1
 	}
 	for range need {
 		s.spawn(g)
