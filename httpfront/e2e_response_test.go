@@ -32,6 +32,7 @@ func TestE2EResponseMapping(t *testing.T) {
 		{"/status?code=999", 502, "Bad Gateway\n", "unknown status code 999"},
 		{"/status?code=42", 502, "Bad Gateway\n", "unknown status code 42"},
 		{"/broken", 502, "Bad Gateway\n", "broken response context"},
+		{"/proto", 502, "Bad Gateway\n", "protobuf response context"},
 		{"/onlyhint", 502, "Bad Gateway\n", "informational status 103 without a final response"},
 		{"/error", 500, "Internal Server Error\n", "boom from php"}, // text hidden outside debug
 		{"/exit", 502, "Bad Gateway\n", "worker"},

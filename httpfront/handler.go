@@ -172,6 +172,11 @@ func readAll(w http.ResponseWriter, r *http.Request, buf *[]byte, limit int64) (
 func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *engine.Response, st *responseState) (started bool, err error) {
 	for {
 		if !started && len(resp.Context) > 0 {
+			if resp.Flags&wire.CodecProto != 0 {
+				// phprun sends JSON contexts, so PHP answers in JSON; a
+				// protobuf answer means a worker library pinned to proto.
+				return false, fmt.Errorf("%w: protobuf response context (flags %#x) not supported; the worker must answer in JSON", errBadResponse, resp.Flags)
+			}
 			if err := parseResponseContext(resp.Context, &st.rc); err != nil {
 				return false, fmt.Errorf("%w: %v", errBadResponse, err)
 			}

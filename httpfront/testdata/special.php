@@ -24,6 +24,9 @@ while ($p = $w->waitPayload()) {
         case '/broken':
             $w->respond(new Payload('x', '{"status":200,"headers":'), 0x08);
             break;
+        case '/proto':
+            $w->respond(new Payload('x', "\x08\xc8\x01"), 0x80);
+            break;
         case '/noheaders':
             // Old http-php: flags 0, empty headers as [].
             $w->respond(new Payload('old style', '{"status":201,"headers":[]}'), 0);
