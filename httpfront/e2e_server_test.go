@@ -251,3 +251,31 @@ func TestShutdownTwiceAndBeforeServe(t *testing.T) {
 		t.Error("listener still open after Shutdown")
 	}
 }
+
+// TestE2ESlowClient checks read_header_timeout: a client that never
+// finishes its headers is disconnected.
+func TestE2ESlowClient(t *testing.T) {
+	pool := startPool(t, "hello", 1, nil, nil)
+	cfg := testConfig()
+	cfg.ReadHeaderTimeout = 200 * time.Millisecond
+	f := startFront(t, cfg, pool, Options{})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(f.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 512)
+	for {
+		if _, err := conn.Read(buf); err != nil {
+			break // closed by the server (possibly after a 408)
+		}
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Errorf("slow client held the connection for %v", el)
+	}
+}
