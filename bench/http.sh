@@ -27,6 +27,7 @@ free_port() { # first port from $1 up that nobody listens on
 }
 missing=()
 need wrk || missing+=(wrk)
+need curl || missing+=(curl)
 need nginx || missing+=(nginx-light)
 need php-fpm8.2 || missing+=(php8.2-fpm)
 need php || missing+=(php8.2-cli)
