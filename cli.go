@@ -165,12 +165,15 @@ func (VersionCmd) Run(a *app) error {
 // InitCmd scaffolds a project; the templates live in scaffold.go.
 type InitCmd struct {
 	Dir      string `arg:"" optional:"" default:"." help:"Directory to create the project in (default: the current one)."`
-	Template string `short:"t" default:"default" help:"Project template: ${templates}."`
-	Force    bool   `short:"f" help:"Overwrite files that already exist."`
+	Template string `short:"t" default:"auto" help:"Project template: auto (chosen from composer.json), ${templates}."`
+	Force    bool   `short:"f" help:"Accepted for compatibility; init never overwrites an existing file."`
 }
 
-// Run writes the template.
+// Run writes the template. An unknown template is a usage error.
 func (c InitCmd) Run(a *app) error {
+	if _, ok := lookupTemplate(c.Template); !ok && c.Template != "auto" && c.Template != "" {
+		return &usageError{fmt.Errorf("init: unknown template %q (want auto, %s)", c.Template, templateList())}
+	}
 	return runInit(a.stdout, c.Dir, c.Template, c.Force)
 }
 
