@@ -84,9 +84,16 @@ func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 	for {
 		var w *worker
-		select {
-		case w = <-p.idle:
-		default:
+		// Jobs already waiting go first: a newcomer takes an idle worker
+		// directly only when nobody is queued, which keeps the wait FIFO
+		// and the latency tail short under overload.
+		if p.queued.Load() == 0 {
+			select {
+			case w = <-p.idle:
+			default:
+			}
+		}
+		if w == nil {
 			var err error
 			if w, err = p.acquireSlow(ctx); err != nil {
 				return nil, err
