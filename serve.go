@@ -130,6 +130,9 @@ func runServer(g *Globals, a *app, dev bool) error {
 			return err // the dashboard never started: main prints it on stderr
 		}
 		log.Error("startup failed", "error", err.Error())
+		if lc.Config.Logs.Output != "stderr" || lc.Config.Logs.Mode == "off" || lc.Config.Logs.Mode == "none" {
+			return err // the log went elsewhere: say it on stderr too
+		}
 		return &reportedError{err}
 	}
 	sigs.onForce(s.forceStop)
