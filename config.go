@@ -90,8 +90,17 @@ func (c Config) Validate() error {
 	if err := c.engineConfig("", false).Validate(); err != nil {
 		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
 	}
-	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate())
+	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
+		c.Watch.Validate(), c.Dev.Validate())
 	return errors.Join(errs...)
+}
+
+// Validate checks the dev section.
+func (d DevConfig) Validate() error {
+	if d.Workers < 0 || d.Workers > 500 {
+		return fmt.Errorf("dev.workers: want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
+	}
+	return nil
 }
 
 // Validate checks the logs section.

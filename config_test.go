@@ -205,7 +205,13 @@ http:
     max_jobs: -1
 logs:
   encoding: xml
+watch:
+  debounce: -1s
+dev:
+  workers: -2
 `, errs: []string{
+			`phprun.yaml:11:3: watch.debounce: must be >= 0, got -1s`,
+			`phprun.yaml:13:3: dev.workers: want 0 (min(CPUs, 4)) to 500, got -2`,
 			`phprun.yaml: version: required`,
 			`phprun.yaml:7:5: http.pool.max_jobs: expected a non-negative integer, got -1`,
 			`phprun.yaml: server.command: required`,
