@@ -30,7 +30,11 @@ type signals struct {
 func newSignals() *signals {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	s := &signals{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 4), done: make(chan struct{})}
-	signal.Notify(s.ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR2)
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if reloadSignal != nil {
+		sigs = append(sigs, reloadSignal)
+	}
+	signal.Notify(s.ch, sigs...)
 	go s.loop()
 	return s
 }
@@ -45,7 +49,7 @@ func (s *signals) loop() {
 			force, reload := s.force, s.reload
 			s.mu.Unlock()
 			switch {
-			case sig == syscall.SIGUSR2:
+			case reloadSignal != nil && sig == reloadSignal:
 				if reload != nil {
 					go reload()
 				}
