@@ -54,7 +54,7 @@ func TestEnvKey(t *testing.T) {
 			t.Errorf("envKey(%s) = %q, %v; want %q", name, got, ok, want)
 		}
 	}
-	for _, name := range []string{"PHPRUN_", "PATH", "RR_RPC"} {
+	for _, name := range []string{"PHPRUN_", "PATH", "RR_RPC", "PHPRUN_HTTP_ADDR", "PHPRUN_VERSION"} {
 		if _, ok := envKey(name, schema); ok {
 			t.Errorf("envKey(%s) accepted a variable that is not a config key", name)
 		}

@@ -19,7 +19,10 @@ const envPrefix = "PHPRUN_"
 // case, as they are data, not names phprun knows. schema may be nil.
 func envKey(name string, schema *schemaNode) (string, bool) {
 	rest, ok := strings.CutPrefix(name, envPrefix)
-	if !ok || rest == "" {
+	if !ok || !strings.Contains(rest, "__") {
+		// Every key is at least SECTION__KEY. Single-underscore names such
+		// as PHPRUN_HTTP_ADDR are ordinary variables for ${VAR} expansion
+		// (the init template uses them), not typos to warn about.
 		return "", false
 	}
 	segs := strings.Split(rest, "__")
