@@ -2,12 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // position is where a key sits in a config file, 1-based.
@@ -43,10 +42,12 @@ func nodeValue(file string, n *yaml.Node, key string, pos map[string]position) (
 		return nodeValue(file, n.Alias, key, pos)
 	case yaml.MappingNode:
 		m := map[string]any{}
+		seen := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Value == "<<" { // YAML merge key: copy the aliased mapping in
-				merged, err := nodeValue(file, v, key, pos)
+				// positions of merged keys are the anchor's; explicit keys win
+				merged, err := nodeValue(file, v, key, map[string]position{})
 				if err != nil {
 					return nil, err
 				}
@@ -60,6 +61,10 @@ func nodeValue(file string, n *yaml.Node, key string, pos map[string]position) (
 				continue
 			}
 			full := joinKey(key, k.Value)
+			if first, dup := seen[k.Value]; dup {
+				return nil, fmt.Errorf("%s:%d:%d: %s: duplicate key (first set at %d:%d); keep one", file, k.Line, k.Column, full, first.Line, first.Column)
+			}
+			seen[k.Value] = k
 			pos[full] = position{k.Line, k.Column}
 			val, err := nodeValue(file, v, full, pos)
 			if err != nil {
@@ -88,23 +93,28 @@ func nodeValue(file string, n *yaml.Node, key string, pos map[string]position) (
 	return nil, nil
 }
 
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlError turns the parser's "yaml: line 3: did not find expected key"
-// into "phprun.yaml:3: did not find expected key" followed by the line
-// itself. The YAML library does not report a column for syntax errors, so
-// the quoted line stands in for one.
+// yamlError turns a parser error into "phprun.yaml:4:11: invalid YAML:
+// mapping values are not allowed in this context", adds the construct it
+// was reading when it helps ("while parsing a flow sequence started at
+// 1:4"), and quotes the offending line with a caret under the column.
 func yamlError(name string, data []byte, err error) error {
-	msg := err.Error()
-	m := yamlLineRe.FindStringSubmatch(msg)
-	if m == nil {
-		return fmt.Errorf("%s: invalid YAML: %s", name, strings.TrimPrefix(msg, "yaml: "))
+	var le *yaml.LoadError
+	if !errors.As(err, &le) || le.Mark.Line <= 0 {
+		return fmt.Errorf("%s: invalid YAML: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	line, _ := strconv.Atoi(m[1])
-	out := fmt.Sprintf("%s:%d: invalid YAML: %s", name, line, m[2])
+	line, col := le.Mark.Line, le.Mark.Column
+	out := fmt.Sprintf("%s:%d:%d: invalid YAML: %s", name, line, col, le.Message)
+	if le.ContextMsg != "" && le.ContextMark.Line > 0 && le.ContextMark.Line != line {
+		out += fmt.Sprintf(" (%s started at %d:%d)", le.ContextMsg, le.ContextMark.Line, le.ContextMark.Column)
+	}
 	lines := bytes.Split(data, []byte("\n"))
-	if line >= 1 && line <= len(lines) {
-		out += fmt.Sprintf("\n    %d | %s", line, strings.TrimRight(string(lines[line-1]), "\r"))
+	if line <= len(lines) {
+		text := strings.TrimRight(string(lines[line-1]), "\r")
+		prefix := fmt.Sprintf("    %d | ", line)
+		out += "\n" + prefix + text
+		if col >= 1 && col <= len(text)+1 {
+			out += "\n" + strings.Repeat(" ", len(prefix)+col-1) + "^"
+		}
 	}
-	return fmt.Errorf("%s", out)
+	return errors.New(out)
 }
