@@ -115,7 +115,11 @@ func runServer(g *Globals, a *app, dev bool) error {
 		log.Warn(w)
 	}
 	if dev && !ui {
-		log.Info("stdout is not a terminal: dev runs without the dashboard, logging to stderr")
+		why := "stdout is not a terminal"
+		if g.Headless {
+			why = "--headless"
+		}
+		log.Info(why + ": dev runs without the dashboard and logs instead; it still reloads on change")
 	}
 
 	sigs := newSignals()
@@ -148,6 +152,9 @@ func runServer(g *Globals, a *app, dev bool) error {
 		return err
 	}
 	if err != nil || s.force.Err() != nil {
+		if ui {
+			return errForced // the dashboard is gone: main prints it
+		}
 		log.Error("shutdown forced")
 		return &reportedError{errForced}
 	}
