@@ -450,6 +450,9 @@ func (l *loader) locate(msg, file string) string {
 		}
 		return msg
 	}
+	if i := strings.IndexByte(key, '['); i > 0 { // http.middleware[2] → http.middleware
+		key = key[:i]
+	}
 	if src, ok := l.sources[key]; ok && src != "default" {
 		return strings.TrimPrefix(strings.TrimPrefix(src, "file "), "flag ") + ": " + msg
 	}
