@@ -53,6 +53,26 @@ func TestInitServeE2E(t *testing.T) {
 			initE2EServe(t, bin, dir)
 		})
 	}
+
+	// Without --template, as a user would type it in a Composer project: the
+	// CLI must leave the choice to detection.
+	t.Run("detect", func(t *testing.T) {
+		dir := t.TempDir()
+		data, err := os.ReadFile(filepath.Join("testdata", "init", "composer-psr7", "composer.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "composer.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "init", dir).CombinedOutput()
+		if err != nil {
+			t.Fatalf("phprun init: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(out), `template "psr7" (composer.json requires nyholm/psr7)`) {
+			t.Errorf("phprun init in a project requiring nyholm/psr7 printed:\n%s\nwant the psr7 template, chosen by detection", out)
+		}
+	})
 }
 
 // initBuildPhprun compiles this package into a temporary binary.
