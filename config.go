@@ -20,6 +20,9 @@ import (
 type Config struct {
 	// Version is the config format; "3" is required ("2.7" loads with a warning).
 	Version string `koanf:"version"`
+	// Envfile names a .env file to load, relative to the config file
+	// (RoadRunner's envfile); --dotenv and DOTENV_PATH win. Default "".
+	Envfile string `koanf:"envfile"`
 	// Server says how to start workers (command, env, relay).
 	Server engine.ServerConfig `koanf:"server"`
 	// RPC is the goridge RPC endpoint used by `phprun workers/reset` and PHP

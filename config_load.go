@@ -85,19 +85,6 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 	if err != nil {
 		return nil, &usageError{err}
 	}
-	var dotenv map[string]string
-	if opts.Dotenv != "" {
-		p := opts.Dotenv
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(opts.Dir, p)
-		}
-		if dotenv, err = readDotenv(p); err != nil {
-			return nil, &configError{[]string{err.Error()}}
-		}
-	}
-	out.Dotenv = dotenv
-	l.env = newEnvView(opts.Environ, dotenv)
-
 	layers := []layer{{kind: "default", data: toMap(reflect.ValueOf(DefaultConfig())).(map[string]any),
 		where: func(string) string { return "default" }}}
 
@@ -105,6 +92,7 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 	if err != nil {
 		return nil, err
 	}
+	var envfile string // RoadRunner's top-level envfile key
 	if file != "" {
 		out.File, out.Dir = file, filepath.Dir(file)
 		fl, err := l.fileLayer(file)
@@ -112,9 +100,31 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 			return nil, &configError{[]string{err.Error()}}
 		}
 		layers = append(layers, fl)
+		envfile, _ = fl.data["envfile"].(string)
 	}
+
+	// The .env file: --dotenv (or DOTENV_PATH) relative to the working
+	// directory, else the config's envfile relative to the config file.
+	dotenvName, dotenvPath := opts.Dotenv, opts.Dotenv
+	if dotenvPath != "" && !filepath.IsAbs(dotenvPath) {
+		dotenvPath = filepath.Join(opts.Dir, dotenvPath)
+	}
+	if dotenvPath == "" && envfile != "" {
+		dotenvName, dotenvPath = envfile, envfile
+		if !filepath.IsAbs(dotenvPath) {
+			dotenvPath = filepath.Join(out.Dir, dotenvPath)
+		}
+	}
+	var dotenv map[string]string
+	if dotenvPath != "" {
+		if dotenv, err = readDotenv(dotenvPath); err != nil {
+			return nil, &configError{[]string{err.Error()}}
+		}
+	}
+	out.Dotenv = dotenv
+	l.env = newEnvView(opts.Environ, dotenv)
 	if len(dotenv) > 0 {
-		layers = append(layers, envLayer("dotenv", dotenv, "dotenv "+opts.Dotenv+": ", schema))
+		layers = append(layers, envLayer("dotenv", dotenv, "dotenv "+dotenvName+": ", schema))
 	}
 	layers = append(layers, envLayer("env", l.env.proc, "env ", schema))
 	layers = append(layers, flags)
@@ -298,7 +308,7 @@ var unsupportedSections = map[string]bool{
 	"centrifuge": true, "tcp": true, "service": true, "otel": true, "fileserver": true,
 	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,
-	"include": true, "envfile": true, "informer": true, "resetter": true, "fcgi": true,
+	"include": true, "informer": true, "resetter": true, "fcgi": true,
 }
 
 func (l *loader) walk(n *schemaNode, prefix string, raw, out map[string]any, ly layer) {

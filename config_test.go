@@ -114,6 +114,32 @@ func lookupKey(t *testing.T, c Config, key string) any {
 	return v
 }
 
+func TestEnvfileKey(t *testing.T) {
+	dir := project(t, map[string]string{
+		"app/phprun.yaml":  baseYAML + "envfile: conf/app.env\nrpc:\n  listen: ${RPC:-tcp://127.0.0.1:6001}\n",
+		"app/conf/app.env": "RPC=tcp://127.0.0.1:7001\nPHPRUN_HTTP__POOL__MAX_JOBS=3\n",
+		"other.env":        "RPC=tcp://127.0.0.1:7002\n",
+	})
+	lc, err := loadConfig(loadOptions{Dir: dir, File: "app/phprun.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lc.Config.RPC.Listen != "tcp://127.0.0.1:7001" || lc.Config.HTTP.Pool.MaxJobs != 3 {
+		t.Errorf("envfile not applied: listen %s, max_jobs %d", lc.Config.RPC.Listen, lc.Config.HTTP.Pool.MaxJobs)
+	}
+	if got := lc.Sources["http.pool.max_jobs"]; got != "dotenv conf/app.env: PHPRUN_HTTP__POOL__MAX_JOBS" {
+		t.Errorf("source = %q", got)
+	}
+	// --dotenv wins over envfile
+	lc, err = loadConfig(loadOptions{Dir: dir, File: "app/phprun.yaml", Dotenv: "other.env"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lc.Config.RPC.Listen != "tcp://127.0.0.1:7002" || lc.Config.HTTP.Pool.MaxJobs != 0 {
+		t.Errorf("--dotenv must replace envfile: listen %s, max_jobs %d", lc.Config.RPC.Listen, lc.Config.HTTP.Pool.MaxJobs)
+	}
+}
+
 func TestFileExpansion(t *testing.T) {
 	dir := project(t, map[string]string{
 		"phprun.yaml": `version: "3"
