@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -134,7 +135,13 @@ func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	cl, err := rpc.Dial(lc.Config.RPC.Listen)
+	listen := lc.Config.RPC.Listen
+	// a relative socket path is relative to the server's directory, which
+	// is the config file's (see runServer), not ours
+	if path, ok := strings.CutPrefix(listen, "unix://"); ok && !filepath.IsAbs(path) && path != "" {
+		listen = "unix://" + filepath.Join(lc.Dir, path)
+	}
+	cl, err := rpc.Dial(listen)
 	if err != nil {
 		if lc.File != "" && !lc.Present["rpc"] {
 			return nil, fmt.Errorf("%w\nhint: %s has no rpc section, so a server started with it does not listen for RPC; add:\n  rpc:\n    listen: %s", err, lc.File, rpc.DefaultListen)
