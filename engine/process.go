@@ -155,7 +155,7 @@ func (p *Pool) waitProcess(proc *process, tracked bool, pumps chan struct{}, npu
 	err := proc.cmd.Wait()
 	// Whatever the worker left in its group (children it forked) goes too:
 	// no orphan survives its worker.
-	_ = syscall.Kill(-proc.pid, syscall.SIGKILL)
+	_ = signalGroup(proc.pid, syscall.SIGKILL)
 	timer := time.NewTimer(outputDrain)
 	for i := 0; i < npumps; i++ {
 		select {
@@ -212,7 +212,7 @@ func (proc *process) exited() bool {
 // signal sends sig to the worker's whole process group.
 func (proc *process) signal(sig syscall.Signal) {
 	if !proc.exited() {
-		_ = syscall.Kill(-proc.pid, sig)
+		_ = signalGroup(proc.pid, sig)
 	}
 }
 
