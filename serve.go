@@ -49,8 +49,8 @@ type server struct {
 	php     string             // PHP version, "" if unknown
 	watcher *watch.Watcher     // dev only; nil when not watching
 
-	force     context.Context // cancelled by a second signal: shutdown stops waiting
-	forceStop context.CancelFunc
+	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
+	forceOnce sync.Once
 
 	shutdownOnce sync.Once
 	shutdownDone chan struct{}
@@ -122,10 +122,10 @@ func runServer(g *Globals, a *app, dev bool) error {
 		log.Info(why + ": dev runs without the dashboard and logs instead; it still reloads on change")
 	}
 
-	sigs := newSignals()
+	ctx, sigs := newSignals()
 	defer sigs.stop()
 
-	s, err := startServer(sigs.ctx, lc, log, bus, dev, ui)
+	s, err := startServer(ctx, lc, log, bus, dev, ui)
 	if err != nil {
 		if uiEvents != nil {
 			bus.Unsubscribe(uiEvents)
@@ -143,15 +143,15 @@ func runServer(g *Globals, a *app, dev bool) error {
 	sigs.onReload(func() { _ = s.reload("SIGUSR2") })
 
 	if ui {
-		err = s.runDashboard(sigs.ctx, uiEvents)
+		err = s.runDashboard(ctx, uiEvents)
 		bus.Unsubscribe(uiEvents)
 	} else {
-		err = s.runHeadless(sigs.ctx)
+		err = s.runHeadless(ctx)
 	}
 	if err != nil && !errors.Is(err, errForced) {
 		return err
 	}
-	if err != nil || s.force.Err() != nil {
+	if err != nil || s.isForced() {
 		if ui {
 			return errForced // the dashboard is gone: main prints it
 		}
@@ -166,15 +166,13 @@ func runServer(g *Globals, a *app, dev bool) error {
 // stopped again: nothing is left running.
 func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
 	cfg := lc.Config
-	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{})}
-	s.force, s.forceStop = context.WithCancel(context.Background())
+	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{}), forced: make(chan struct{})}
 	var undo []func()
 	defer func() {
 		if err != nil {
 			for i := len(undo) - 1; i >= 0; i-- {
 				undo[i]()
 			}
-			s.forceStop()
 		}
 	}()
 
@@ -289,7 +287,7 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 // /ready turns 503, the HTTP front stops accepting and drains (bounded by
 // http.shutdown_timeout), the pool finishes its jobs and stops its workers
 // (bounded by http.pool.destroy_timeout), then RPC and the status endpoints
-// close. A second signal cancels s.force, which cuts every wait short.
+// close. A second signal (forceStop) cuts every wait short.
 func (s *server) shutdown() error {
 	s.shutdownOnce.Do(func() {
 		defer close(s.shutdownDone)
@@ -297,31 +295,31 @@ func (s *server) shutdown() error {
 		var errs []error
 		s.front.SetDraining()
 		cfg := s.lc.Config
-		ctx, cancel := context.WithTimeout(s.force, positive(cfg.HTTP.ShutdownTimeout, 30*time.Second))
+		ctx, cancel := s.step(positive(cfg.HTTP.ShutdownTimeout, 30*time.Second))
 		if err := s.front.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		cancel()
-		ctx, cancel = context.WithTimeout(s.force, positive(cfg.HTTP.Pool.DestroyTimeout, 60*time.Second))
+		ctx, cancel = s.step(positive(cfg.HTTP.Pool.DestroyTimeout, 60*time.Second))
 		if err := s.pool.Close(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		cancel()
 		if s.rpcSrv != nil {
-			ctx, cancel = context.WithTimeout(s.force, 5*time.Second)
+			ctx, cancel = s.step(5 * time.Second)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
 			cancel()
 		}
 		if s.status != nil {
-			ctx, cancel = context.WithTimeout(s.force, 5*time.Second)
+			ctx, cancel = s.step(5 * time.Second)
 			if err := s.status.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
 			cancel()
 		}
-		if s.force.Err() != nil {
+		if s.isForced() {
 			s.shutdownErr = errForced
 			return
 		}
@@ -334,6 +332,33 @@ func (s *server) shutdown() error {
 	})
 	<-s.shutdownDone
 	return s.shutdownErr
+}
+
+// forceStop makes the running (or next) shutdown stop waiting: a second
+// signal, or a second ctrl+c in the dashboard.
+func (s *server) forceStop() { s.forceOnce.Do(func() { close(s.forced) }) }
+
+func (s *server) isForced() bool {
+	select {
+	case <-s.forced:
+		return true
+	default:
+		return false
+	}
+}
+
+// step is the context of one shutdown step: it ends after d, or at once
+// when the shutdown is forced.
+func (s *server) step(d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	go func() {
+		select {
+		case <-s.forced:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 // reload is a rolling reset of the workers (SIGUSR2, dashboard).

@@ -11,13 +11,12 @@ import (
 
 // signals turns process signals into lifecycle actions:
 //
-//	first SIGINT/SIGTERM   ctx is cancelled: graceful shutdown
+//	first SIGINT/SIGTERM   the context newSignals returned is cancelled: graceful shutdown
 //	second SIGINT/SIGTERM  the force action runs: stop waiting, kill workers
 //	SIGUSR2                the reload action runs: rolling worker reset
 //
 // signal.NotifyContext cannot count signals, hence the channel.
 type signals struct {
-	ctx    context.Context
 	cancel context.CancelCauseFunc
 	ch     chan os.Signal
 	done   chan struct{}
@@ -27,19 +26,21 @@ type signals struct {
 	reload func()
 }
 
-func newSignals() *signals {
+// newSignals starts handling signals. The returned context ends with the
+// first SIGINT/SIGTERM; its cause names the signal.
+func newSignals() (context.Context, *signals) {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	s := &signals{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 4), done: make(chan struct{})}
+	s := &signals{cancel: cancel, ch: make(chan os.Signal, 4), done: make(chan struct{})}
 	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
 	if reloadSignal != nil {
 		sigs = append(sigs, reloadSignal)
 	}
 	signal.Notify(s.ch, sigs...)
-	go s.loop()
-	return s
+	go s.loop(ctx)
+	return ctx, s
 }
 
-func (s *signals) loop() {
+func (s *signals) loop(ctx context.Context) {
 	for {
 		select {
 		case <-s.done:
@@ -53,7 +54,7 @@ func (s *signals) loop() {
 				if reload != nil {
 					go reload()
 				}
-			case s.ctx.Err() == nil:
+			case ctx.Err() == nil:
 				s.cancel(errors.New(sig.String()))
 			case force != nil:
 				force()
