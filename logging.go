@@ -67,8 +67,7 @@ type consoleHandler struct {
 	mu    *sync.Mutex // guards w, shared by handlers derived with WithAttrs
 	w     io.Writer
 	level slog.Level
-	attrs string // pre-rendered attributes from WithAttrs
-	group string // key prefix from WithGroup
+	textAttrs
 }
 
 func newConsoleHandler(w io.Writer, level slog.Level) *consoleHandler {
@@ -81,11 +80,7 @@ func (h *consoleHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
 	b.WriteString(r.Time.Format("15:04:05.000"))
 	fmt.Fprintf(&b, " %-5s %s", r.Level.String(), r.Message)
-	b.WriteString(h.attrs)
-	r.Attrs(func(a slog.Attr) bool {
-		writeAttr(&b, h.group, a)
-		return true
-	})
+	h.writeAttrs(&b, r)
 	b.WriteByte('\n')
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -94,19 +89,45 @@ func (h *consoleHandler) Handle(_ context.Context, r slog.Record) error {
 }
 
 func (h *consoleHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	var b strings.Builder
-	for _, a := range attrs {
-		writeAttr(&b, h.group, a)
-	}
 	c := *h
-	c.attrs += b.String()
+	c.textAttrs = h.with(attrs)
 	return &c
 }
 
 func (h *consoleHandler) WithGroup(name string) slog.Handler {
 	c := *h
-	c.group += name + "."
+	c.textAttrs = h.withGroup(name)
 	return &c
+}
+
+// textAttrs renders attributes as " key=value" text; both text handlers
+// (console lines and dashboard log events) share it.
+type textAttrs struct {
+	attrs string // pre-rendered attributes from WithAttrs
+	group string // key prefix from WithGroup
+}
+
+func (t textAttrs) with(attrs []slog.Attr) textAttrs {
+	var b strings.Builder
+	for _, a := range attrs {
+		writeAttr(&b, t.group, a)
+	}
+	t.attrs += b.String()
+	return t
+}
+
+func (t textAttrs) withGroup(name string) textAttrs {
+	t.group += name + "."
+	return t
+}
+
+// writeAttrs appends the handler's and the record's attributes to b.
+func (t textAttrs) writeAttrs(b *strings.Builder, r slog.Record) {
+	b.WriteString(t.attrs)
+	r.Attrs(func(a slog.Attr) bool {
+		writeAttr(b, t.group, a)
+		return true
+	})
 }
 
 func writeAttr(b *strings.Builder, group string, a slog.Attr) {
@@ -203,8 +224,7 @@ func eventTime(e engine.Event) time.Time {
 type busHandler struct {
 	bus   *engine.Bus
 	level slog.Level
-	attrs string
-	group string
+	textAttrs
 }
 
 func newBusHandler(bus *engine.Bus, level slog.Level) *busHandler {
@@ -216,28 +236,20 @@ func (h *busHandler) Enabled(_ context.Context, l slog.Level) bool { return l >=
 func (h *busHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
 	b.WriteString(r.Message)
-	b.WriteString(h.attrs)
-	r.Attrs(func(a slog.Attr) bool {
-		writeAttr(&b, h.group, a)
-		return true
-	})
+	h.writeAttrs(&b, r)
 	h.bus.Publish(engine.Event{Time: r.Time, Kind: engine.EventLog, Pool: "phprun", Level: levelName(r.Level), Message: b.String()})
 	return nil
 }
 
 func (h *busHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	var b strings.Builder
-	for _, a := range attrs {
-		writeAttr(&b, h.group, a)
-	}
 	c := *h
-	c.attrs += b.String()
+	c.textAttrs = h.with(attrs)
 	return &c
 }
 
 func (h *busHandler) WithGroup(name string) slog.Handler {
 	c := *h
-	c.group += name + "."
+	c.textAttrs = h.withGroup(name)
 	return &c
 }
 

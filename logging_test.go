@@ -89,3 +89,25 @@ func TestBusHandler(t *testing.T) {
 	default:
 	}
 }
+
+// TestTextHandlersAttrsAndGroups checks that attributes added with
+// WithAttrs and keys under WithGroup reach both text renderings: console
+// lines and the dashboard's log events.
+func TestTextHandlersAttrsAndGroups(t *testing.T) {
+	var buf bytes.Buffer
+	console := slog.New(newConsoleHandler(&buf, slog.LevelInfo)).With("pool", "http").WithGroup("req")
+	console.Info("served", "status", 200, "path", "/a b")
+
+	bus := engine.NewBus()
+	sub := bus.Subscribe(1)
+	slog.New(newBusHandler(bus, slog.LevelInfo)).With("pool", "http").WithGroup("req").Info("served", "status", 200, "path", "/a b")
+	ev := <-sub.C
+
+	const want = `served pool=http req.status=200 req.path="/a b"`
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("console line %q does not contain %q", buf.String(), want)
+	}
+	if ev.Message != want || ev.Kind != engine.EventLog || ev.Level != "info" {
+		t.Errorf("bus event = %+v, want message %q at info", ev, want)
+	}
+}
