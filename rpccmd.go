@@ -23,13 +23,11 @@ type WorkersCmd struct {
 // Run dials the RPC port from the configuration (rpc.listen, default
 // tcp://127.0.0.1:6001) and prints one table per pool.
 func (c WorkersCmd) Run(g *Globals, a *app) error {
-	cl, err := dialRPC(g, a)
+	ctx, cl, done, err := rpcSession(g, a)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
+	defer done()
 	show := func(ctx context.Context) error {
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
@@ -79,13 +77,11 @@ type ResetCmd struct {
 
 // Run resets each pool and reports how long it took.
 func (c ResetCmd) Run(g *Globals, a *app) error {
-	cl, err := dialRPC(g, a)
+	ctx, cl, done, err := rpcSession(g, a)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
+	defer done()
 	plugins := c.Plugins
 	if len(plugins) == 0 {
 		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -108,6 +104,17 @@ func (c ResetCmd) Run(g *Globals, a *app) error {
 		fmt.Fprintf(a.stdout, "%s: workers reset in %s\n", p, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// rpcSession dials the server's RPC port and returns a context that ends on
+// SIGINT/SIGTERM; done closes both.
+func rpcSession(g *Globals, a *app) (context.Context, *rpc.Client, func(), error) {
+	cl, err := dialRPC(g, a)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	return ctx, cl, func() { stop(); cl.Close() }, nil
 }
 
 // dialRPC connects to the RPC port named by the configuration. A missing
