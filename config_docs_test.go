@@ -63,3 +63,41 @@ func TestEnvKey(t *testing.T) {
 		t.Errorf("envName = %s", got)
 	}
 }
+
+// TestConfigDocsKeysExist is the other direction: every key that a
+// reference table of docs/configuration.md documents (rows whose header is
+// "| Key | Default | Environment | Meaning |") is a real key of Config, so
+// the reference cannot describe keys that were renamed or removed.
+func TestConfigDocsKeysExist(t *testing.T) {
+	doc, err := os.ReadFile("docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := buildSchema(reflect.TypeOf(Config{}))
+	inTable, rows := false, 0
+	for _, line := range strings.Split(string(doc), "\n") {
+		switch {
+		case strings.HasPrefix(line, "| Key | Default |"):
+			inTable = true
+			continue
+		case !strings.HasPrefix(line, "|"):
+			inTable = false
+			continue
+		case !inTable || strings.HasPrefix(line, "|---"):
+			continue
+		}
+		cell := strings.TrimSpace(strings.Split(line, "|")[1])
+		key := strings.Trim(cell, "`")
+		if key == cell || key == "" {
+			t.Errorf("docs/configuration.md: reference row without a `key`: %s", line)
+			continue
+		}
+		rows++
+		if lookupSchema(schema, key) == nil {
+			t.Errorf("docs/configuration.md documents `%s`, which is not a key of the configuration", key)
+		}
+	}
+	if rows < 50 {
+		t.Errorf("found only %d reference rows; did the table header change?", rows)
+	}
+}
