@@ -118,8 +118,8 @@ func rpcSession(g *Globals, a *app) (context.Context, *rpc.Client, func(), error
 }
 
 // dialRPC connects to the RPC port named by the configuration. A missing
-// config file is fine (the default address is tried); a config without an
-// rpc section gets a hint, since the server then has no RPC port at all.
+// config file is fine (the default address is tried); a config file without
+// an rpc section is an error, since a server started with it has no RPC port.
 func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
 	opts, err := g.loadOptions(a, false)
 	if err != nil {
@@ -148,12 +148,10 @@ func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
 	if path, ok := strings.CutPrefix(listen, "unix://"); ok && !filepath.IsAbs(path) && path != "" {
 		listen = "unix://" + filepath.Join(lc.Dir, path)
 	}
-	cl, err := rpc.Dial(listen)
-	if err != nil {
-		if lc.File != "" && !lc.Present["rpc"] {
-			return nil, fmt.Errorf("%w\nhint: %s has no rpc section, so a server started with it does not listen for RPC; add:\n  rpc:\n    listen: %s", err, lc.File, rpc.DefaultListen)
-		}
-		return nil, err
+	if lc.File != "" && !lc.Present["rpc"] {
+		// A server started with this file has no RPC port, so the default
+		// address could only reach some other server: do not dial it.
+		return nil, fmt.Errorf("%s has no rpc section, so a server started with it does not listen for RPC; add:\n  rpc:\n    listen: %s\nor pass -o rpc.listen=ADDRESS to reach a server started with another configuration", lc.File, rpc.DefaultListen)
 	}
-	return cl, nil
+	return rpc.Dial(listen)
 }
