@@ -19,8 +19,9 @@ const DialTimeout = 3 * time.Second
 // Client talks to a running phprun (or RoadRunner) over its RPC port with
 // the gob codec, as the `rr` CLI does. It is safe for concurrent use.
 type Client struct {
-	addr string
-	c    *rpc.Client
+	addr  string
+	c     *rpc.Client
+	codec *clientCodec
 }
 
 // Dial connects to the server at listen, an `rpc.listen` value. A server
@@ -45,7 +46,8 @@ func Dial(listen string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpc: cannot reach phprun at %s: %w (is the server running? point to it with -o rpc.listen=%s://... or the rpc.listen key of the config file)", a, err, a.Network)
 	}
-	return &Client{addr: a.String(), c: rpc.NewClientWithCodec(newClientCodec(conn, wire.CodecGob))}, nil
+	codec := newClientCodec(conn, wire.CodecGob)
+	return &Client{addr: a.String(), c: rpc.NewClientWithCodec(codec), codec: codec}, nil
 }
 
 // Addr is the address the client is connected to.
@@ -116,13 +118,19 @@ func (c *Client) call(ctx context.Context, method string, arg, reply any) error 
 	if call.Error == nil {
 		return nil
 	}
-	switch err := call.Error; {
-	case errors.Is(err, rpc.ErrShutdown), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+	err := call.Error
+	if errors.Is(err, rpc.ErrShutdown) {
+		if re := c.codec.readErr.Load(); re != nil {
+			err = *re // why the connection ended, not just that it did
+		}
+	}
+	switch {
+	case errors.Is(err, rpc.ErrShutdown), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("rpc: %s on %s: connection closed by the server", method, c.addr)
 	case errors.Is(err, wire.ErrCRC), errors.Is(err, wire.ErrVersion), errors.Is(err, wire.ErrHeaderLength):
 		return fmt.Errorf("rpc: %s on %s: the server there does not speak goridge RPC; check rpc.listen (-o rpc.listen=...): %w", method, c.addr, err)
 	}
-	return fmt.Errorf("rpc: %s on %s: %w", method, c.addr, call.Error)
+	return fmt.Errorf("rpc: %s on %s: %w", method, c.addr, err)
 }
 
 // Watch calls fn at once and then every interval until ctx ends (it then

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/rpc"
+	"sync/atomic"
 
 	"github.com/phprun/phprun/engine/wire"
 )
@@ -25,6 +26,11 @@ type clientCodec struct {
 	rd   *wire.Reader
 	fr   wire.Frame
 	body []byte
+
+	// readErr is the error that ended the reader. net/rpc reports only
+	// ErrShutdown to calls made after it, so Client.call reads this to say
+	// why (e.g. a server that talks first with something not goridge).
+	readErr atomic.Pointer[error]
 }
 
 var _ rpc.ClientCodec = (*clientCodec)(nil)
@@ -60,6 +66,7 @@ func (c *clientCodec) WriteRequest(r *rpc.Request, arg any) error {
 
 func (c *clientCodec) ReadResponseHeader(r *rpc.Response) error {
 	if err := c.rd.ReadFrame(&c.fr); err != nil {
+		c.readErr.Store(&err)
 		return err
 	}
 	opts := c.fr.Opts()

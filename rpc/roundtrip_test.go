@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/rpc"
 	"reflect"
@@ -353,18 +354,36 @@ func TestClientWrongServer(t *testing.T) {
 	}
 	defer ln.Close()
 	go func() {
-		for i := 0; i < 2; i++ {
+		for i := 0; i < 3; i++ {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
+			if i == 2 { // a server that talks first, as SSH does
+				_, _ = conn.Write([]byte("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"))
+				_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, _ = io.Copy(io.Discard, conn)
+				conn.Close()
+				continue
+			}
 			if i == 0 { // an HTTP server answering garbage
+				// Read the request first, as an HTTP server does: garbage
+				// sent before the call is pending would only shut the
+				// client down ("connection closed"), never be reported.
+				_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, _ = conn.Read(make([]byte, 64))
 				_, _ = conn.Write([]byte("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"))
+				// Half-close and wait for the client to hang up: closing
+				// with its request unread would send a RST, which can reach
+				// the client before the bytes above.
+				_ = conn.(*net.TCPConn).CloseWrite()
+				_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, _ = io.Copy(io.Discard, conn)
 			}
 			conn.Close() // i == 1: a server that hangs up
 		}
 	}()
-	for _, want := range []string{"does not speak goridge RPC", "connection closed by the server"} {
+	for _, want := range []string{"does not speak goridge RPC", "connection closed by the server", "does not speak goridge RPC"} {
 		c, err := Dial("tcp://" + ln.Addr().String())
 		if err != nil {
 			t.Fatal(err)
