@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/phprun/phprun/engine"
@@ -39,7 +40,9 @@ func newWatcher(cfg Config) (*watch.Watcher, error) {
 // watchAndReload reloads the workers after each batch of changed files and
 // reports "N files changed → M workers reloaded in X ms". A failed reload
 // keeps the old workers serving (the engine's promise); the next change
-// retries.
+// retries. Before each reload it describes the cause on the bus, so the
+// dashboard's header reads "3 files changed → 6 workers reloaded in 182 ms"
+// (see docs/dashboard.md).
 func (s *server) watchAndReload(ctx context.Context) error {
 	w := s.watcher
 	s.log.Info(w.Info().String())
@@ -48,6 +51,7 @@ func (s *server) watchAndReload(ctx context.Context) error {
 	g.Go(func() error {
 		for b := range w.Batches() {
 			start := time.Now()
+			s.describeReload(len(b.Paths), "watch", b.Paths)
 			rctx, cancel := context.WithTimeout(gctx, positive(s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+30*time.Second)
 			err := s.pool.Reload(rctx)
 			cancel()
@@ -59,19 +63,33 @@ func (s *server) watchAndReload(ctx context.Context) error {
 					"files", b.Paths, "error", err.Error())
 				continue
 			}
-			st := s.pool.Stats()
-			n := 0
-			for _, wi := range st.Workers {
-				if wi.Generation == st.Generation {
-					n++
-				}
-			}
-			s.log.Info(fmt.Sprintf("%s changed → %d workers reloaded in %d ms", files(len(b.Paths)), n, time.Since(start).Milliseconds()),
+			s.log.Info(fmt.Sprintf("%s changed → %d workers reloaded in %d ms", files(len(b.Paths)), newWorkers(s.pool.Stats()), time.Since(start).Milliseconds()),
 				"files", b.Paths, "since_change_ms", time.Since(b.At).Milliseconds())
 		}
 		return nil
 	})
 	return g.Wait()
+}
+
+// describeReload publishes why the next reload happens: count changed
+// files (0 when not caused by files), reason (the trigger) and the paths.
+// The engine's own, anonymous EventReloadStarted follows; the dashboard
+// keeps this description for it.
+func (s *server) describeReload(count int, reason string, paths []string) {
+	s.bus.Publish(engine.Event{Kind: engine.EventReloadStarted, Pool: s.pool.Name(),
+		Count: count, Reason: reason, Message: strings.Join(paths, "\n")})
+}
+
+// newWorkers counts the workers of the current generation: right after a
+// reload the snapshot may still list old workers that are stopping.
+func newWorkers(st engine.Stats) int {
+	n := 0
+	for _, w := range st.Workers {
+		if w.Generation == st.Generation {
+			n++
+		}
+	}
+	return n
 }
 
 func files(n int) string {
@@ -101,11 +119,14 @@ func (s *server) runDashboard(ctx context.Context, events *engine.Subscription) 
 	}()
 	src := &tuiSource{s: s, events: events, info: s.dashboardInfo()}
 	err := tui.Run(uiCtx, src, tui.Options{})
+	// Closing the channel ends the dashboard's event reader; runServer's
+	// own Unsubscribe afterwards is a no-op.
+	s.bus.Unsubscribe(events)
 	if errors.Is(err, tui.ErrForced) {
 		s.forceStop()
 		err = nil
 	}
-	shutdownErr := s.shutdown()
+	shutdownErr := s.shutdown() // after the dashboard's Drain: waits for it and returns its result
 	cancel()
 	if gerr := g.Wait(); gerr != nil {
 		return gerr
@@ -123,12 +144,22 @@ func (s *server) dashboardInfo() tui.Info {
 	}
 	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php}
 	if s.watcher != nil {
-		info.Watch = "inotify"
-		if s.watcher.Info().Method == watch.MethodPoll {
-			info.Watch = "polling"
-		}
+		info.Watch = watchSummary(s.watcher.Info())
 	}
 	return info
+}
+
+// watchSummary is the header's short form of watch.Info:
+// "fsnotify · 23 files", "poll 1s (forced by watch.poll) · 23 files".
+func watchSummary(i watch.Info) string {
+	how := string(i.Method)
+	if i.Method == watch.MethodPoll {
+		how += " " + i.Interval.String()
+		if i.Reason != "" {
+			how += " (" + i.Reason + ")"
+		}
+	}
+	return how + " · " + files(i.Files)
 }
 
 // tuiSource is the dashboard's view of the running server.
@@ -137,6 +168,8 @@ type tuiSource struct {
 	events *engine.Subscription
 	info   tui.Info
 }
+
+var _ tui.DropCounter = (*tuiSource)(nil)
 
 func (t *tuiSource) Stats() []engine.Stats { return []engine.Stats{t.s.pool.Stats()} }
 
@@ -152,8 +185,18 @@ func (t *tuiSource) ResetWorker(pid int) error {
 	return t.s.pool.ResetWorker(ctx, pid)
 }
 
-func (t *tuiSource) ResetAll() error { return t.s.reload("dashboard") }
+func (t *tuiSource) ResetAll() error {
+	t.s.describeReload(0, "reset", nil)
+	return t.s.reload("dashboard")
+}
 
+// Drain is the graceful shutdown. It is once-guarded (server.shutdown):
+// runDashboard calls shutdown again after the dashboard returns, and that
+// call only waits for this one and returns the same result.
 func (t *tuiSource) Drain() error { return t.s.shutdown() }
+
+// EventsDropped implements tui.DropCounter: events the dashboard missed
+// because its buffer was full (the bus never waits for it).
+func (t *tuiSource) EventsDropped() uint64 { return t.events.Dropped() }
 
 func (t *tuiSource) Info() tui.Info { return t.info }

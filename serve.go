@@ -371,7 +371,7 @@ func (s *server) reload(why string) error {
 		s.log.Error("reload failed; the previous workers keep serving", "reason", why, "error", err.Error())
 		return err
 	}
-	s.log.Info("workers reloaded", "reason", why, "workers", len(s.pool.Stats().Workers), "duration_ms", time.Since(start).Milliseconds())
+	s.log.Info("workers reloaded", "reason", why, "workers", newWorkers(s.pool.Stats()), "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
