@@ -153,6 +153,11 @@ func (p *Pool) spawnDebug() (*worker, error) {
 // first response frame; ctx may cut it short (the worker is then killed). On failure the worker has been dealt with (reused
 // after a soft error, retired, or killed) and r is unusable.
 func (w *worker) exchange(ctx context.Context, pl *Payload, r *Response) error {
+	if err := w.syncIdle(); err != nil {
+		// Out of step with the server: nothing ran, the job goes elsewhere.
+		w.p.kill(w, StateErrored)
+		return errRetry
+	}
 	now := time.Now()
 	w.state.Store(int64(StateWorking))
 	w.jobStart.Store(now.UnixNano())

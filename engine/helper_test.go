@@ -36,7 +36,8 @@ import (
 // Per job, the context selects behaviour: "crash" exits mid-job, "hang"
 // never answers, "error" sends a soft error, "stop" asks for a restart,
 // "stream:N" sends N chunks (PING every 5th, honouring STOP),
-// "sleep:MS" waits, anything else is echoed.
+// "sleep:MS" waits, "late-error[-slow]" / "late-data[-slow]" answer and then
+// send an unasked ERROR / data frame, anything else is echoed.
 func helperMain(mode string) int {
 	modes := map[string]bool{}
 	for _, m := range strings.Split(mode, ",") {
@@ -120,6 +121,19 @@ func helperMain(mode string) int {
 			time.Sleep(time.Hour)
 		case ctx == "error":
 			send(wire.Error, 0, nil, []byte("soft failure"))
+		case strings.HasPrefix(ctx, "late-"):
+			// Answer, then send one more frame unasked (roadrunner-http's
+			// README: respond(500) then $worker->error()), at once or after
+			// a pause so that it reaches an idle relay.
+			send(0, 0, []uint32{uint32(len(ctx))}, []byte(ctx), body)
+			if strings.HasSuffix(ctx, "-slow") {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if strings.HasPrefix(ctx, "late-data") {
+				send(0, 0, []uint32{0}, []byte("stale"))
+			} else {
+				send(wire.Error, 0, nil, []byte("late failure"))
+			}
 		case modes["stop-once"] && claimOnce(os.Getenv("STOP_MARK")):
 			send(0, 0, []uint32{13}, []byte(`{"stop":true}`))
 		case ctx == "spawnchild":

@@ -31,7 +31,8 @@ type worker struct {
 	fr     wire.Frame
 	wbuf   []byte
 	opt    [1]uint32
-	tagged bool // tag holds a non-zero Tag
+	tagged bool      // tag holds a non-zero Tag
+	late   lateState // finds frames sent while idle (late.go)
 
 	// Read by observers.
 	state    atomic.Int64  // State
@@ -62,6 +63,7 @@ func newWorker(p *Pool, proc *process, rl relay, rd *wire.Reader, gen uint64) *w
 		w.rd = wire.NewReader(rl, wire.DefaultBufferSize, maxPayload)
 	}
 	w.rd.SetJunkHandler(proc.out.junk)
+	w.late.init(rl)
 	w.onCancel = w.cancelExchange
 	w.cancelDone = make(chan struct{}, 1)
 	if p.cfg.Pool.Debug {

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package engine
+
+// lateState: outside Linux only bytes already buffered by the reader are
+// noticed (see syncIdle).
+type lateState struct{}
+
+func (l *lateState) init(relay) {}
+
+func (l *lateState) pending() bool { return false }
