@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/phprun/phprun/engine"
@@ -167,6 +168,9 @@ type tuiSource struct {
 	s      *server
 	events *engine.Subscription
 	info   tui.Info
+
+	mu      sync.Mutex            // guards scratch
+	scratch []engine.AccessRecord // Requests' buffer, kept between polls
 }
 
 var _ tui.DropCounter = (*tuiSource)(nil)
@@ -175,8 +179,16 @@ func (t *tuiSource) Stats() []engine.Stats { return []engine.Stats{t.s.pool.Stat
 
 func (t *tuiSource) Events() <-chan engine.Event { return t.events.C }
 
+// Requests copies the new access records out of the ring through a buffer
+// that is kept between polls: every request takes the ring's lock to add
+// its record, so the lock is never held while a buffer grows (an
+// allocation, perhaps a GC assist); the caller's copy is made after.
 func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64) {
-	return t.s.access.Since(since, dst)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var next uint64
+	t.scratch, next = t.s.access.Since(since, t.scratch[:0])
+	return append(dst, t.scratch...), next
 }
 
 func (t *tuiSource) ResetWorker(pid int) error {

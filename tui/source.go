@@ -49,7 +49,7 @@ type Info struct {
 	URL        string // where the server listens, e.g. "http://127.0.0.1:8080"; made a clickable OSC 8 link
 	Version    string // phprun version
 	PHPVersion string // e.g. "8.2.7"
-	Watch      string // how files are watched: "inotify", "polling", "" = not watching
+	Watch      string // how files are watched, e.g. "fsnotify · 23 files", "poll 1s (forced by watch.poll) · 23 files"; "" = not watching
 	Mode       string // "dev" or "serve"
 }
 
