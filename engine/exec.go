@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/phprun/phprun/engine/wire"
@@ -106,6 +107,11 @@ func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 	}
 }
 
+// waitTimers recycles acquireSlow's allocate_timeout timers: under load
+// nearly every job waits, and a new timer costs two allocations (timer and
+// channel) plus GC work on every request.
+var waitTimers sync.Pool
+
 func (p *Pool) acquireSlow(ctx context.Context) (*worker, error) {
 	if p.cfg.Pool.Debug {
 		return p.spawnDebug()
@@ -122,8 +128,23 @@ func (p *Pool) acquireSlow(ctx context.Context) (*worker, error) {
 	if limit := p.cfg.Pool.MaxQueueSize; limit > 0 && uint64(n) > limit {
 		return nil, ErrQueueFull
 	}
-	t := time.NewTimer(p.cfg.Pool.AllocateTimeout)
-	defer t.Stop()
+	t, _ := waitTimers.Get().(*time.Timer)
+	if t == nil {
+		t = time.NewTimer(p.cfg.Pool.AllocateTimeout)
+	} else {
+		t.Reset(p.cfg.Pool.AllocateTimeout)
+	}
+	defer func() {
+		// Since Go 1.23 a stopped timer keeps no stale tick; the drain
+		// covers GODEBUG=asynctimerchan=1, so the next wait starts clean.
+		if !t.Stop() {
+			select {
+			case <-t.C:
+			default:
+			}
+		}
+		waitTimers.Put(t)
+	}()
 	select {
 	case w := <-p.idle:
 		return w, nil
