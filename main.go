@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 
 	"github.com/alecthomas/kong"
 	"github.com/mattn/go-isatty"
@@ -26,7 +28,52 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	setGOMAXPROCS()
+	stopProfile := startCPUProfile(os.Getenv("PHPRUN_CPUPROFILE"), os.Stderr)
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stopProfile()
+	os.Exit(code)
+}
+
+// setGOMAXPROCS gives the Go side half the CPUs the runtime would use (at
+// least one), unless the GOMAXPROCS environment variable sets it. phprun's
+// Go process shares the machine with its PHP workers, which need the CPU
+// more: on 2 cores a second P mostly bought scheduler spinning and
+// cross-core wake-ups (hello world: 41 → 25 µs of Go CPU per request and
+// 1.25× the requests per second with one P; docs/benchmarks.md, "HTTP
+// front"). runtime.GOMAXPROCS(0) already honours a container's CPU limit;
+// setting it stops the runtime from following later changes of that limit.
+func setGOMAXPROCS() {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return
+	}
+	runtime.GOMAXPROCS(max(1, runtime.GOMAXPROCS(0)/2))
+}
+
+// startCPUProfile writes a Go CPU profile of the whole process to path
+// (PHPRUN_CPUPROFILE, undocumented: for profiling the HTTP path under
+// load, see docs/benchmarks.md); the returned func ends it. An empty path
+// does nothing.
+func startCPUProfile(path string, stderr io.Writer) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		if err = pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "phprun: PHPRUN_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(stderr, "phprun: PHPRUN_CPUPROFILE: %v\n", err)
+		}
+	}
 }
 
 // run executes one phprun invocation and returns its exit code. It is
