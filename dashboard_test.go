@@ -56,11 +56,12 @@ while ($req = $worker->waitRequest()) {
 	}
 	exitFile := filepath.Join(dir, "exit-code")
 	pidFile := filepath.Join(dir, "phprun-pid")
-	// a socket of its own per run: with -count a server being killed must
-	// not meet the next run's new-session
-	socket := fmt.Sprintf("phprun-test-%d-%d", os.Getpid(), time.Now().UnixNano())
+	// a private server with a socket of its own per run (with -count a
+	// server being killed must not meet the next run's new-session), in a
+	// temp dir so that no socket file is left behind
+	socket := filepath.Join(t.TempDir(), "tmux")
 	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", socket}, args...)...).CombinedOutput()
+		out, err := exec.Command("tmux", append([]string{"-S", socket}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("tmux %v: %v\n%s", args, err, out)
 		}
@@ -70,7 +71,7 @@ while ($req = $worker->waitRequest()) {
 	script := fmt.Sprintf(`cd %q && SKELETON=%q sh -c 'echo $$ > %q; exec "$0" dev' %q; echo $? > %q; sleep 60`,
 		dir, skeleton, pidFile, bin, exitFile)
 	tmux("new-session", "-d", "-s", "dash", "-x", "160", "-y", "45", script)
-	defer exec.Command("tmux", "-L", socket, "kill-server").Run()
+	defer exec.Command("tmux", "-S", socket, "kill-server").Run()
 
 	screen := func() string { return tmux("capture-pane", "-p", "-t", "dash") }
 	waitFor := func(what string, ok func() bool) {

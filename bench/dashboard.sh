@@ -53,11 +53,11 @@ while in_use "$PORT"; do PORT=$((PORT + 1)); done
 WORK=$(mktemp -d /tmp/phprun-bench-dash.XXXXXX)
 PROJ=$WORK/project # what phprun dev watches: nothing but the config is written here
 mkdir -p "$PROJ"
-SOCK=phprun-bench-dash-$$
+SOCK=$WORK/tmux.sock # private tmux servers, one socket per run, gone with the temp dir
 SERVER_PID=""
 cleanup() {
   if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-  tmux -L "$SOCK" kill-server 2>/dev/null || true
+  tmux -S "$SOCK" kill-server 2>/dev/null || true
   wait 2>/dev/null || true
   [[ -n ${KEEP:-} ]] || rm -rf "$WORK"
 }
@@ -111,33 +111,34 @@ stop_headless() {
 }
 start_dashboard() {
   rm -f "$WORK/dev.pid"
-  tmux -L "$SOCK" new-session -d -s dash -x 160 -y 45 \
+  tmux -S "$SOCK" new-session -d -s dash -x 160 -y 45 \
     "cd '$PROJ' && sh -c 'echo \$\$ > $WORK/dev.pid; exec $WORK/phprun dev' 2>>$WORK/dev.log; sleep 600"
   for _ in $(seq 1 100); do [[ -s $WORK/dev.pid ]] && break; sleep 0.05; done
   SERVER_PID=$(cat "$WORK/dev.pid")
 }
 stop_dashboard() {
-  tmux -L "$SOCK" send-keys -t dash q
+  tmux -S "$SOCK" send-keys -t dash q
   wait_gone "$SERVER_PID" || kill -TERM "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
-  tmux -L "$SOCK" kill-server 2>/dev/null || true
+  tmux -S "$SOCK" kill-server 2>/dev/null || true
 }
 
 # run NAME: one measured run of variant NAME (headless or dashboard)
 run() {
   local name=$1 n=$2 frames="-" fps="-" bps="-" out before after reqs rps cpu secs
+  SOCK=$WORK/tmux-$n.sock
   "start_$name"
   wait_http
   wrk -t1 -c"$CONNS" -d"$WARMUP" "$URL" >/dev/null
   if [[ $name == dashboard ]]; then
     : >"$WORK/frames-$n.raw"
-    tmux -L "$SOCK" pipe-pane -t dash "cat >> $WORK/frames-$n.raw"
+    tmux -S "$SOCK" pipe-pane -t dash "cat >> $WORK/frames-$n.raw"
   fi
   before=$(cpu_ticks "$SERVER_PID")
   out=$(wrk -t1 -c"$CONNS" -d"$DURATION" "$URL")
   after=$(cpu_ticks "$SERVER_PID")
   if [[ $name == dashboard ]]; then
-    tmux -L "$SOCK" pipe-pane -t dash # stop copying
+    tmux -S "$SOCK" pipe-pane -t dash # stop copying
     sleep 0.2
     secs=$(awk '/requests in/ { v = $4; sub(/,$/, "", v); n = v + 0; if (v ~ /ms$/) n /= 1000; else if (v ~ /m$/) n *= 60; print n }' <<<"$out")
     frames=$(grep -o $'\e\\[H' "$WORK/frames-$n.raw" | wc -l)
