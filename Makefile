@@ -27,11 +27,13 @@ demo: build
 	@.ci/ensure-deps demo
 	@.ci/demo $(BIN)
 
-## bench: Go benchmarks of the hot paths, then the HTTP load comparison.
+## bench: Go benchmarks of the hot paths, the HTTP load comparison with
+## nginx + php-fpm, and the dashboard's cost under load.
 bench: build
 	@.ci/ensure-deps bench
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./httpfront/...
 	bash bench/http.sh $(BIN)
+	bash bench/dashboard.sh $(BIN)
 
 ## lint: formatting and vet (what CI checks besides tests).
 lint:

@@ -96,6 +96,9 @@ func eventLines(e engine.Event) []logLine {
 		}
 		l := base
 		l.text = oneLine(s)
+		if head != "" {
+			l.text = "  " + l.text // continuation of the row above
+		}
 		out = append(out, l)
 	}
 	return out
