@@ -138,29 +138,12 @@ func (p *logsPane) columns() []column {
 }
 
 func (p *logsPane) view(st styles, focused bool) string {
-	extra := fmt.Sprintf("%d", len(p.items))
-	if !p.filter.empty() {
-		extra = fmt.Sprintf("%d/%d  filter: %s", len(p.shown), len(p.items), p.filter.raw)
-	}
-	extra = st.dim.Render(extra)
-	if p.dropped > 0 {
-		extra += " " + st.warn.Render(fmt.Sprintf("%d dropped", p.dropped))
-	}
-	if p.paused {
-		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(p.pending)))
-	}
-	lines := []string{paneTitle(st, 3, "Logs", extra, focused, p.w)}
-	if p.h < 2 {
-		return padLines(lines, p.h)
-	}
 	cols := p.columns()
-	lines = append(lines, headerRow(st, cols))
-	if len(p.shown) == 0 {
-		msg := "  no output yet"
-		if len(p.items) > 0 {
-			msg = "  no line matches the filter"
-		}
-		lines = append(lines, st.dim.Render(msg))
+	lines, done := p.head(st, streamHead{num: 3, name: "Logs", w: p.w, h: p.h, focused: focused,
+		filter: p.filter, lost: p.dropped, lostWord: "dropped", cols: cols,
+		empty: "  no output yet", noMatch: "  no line matches the filter"})
+	if done {
+		return padLines(lines, p.h)
 	}
 	wide := p.w >= 100
 	rows, first := p.visible()

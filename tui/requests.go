@@ -56,29 +56,12 @@ func (p *requestsPane) columns() []column {
 }
 
 func (p *requestsPane) view(st styles, focused bool, slow time.Duration) string {
-	extra := fmt.Sprintf("%d", len(p.items))
-	if !p.filter.empty() {
-		extra = fmt.Sprintf("%d/%d  filter: %s", len(p.shown), len(p.items), p.filter.raw)
-	}
-	extra = st.dim.Render(extra)
-	if p.skipped > 0 {
-		extra += " " + st.warn.Render(fmt.Sprintf("%d skipped", p.skipped))
-	}
-	if p.paused {
-		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(p.pending)))
-	}
-	lines := []string{paneTitle(st, 2, "Requests", extra, focused, p.w)}
-	if p.h < 2 {
-		return padLines(lines, p.h)
-	}
 	cols := p.columns()
-	lines = append(lines, headerRow(st, cols))
-	if len(p.shown) == 0 {
-		msg := "  waiting for requests…"
-		if len(p.items) > 0 {
-			msg = "  no request matches the filter"
-		}
-		lines = append(lines, st.dim.Render(msg))
+	lines, done := p.head(st, streamHead{num: 2, name: "Requests", w: p.w, h: p.h, focused: focused,
+		filter: p.filter, lost: p.skipped, lostWord: "skipped", cols: cols,
+		empty: "  waiting for requests…", noMatch: "  no request matches the filter"})
+	if done {
+		return padLines(lines, p.h)
 	}
 	wide := p.w >= 100
 	rows, first := p.visible()

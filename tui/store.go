@@ -1,6 +1,9 @@
 package tui
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
 // store keeps the last max rows of a stream pane (requests, logs) with the
 // indexes of those passing the filter, and holds new rows back while the
@@ -93,4 +96,47 @@ func (s *store[T]) visible() (rows []*T, first int) {
 		rows = append(rows, &s.items[s.shown[i]])
 	}
 	return rows, from
+}
+
+// streamHead describes the chrome of a stream pane for head.
+type streamHead struct {
+	num, w, h int
+	name      string
+	focused   bool
+	filter    filter
+	lost      uint64 // rows lost before the pane saw them
+	lostWord  string // "dropped", "skipped"
+	empty     string // shown before the first row
+	noMatch   string // shown when the filter hides every row
+	cols      []column
+}
+
+// head renders the pane's title (row counts, filter, losses, pause state)
+// and column header, plus the placeholder line when no row is shown. done
+// reports that the pane has no room for more.
+func (s *store[T]) head(st styles, c streamHead) (lines []string, done bool) {
+	extra := fmt.Sprintf("%d", len(s.items))
+	if !c.filter.empty() {
+		extra = fmt.Sprintf("%d/%d  filter: %s", len(s.shown), len(s.items), c.filter.raw)
+	}
+	extra = st.dim.Render(extra)
+	if c.lost > 0 {
+		extra += " " + st.warn.Render(fmt.Sprintf("%d %s", c.lost, c.lostWord))
+	}
+	if s.paused {
+		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(s.pending)))
+	}
+	lines = []string{paneTitle(st, c.num, c.name, extra, c.focused, c.w)}
+	if c.h < 2 {
+		return lines, true
+	}
+	lines = append(lines, headerRow(st, c.cols))
+	if len(s.shown) == 0 {
+		msg := c.empty
+		if len(s.items) > 0 {
+			msg = c.noMatch
+		}
+		lines = append(lines, st.dim.Render(msg))
+	}
+	return lines, false
 }
