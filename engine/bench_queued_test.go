@@ -3,8 +3,6 @@
 package engine
 
 import (
-	"context"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,26 +21,7 @@ func BenchmarkExecQueued(b *testing.B) {
 	b.ReportAllocs()
 	before := cpuTime(b)
 	b.ResetTimer()
-	var wg sync.WaitGroup
-	for g := 0; g < callers; g++ {
-		n := b.N / callers
-		if g == 0 {
-			n += b.N % callers
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < n; i++ {
-				r, err := p.Exec(context.Background(), pl)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				r.Release()
-			}
-		}()
-	}
-	wg.Wait()
+	runExecs(b, p, pl, callers)
 	b.StopTimer()
 	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N), "cpu-ns/op")
 }

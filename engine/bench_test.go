@@ -32,32 +32,38 @@ func BenchmarkExec(b *testing.B) {
 				b.SetBytes(int64(size.n))
 				b.ReportAllocs()
 				b.ResetTimer()
-				var wg sync.WaitGroup
-				for g := 0; g < workers; g++ {
-					n := b.N / workers
-					if g == 0 {
-						n += b.N % workers
-					}
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for i := 0; i < n; i++ {
-							r, err := p.Exec(context.Background(), pl)
-							if err != nil {
-								b.Error(err)
-								return
-							}
-							if len(r.Body) != size.n {
-								b.Errorf("echo: %d bytes", len(r.Body))
-							}
-							r.Release()
-						}
-					}()
-				}
-				wg.Wait()
+				runExecs(b, p, pl, workers)
 			})
 		}
 	}
+}
+
+// runExecs runs b.N echo jobs spread over callers goroutines and checks
+// that each reply echoes the body.
+func runExecs(b *testing.B, p *Pool, pl Payload, callers int) {
+	var wg sync.WaitGroup
+	for g := 0; g < callers; g++ {
+		n := b.N / callers
+		if g == 0 {
+			n += b.N % callers
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < n; i++ {
+				r, err := p.Exec(context.Background(), pl)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if len(r.Body) != len(pl.Body) {
+					b.Errorf("echo: %d bytes, want %d", len(r.Body), len(pl.Body))
+				}
+				r.Release()
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // BenchmarkRawLoop is the baseline for BenchmarkExec/workers=1: one Go loop
