@@ -20,29 +20,13 @@ type logLine struct {
 
 // logsPane shows worker output and phprun's own records, newest at the bottom.
 type logsPane struct {
-	w, h    int
-	filter  filter
 	dropped uint64 // events the Source dropped (DropCounter)
 	store[logLine]
 }
 
 func newLogsPane(maxLines int) logsPane { return logsPane{store: newStore[logLine](maxLines)} }
 
-// SetSize sets the pane's outer size (title line included).
-func (p *logsPane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.list.height = max(h-2, 0)
-	p.list.clamp(len(p.shown))
-}
-
-func (p *logsPane) setFilter(f filter) {
-	p.filter = f
-	if f.empty() {
-		p.setMatch(nil)
-		return
-	}
-	p.setMatch(f.matchLog)
-}
+func (p *logsPane) setFilter(f filter) { p.applyFilter(f, f.matchLog) }
 
 // eventLines turns an event into log rows; multi-line messages (a PHP parse
 // error with its stack) become one row per line.
@@ -139,8 +123,8 @@ func (p *logsPane) columns() []column {
 
 func (p *logsPane) view(st styles, focused bool) string {
 	cols := p.columns()
-	lines, done := p.head(st, streamHead{num: 3, name: "Logs", w: p.w, h: p.h, focused: focused,
-		filter: p.filter, lost: p.dropped, lostWord: "dropped", cols: cols,
+	lines, done := p.head(st, streamHead{num: 3, name: "Logs", focused: focused,
+		lost: p.dropped, lostWord: "dropped", cols: cols,
 		empty: "  no output yet", noMatch: "  no line matches the filter"})
 	if done {
 		return padLines(lines, p.h)

@@ -9,8 +9,6 @@ import (
 
 // requestsPane shows the access records, newest at the bottom.
 type requestsPane struct {
-	w, h    int
-	filter  filter
 	skipped uint64 // records the access ring overwrote before a poll read them
 	store[engine.AccessRecord]
 }
@@ -19,21 +17,7 @@ func newRequestsPane(maxRecs int) requestsPane {
 	return requestsPane{store: newStore[engine.AccessRecord](maxRecs)}
 }
 
-// SetSize sets the pane's outer size (title line included).
-func (p *requestsPane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.list.height = max(h-2, 0)
-	p.list.clamp(len(p.shown))
-}
-
-func (p *requestsPane) setFilter(f filter) {
-	p.filter = f
-	if f.empty() {
-		p.setMatch(nil)
-		return
-	}
-	p.setMatch(f.matchRequest)
-}
+func (p *requestsPane) setFilter(f filter) { p.applyFilter(f, f.matchRequest) }
 
 func (p *requestsPane) columns() []column {
 	if p.w >= 100 {
@@ -57,8 +41,8 @@ func (p *requestsPane) columns() []column {
 
 func (p *requestsPane) view(st styles, focused bool, slow time.Duration) string {
 	cols := p.columns()
-	lines, done := p.head(st, streamHead{num: 2, name: "Requests", w: p.w, h: p.h, focused: focused,
-		filter: p.filter, lost: p.skipped, lostWord: "skipped", cols: cols,
+	lines, done := p.head(st, streamHead{num: 2, name: "Requests", focused: focused,
+		lost: p.skipped, lostWord: "skipped", cols: cols,
 		empty: "  waiting for requests…", noMatch: "  no request matches the filter"})
 	if done {
 		return padLines(lines, p.h)

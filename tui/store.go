@@ -9,6 +9,8 @@ import (
 // indexes of those passing the filter, and holds new rows back while the
 // pane is paused. The list cursor follows the filtered rows.
 type store[T any] struct {
+	w, h    int    // the pane's outer size, title line included
+	filter  filter // what the user typed after /
 	max     int
 	items   []T   // oldest first
 	shown   []int // indexes into items that pass match, ascending
@@ -20,6 +22,23 @@ type store[T any] struct {
 
 func newStore[T any](maxRows int) store[T] {
 	return store[T]{max: max(maxRows, 1), list: list{follow: true}}
+}
+
+// SetSize sets the pane's outer size (title line included).
+func (s *store[T]) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.list.height = max(h-2, 0)
+	s.list.clamp(len(s.shown))
+}
+
+// applyFilter keeps f and shows only the rows match passes; an empty
+// filter shows every row.
+func (s *store[T]) applyFilter(f filter, match func(*T) bool) {
+	s.filter = f
+	if f.empty() {
+		match = nil
+	}
+	s.setMatch(match)
 }
 
 func (s *store[T]) pass(t *T) bool { return s.match == nil || s.match(t) }
@@ -116,8 +135,8 @@ type streamHead struct {
 // reports that the pane has no room for more.
 func (s *store[T]) head(st styles, c streamHead) (lines []string, done bool) {
 	extra := fmt.Sprintf("%d", len(s.items))
-	if !c.filter.empty() {
-		extra = fmt.Sprintf("%d/%d  filter: %s", len(s.shown), len(s.items), c.filter.raw)
+	if !s.filter.empty() {
+		extra = fmt.Sprintf("%d/%d  filter: %s", len(s.shown), len(s.items), s.filter.raw)
 	}
 	extra = st.dim.Render(extra)
 	if c.lost > 0 {
@@ -126,8 +145,8 @@ func (s *store[T]) head(st styles, c streamHead) (lines []string, done bool) {
 	if s.paused {
 		extra += " " + st.warn.Render(fmt.Sprintf("⏸ paused (+%d)", len(s.pending)))
 	}
-	lines = []string{paneTitle(st, c.num, c.name, extra, c.focused, c.w)}
-	if c.h < 2 {
+	lines = []string{paneTitle(st, c.num, c.name, extra, c.focused, s.w)}
+	if s.h < 2 {
 		return lines, true
 	}
 	lines = append(lines, headerRow(st, c.cols))
