@@ -63,7 +63,7 @@ func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 		}
 		wait := time.Since(start)
 		r := &Response{p: p, w: w, pid: w.pid, wait: wait}
-		err = w.exchange(context.Background(), &pl, r)
+		err = w.exchange(&pl, r)
 		if err == nil {
 			p.execs.Add(1)
 			return r, nil
@@ -171,9 +171,12 @@ func (p *Pool) spawnDebug() (*worker, error) {
 }
 
 // exchange runs one job on w (held by the caller) and fills r with the
-// first response frame; ctx may cut it short (the worker is then killed). On failure the worker has been dealt with (reused
-// after a soft error, retired, or killed) and r is unusable.
-func (w *worker) exchange(ctx context.Context, pl *Payload, r *Response) error {
+// first response frame. Once PHP has the job it runs to the end, bounded
+// only by exec_ttl (as in RoadRunner): the caller's context bounded the wait
+// for a worker, not the job. On failure the worker has been dealt with
+// (reused after a soft error, retired, or killed) and r is unusable.
+func (w *worker) exchange(pl *Payload, r *Response) error {
+	ctx := context.Background()
 	if err := w.syncIdle(); err != nil {
 		// Out of step with the server: nothing ran, the job goes elsewhere.
 		w.p.kill(w, StateErrored)
@@ -192,7 +195,7 @@ func (w *worker) exchange(ctx context.Context, pl *Payload, r *Response) error {
 	w.execs.Add(1)
 	if err != nil {
 		w.disarm(stop, false)
-		if ctx.Err() == nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
 			// The worker was gone before it could read the job: nothing ran.
 			w.p.kill(w, StateErrored)
 			return errRetry
