@@ -76,13 +76,10 @@ func samplePools() *testPools {
 	}
 }
 
-// startServer serves srv on a loopback listener until the test ends.
-func startServer(t testing.TB, pools Pools, opts Options) (*Server, string) {
+// serveLoopback serves srv on a loopback listener and returns its address,
+// the function that stops Serve, and Serve's result.
+func serveLoopback(t testing.TB, srv *Server) (addr string, stop context.CancelFunc, served <-chan error) {
 	t.Helper()
-	srv, err := NewServer(pools, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +87,17 @@ func startServer(t testing.TB, pools Pools, opts Options) (*Server, string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
+	return ln.Addr().String(), cancel, done
+}
+
+// startServer serves srv on a loopback listener until the test ends.
+func startServer(t testing.TB, pools Pools, opts Options) (*Server, string) {
+	t.Helper()
+	srv, err := NewServer(pools, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, cancel, done := serveLoopback(t, srv)
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -101,7 +109,7 @@ func startServer(t testing.TB, pools Pools, opts Options) (*Server, string) {
 			t.Error("Serve did not return")
 		}
 	})
-	return srv, ln.Addr().String()
+	return srv, addr
 }
 
 // rawConn is a test client that writes and reads frames by hand, as PHP does.

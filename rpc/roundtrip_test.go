@@ -237,20 +237,14 @@ func TestShutdownDrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
+	addr, cancel, served := serveLoopback(t, srv)
 
-	busy, err := Dial("tcp://" + ln.Addr().String())
+	busy, err := Dial("tcp://" + addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	idle, err := Dial("tcp://" + ln.Addr().String())
+	idle, err := Dial("tcp://" + addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +273,7 @@ func TestShutdownDrains(t *testing.T) {
 	if _, err := idle.List(context.Background()); err == nil {
 		t.Fatal("idle connection still served after shutdown began")
 	}
-	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		t.Fatal("listener still accepting")
 	}
 	select {
@@ -305,14 +299,8 @@ func TestShutdownDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	c, err := Dial("tcp://" + ln.Addr().String())
+	addr, cancel, served := serveLoopback(t, srv)
+	c, err := Dial("tcp://" + addr)
 	if err != nil {
 		t.Fatal(err)
 	}
