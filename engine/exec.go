@@ -99,6 +99,13 @@ func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 			if w, err = p.acquireSlow(ctx); err != nil {
 				return nil, err
 			}
+			// Ask again after the wait: a context may notice lazily that
+			// nobody waits any more (httpfront's fast path peeks at the
+			// client's socket only when asked). Such a job is not started.
+			if err := ctx.Err(); err != nil {
+				p.recycle(w)
+				return nil, fmt.Errorf("engine: waiting for a worker: %w", err)
+			}
 		}
 		if !w.retiring.Load() && !w.proc.exited() && w.gen == p.gen.Load() && w.retireAs.Load() == 0 {
 			return w, nil

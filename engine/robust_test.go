@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -354,5 +355,44 @@ func TestBootBackoffAndRecovery(t *testing.T) {
 	})
 	if _, _, err := execString(t, p, "x", "y"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// lazyCtx is a context that only learns on Err that its caller is gone,
+// as httpfront's fast path does: Done never closes by itself.
+type lazyCtx struct {
+	context.Context
+	gone atomic.Bool
+}
+
+func (c *lazyCtx) Err() error {
+	if c.gone.Load() {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestWaitedJobNotStartedForLazilyCancelledContext(t *testing.T) {
+	p := newPool(t, helperConfig(t, "", 1), nil)
+	pid := p.Stats().Workers[0].PID
+	held := holdWorker(t, p, "150")
+	ctx := &lazyCtx{Context: context.Background()}
+	// The caller leaves while the job waits; only Err can tell.
+	time.AfterFunc(50*time.Millisecond, func() { ctx.gone.Store(true) })
+	if _, err := p.Exec(ctx, Payload{Context: []byte("c")}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("job of a caller that left while it waited: %v, want Canceled", err)
+	}
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	before := p.Stats().Execs
+	// The worker was handed back unused and still serves.
+	r, err := p.Exec(context.Background(), Payload{Context: []byte("c"), Body: []byte("ok")})
+	if err != nil || string(r.Body) != "ok" {
+		t.Fatalf("next job: %v", err)
+	}
+	r.Release()
+	if st := p.Stats(); st.Execs != before+1 || st.Restarts != 0 || st.Workers[0].PID != pid {
+		t.Fatalf("stats after: %+v (execs before %d)", st, before)
 	}
 }
