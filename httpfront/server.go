@@ -29,6 +29,10 @@ type Options struct {
 	// Debug puts error texts (worker errors, engine failures) into 5xx
 	// response bodies, as RoadRunner does with pool.debug; for dev mode.
 	Debug bool
+	// NoFastPath serves plain HTTP/1.1 with net/http's own connection
+	// loop instead of the fast path (fastserve.go); main sets it from
+	// PHPRUN_HTTP_FASTPATH=0, an escape hatch and a benchmark baseline.
+	NoFastPath bool
 }
 
 // Server is the HTTP front: the plain and TLS listeners, the middleware
@@ -41,11 +45,13 @@ type Server struct {
 	log      *slog.Logger
 	handler  http.Handler // the middleware chain around the worker handler
 	tlsConf  *tls.Config  // nil without TLS
+	noFast   bool
 	draining atomic.Bool
 
-	mu      sync.Mutex  // guards the fields below
-	closers []io.Closer // resources of middleware (static root)
-	plain   *http.Server
+	mu      sync.Mutex   // guards the fields below
+	closers []io.Closer  // resources of middleware (static root)
+	plain   *http.Server // plain HTTP; behind fast when the fast path serves
+	fast    *fastServer  // nil with h2c or NoFastPath
 	secure  *http.Server
 	plainLn net.Listener
 	tlsLn   net.Listener
@@ -66,7 +72,7 @@ func New(cfg Config, exec Executor, opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, exec: exec, log: log}
+	s := &Server{cfg: cfg, exec: exec, log: log, noFast: opts.NoFastPath}
 	h, closers, err := buildChain(cfg, exec, opts, log)
 	if err != nil {
 		return nil, err
@@ -188,12 +194,18 @@ func (s *Server) Listen() error {
 		if err != nil {
 			return fmt.Errorf("httpfront: listen http.address: %w", err)
 		}
-		s.plainLn = rejectLogListener{Listener: ln, log: s.log}
 		h := s.handler
 		if s.cfg.SSL.Redirect {
 			h = s.redirectHandler()
 		}
 		s.plain = s.httpServer(h, s.cfg.HTTP2.H2C)
+		if s.cfg.HTTP2.H2C || s.noFast {
+			s.plainLn = rejectLogListener{Listener: ln, log: s.log}
+		} else {
+			// The fast path wraps the connections it hands to net/http.
+			s.plainLn = ln
+			s.fast = newFastServer(h, s.plain, s.log)
+		}
 	}
 	if s.tlsConf != nil && s.tlsLn == nil {
 		ln, err := net.Listen("tcp", s.cfg.SSL.Address)
@@ -243,16 +255,17 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	type unit struct {
-		srv *http.Server
-		ln  net.Listener
-		tls bool
+		srv  *http.Server
+		fast *fastServer
+		ln   net.Listener
+		tls  bool
 	}
 	var units []unit
 	if s.plain != nil {
-		units = append(units, unit{s.plain, s.plainLn, false})
+		units = append(units, unit{s.plain, s.fast, s.plainLn, false})
 	}
 	if s.secure != nil {
-		units = append(units, unit{s.secure, s.tlsLn, true})
+		units = append(units, unit{s.secure, nil, s.tlsLn, true})
 	}
 	s.mu.Unlock()
 
@@ -260,9 +273,12 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	for _, u := range units {
 		go func() {
 			var err error
-			if u.tls {
+			switch {
+			case u.tls:
 				err = u.srv.ServeTLS(u.ln, "", "")
-			} else {
+			case u.fast != nil:
+				err = u.fast.Serve(u.ln)
+			default:
 				err = u.srv.Serve(u.ln)
 			}
 			if errors.Is(err, http.ErrServerClosed) {
@@ -322,10 +338,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.closed = true
 	srvs := []*http.Server{s.plain, s.secure}
 	lns := []net.Listener{s.plainLn, s.tlsLn}
+	fast := s.fast
 	s.mu.Unlock()
 	var errs []error
+	if fast != nil {
+		// It shuts its net/http server down too.
+		if err := fast.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+			fast.Close()
+		}
+		srvs[0] = nil
+	}
 	for i, srv := range srvs {
 		if srv == nil {
+			if lns[i] != nil {
+				_ = lns[i].Close()
+			}
 			continue
 		}
 		if err := srv.Shutdown(ctx); err != nil {
@@ -347,7 +375,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) closeServers() {
 	s.mu.Lock()
 	srvs := []*http.Server{s.plain, s.secure}
+	fast := s.fast
 	s.mu.Unlock()
+	if fast != nil {
+		fast.Close()
+	}
 	for _, srv := range srvs {
 		if srv != nil {
 			srv.Close()

@@ -1,0 +1,438 @@
+package httpfront
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http/httpguts"
+)
+
+// Connection states for Shutdown: an idle connection waits for the next
+// request and may be closed; an active one finishes its response first.
+const (
+	connIdle int32 = iota
+	connActive
+	connClosing
+)
+
+// fastHeadMax is the largest request head the fast path parses (its read
+// buffer); longer heads go to net/http, which applies MaxHeaderBytes.
+const fastHeadMax = 4096
+
+// rstAvoidanceDelay: after a response that leaves request body unread,
+// the write side is closed and the connection lingers this long, so the
+// client reads the response before an RST (net/http does the same).
+const rstAvoidanceDelay = 500 * time.Millisecond
+
+var (
+	fastReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, fastHeadMax) }}
+	fastWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
+	crlfcrlf    = []byte("\r\n\r\n")
+)
+
+// fastConn is one plain connection on the fast path.
+//
+// What the fast path serves: HTTP/1.1 requests whose head fits in 4 KiB,
+// with a valid single Host, valid header fields, and either no body or a
+// Content-Length body without Expect. Everything else (HTTP/1.0 and 0.9,
+// the HTTP/2 preface, chunked or 100-continue uploads, CONNECT, heads net/
+// http would reject) is handed to net/http together with the bytes read so
+// far, and that connection stays with net/http.
+type fastConn struct {
+	srv        *fastServer
+	rwc        net.Conn
+	br         *bufio.Reader
+	bw         *bufio.Writer
+	remoteAddr string
+	state      atomic.Int32
+	handedOver bool
+	lastPOST   bool   // the previous request was a POST (see the CRLF rule in serve)
+	head       []byte // copy of the head being parsed, replayed on hand-over
+	w          fastWriter
+	body       fastBody // wraps the current request's body, if it has one
+	ctx        connContext
+	date       dateCache
+}
+
+func newFastConn(s *fastServer, c net.Conn) *fastConn {
+	fc := &fastConn{srv: s, rwc: c, remoteAddr: c.RemoteAddr().String()}
+	fc.ctx.init(c, s.std)
+	return fc
+}
+
+// serve runs the request loop until the client leaves, an error, a
+// hand-over or Shutdown.
+func (c *fastConn) serve() {
+	c.br = fastReaders.Get().(*bufio.Reader)
+	c.br.Reset(c.rwc)
+	c.bw = fastWriters.Get().(*bufio.Writer)
+	c.bw.Reset(c.rwc)
+	defer func() {
+		if v := recover(); v != nil && v != http.ErrAbortHandler {
+			c.srv.log.Error("http: panic serving request", slog.String("remote_addr", c.remoteAddr),
+				slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+		}
+		c.srv.track(c, false)
+		if !c.handedOver {
+			// What is buffered goes out before the close, a panicking
+			// handler's partial response included (net/http's finalFlush).
+			_ = c.bw.Flush()
+		}
+		c.bw.Reset(nil)
+		fastWriters.Put(c.bw)
+		if !c.handedOver {
+			_ = c.rwc.Close()
+			c.br.Reset(nil)
+			fastReaders.Put(c.br)
+		}
+	}()
+	std := c.srv.std
+	first := true
+	for {
+		if c.br.Buffered() == 0 && !c.waitRequest(first) {
+			return
+		}
+		if !c.state.CompareAndSwap(connIdle, connActive) {
+			return // Shutdown closed us while idle
+		}
+		first = false
+		now := time.Now()
+		if d := std.ReadHeaderTimeout; d > 0 {
+			_ = c.rwc.SetReadDeadline(now.Add(d))
+		} else if d := std.ReadTimeout; d > 0 {
+			_ = c.rwc.SetReadDeadline(now.Add(d))
+		} else {
+			_ = c.rwc.SetReadDeadline(time.Time{})
+		}
+		if c.lastPOST {
+			// RFC 7230 section 3: old clients send a CRLF after a POST
+			// body; net/http skips up to four CR/LF bytes there too.
+			peek, _ := c.br.Peek(4)
+			k := 0
+			for k < len(peek) && (peek[k] == '\r' || peek[k] == '\n') {
+				k++
+			}
+			_, _ = c.br.Discard(k)
+		}
+		n, err := c.peekHead()
+		if errors.Is(err, errNotFast) {
+			c.handOver(nil)
+			return
+		}
+		if err != nil {
+			return // EOF or timeout before a complete head: net/http says nothing either
+		}
+		head, _ := c.br.Peek(n)
+		c.head = append(c.head[:0], head...)
+		req, err := http.ReadRequest(c.br)
+		if err != nil || !c.fastRequest(req) {
+			c.handOver(c.head)
+			return
+		}
+		c.lastPOST = req.Method == http.MethodPost
+		if !c.serveRequest(req, now) {
+			return
+		}
+		c.state.Store(connIdle)
+	}
+}
+
+// errNotFast: the head does not fit the fast path's buffer.
+var errNotFast = errors.New("request head too large for the fast path")
+
+// waitRequest waits (idle, so Shutdown may close the connection) for the
+// first byte of the next request, bounded by IdleTimeout (ReadTimeout when
+// unset) or, before the first request, by ReadHeaderTimeout, as net/http.
+func (c *fastConn) waitRequest(first bool) bool {
+	std := c.srv.std
+	d := std.IdleTimeout
+	if d == 0 {
+		d = std.ReadTimeout
+	}
+	if first {
+		d = std.ReadHeaderTimeout
+		if d == 0 {
+			d = std.ReadTimeout
+		}
+	}
+	if d > 0 {
+		_ = c.rwc.SetReadDeadline(time.Now().Add(d))
+	} else {
+		_ = c.rwc.SetReadDeadline(time.Time{})
+	}
+	_, err := c.br.Peek(1)
+	return err == nil
+}
+
+// peekHead waits until the request head (through its blank line) is
+// buffered and returns its length. It returns errNotFast as soon as the
+// bytes show the request is not for the fast path (a first line that is
+// not HTTP/1.1, a bare LF, a head over fastHeadMax), so that net/http
+// answers it without waiting for more.
+func (c *fastConn) peekHead() (int, error) {
+	from, lineDone := 0, false
+	for {
+		buf, _ := c.br.Peek(c.br.Buffered())
+		for i := from; i < len(buf); i++ {
+			j := bytes.IndexByte(buf[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j
+			if i == 0 || buf[i-1] != '\r' {
+				return 0, errNotFast // bare LF: net/http's lenient parser decides
+			}
+			if !lineDone {
+				if !fastRequestLine(buf[:i+1]) {
+					return 0, errNotFast
+				}
+				lineDone = true
+			}
+			if i >= 3 && buf[i-2] == '\n' && buf[i-3] == '\r' {
+				return i + 1, nil
+			}
+		}
+		if len(buf) >= fastHeadMax {
+			return 0, errNotFast
+		}
+		from = len(buf)
+		if _, err := c.br.Peek(len(buf) + 1); err != nil {
+			if len(buf) > 0 && !isNetTimeout(err) {
+				return 0, errNotFast // a head cut short: net/http answers what there is
+			}
+			return 0, err
+		}
+	}
+}
+
+// fastRequestLine checks cheaply that line is
+// "METHOD SP target SP HTTP/1.1\r\n" with a target other than "*";
+// anything else (other versions, the HTTP/2 preface, a leading CRLF,
+// OPTIONS *, garbage) goes to net/http.
+func fastRequestLine(line []byte) bool {
+	line = bytes.TrimSuffix(line, []byte("\r\n"))
+	rest, ok := bytes.CutSuffix(line, []byte(" HTTP/1.1"))
+	if !ok || len(rest) < 3 || rest[0] == ' ' {
+		return false
+	}
+	sp := bytes.IndexByte(rest, ' ')
+	return sp > 0 && sp < len(rest)-1 && string(rest[sp+1:]) != "*"
+}
+
+func isNetTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// fastRequest applies net/http's checks beyond ReadRequest (Host, header
+// syntax) and the fast path's own limits; false hands the request over.
+func (c *fastConn) fastRequest(req *http.Request) bool {
+	if req.ProtoMajor != 1 || req.ProtoMinor != 1 || req.Method == http.MethodConnect || req.Method == "PRI" || req.RequestURI == "*" {
+		return false
+	}
+	if len(req.TransferEncoding) > 0 || req.ContentLength < 0 {
+		return false
+	}
+	if _, ok := req.Header["Expect"]; ok {
+		return false
+	}
+	// ReadRequest has removed Host from the header (and refused two).
+	// An empty req.Host may be a missing or an empty header, and an
+	// absolute-form target hides the header's value: net/http's checks
+	// need the header itself, so those go there.
+	if req.URL.Host != "" || req.Host == "" || !httpguts.ValidHostHeader(req.Host) {
+		return false
+	}
+	for k, vv := range req.Header {
+		if !httpguts.ValidHeaderFieldName(k) {
+			return false
+		}
+		for _, v := range vv {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// serveRequest runs the handler for req and completes the response. It
+// reports whether the connection may serve another request.
+func (c *fastConn) serveRequest(req *http.Request, start time.Time) bool {
+	std := c.srv.std
+	if req.ContentLength > 0 {
+		// The header deadline must not cut a slow upload short.
+		if d := std.ReadTimeout; d > 0 {
+			_ = c.rwc.SetReadDeadline(start.Add(d))
+		} else {
+			_ = c.rwc.SetReadDeadline(time.Time{})
+		}
+	}
+	if d := std.WriteTimeout; d > 0 {
+		_ = c.rwc.SetWriteDeadline(time.Now().Add(d))
+	}
+	req.RemoteAddr = c.remoteAddr
+	c.body = fastBody{}
+	if req.ContentLength > 0 {
+		c.body = fastBody{rc: req.Body, cl: req.ContentLength}
+		req.Body = &c.body
+	}
+	c.ctx.begin(start)
+	req = req.WithContext(&c.ctx)
+	w := &c.w
+	w.reset(c, req)
+	c.srv.h.ServeHTTP(w, req)
+	w.finish()
+	err := c.bw.Flush()
+	// As net/http's finishRequest: close the body (a large unread rest is
+	// not read, and the connection then closes after a linger) and remove
+	// the temp files of a multipart form the handler parsed.
+	if req.ContentLength > 0 {
+		_ = c.body.Close()
+	}
+	if req.MultipartForm != nil {
+		_ = req.MultipartForm.RemoveAll()
+	}
+	if std.WriteTimeout > 0 {
+		_ = c.rwc.SetWriteDeadline(time.Time{})
+	}
+	if err != nil || c.ctx.gone() {
+		return false
+	}
+	if w.closeAfter || c.body.early {
+		if w.bodyLimitHit || c.body.early {
+			if cw, ok := c.rwc.(interface{ CloseWrite() error }); ok {
+				_ = cw.CloseWrite()
+			}
+			time.Sleep(rstAvoidanceDelay)
+		}
+		return false
+	}
+	return !c.srv.closing.Load()
+}
+
+// fastBody counts what the handler reads of a request body, so that the
+// unread rest is known when the response starts (net/http's body type
+// knows it; ours wraps it). Close does not read a large rest (net/http's
+// early close): the connection is closed after the response instead.
+type fastBody struct {
+	rc     io.ReadCloser
+	cl     int64 // the request's Content-Length
+	n      int64 // bytes read
+	eof    bool
+	closed bool
+	early  bool // closed with more than maxPostHandlerReadBytes unread
+}
+
+func (b *fastBody) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	n, err := b.rc.Read(p)
+	b.n += int64(n)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *fastBody) Close() error {
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	if b.eof {
+		return nil
+	}
+	if b.cl-b.n > maxPostHandlerReadBytes {
+		b.early = true
+		return nil
+	}
+	n, err := io.CopyN(io.Discard, b.rc, maxPostHandlerReadBytes)
+	b.n += n
+	if err == io.EOF {
+		b.eof = true
+		return nil
+	}
+	if err == nil {
+		b.early = true // more than the limit was left
+		return nil
+	}
+	return err
+}
+
+// closeIfIdle closes the connection if it waits between requests.
+func (c *fastConn) closeIfIdle() {
+	if c.state.CompareAndSwap(connIdle, connClosing) {
+		_ = c.rwc.Close()
+	}
+}
+
+// handOver gives the connection to net/http; prefix (the head already
+// consumed from the reader, if any) is replayed before the buffered bytes.
+func (c *fastConn) handOver(prefix []byte) {
+	_ = c.rwc.SetReadDeadline(time.Time{})
+	_ = c.rwc.SetWriteDeadline(time.Time{})
+	hc := &handedConn{Conn: c.rwc, br: c.br}
+	if len(prefix) > 0 {
+		hc.prefix = append([]byte(nil), prefix...)
+	}
+	c.handedOver = true
+	c.srv.track(c, false)
+	if !c.srv.handOver(&rejectLogConn{Conn: hc, log: c.srv.log}) {
+		_ = c.rwc.Close()
+	}
+}
+
+// handedConn is a connection handed to net/http: reads return the
+// replayed prefix, then what the fast path had buffered, then the socket.
+type handedConn struct {
+	net.Conn
+	prefix []byte
+	br     *bufio.Reader
+}
+
+func (h *handedConn) Read(p []byte) (int, error) {
+	if len(h.prefix) > 0 {
+		n := copy(p, h.prefix)
+		h.prefix = h.prefix[n:]
+		return n, nil
+	}
+	if h.br != nil {
+		if h.br.Buffered() > 0 {
+			return h.br.Read(p)
+		}
+		h.br = nil // drained: from now on straight from the socket
+	}
+	return h.Conn.Read(p)
+}
+
+// CloseWrite and ReadFrom keep net/http's graceful close and sendfile
+// working through the wrapper.
+func (h *handedConn) CloseWrite() error {
+	if cw, ok := h.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+func (h *handedConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := h.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{h.Conn}, r)
+}
+
+// ensure connContext satisfies context.Context at compile time.
+var _ context.Context = (*connContext)(nil)

@@ -1,0 +1,9 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package httpfront
+
+import "net"
+
+// peerClosed cannot peek without consuming on this platform; a vanished
+// client is then noticed when its response is written.
+func peerClosed(net.Conn) bool { return false }
