@@ -57,6 +57,7 @@ type fastConn struct {
 	remoteAddr string
 	state      atomic.Int32
 	handedOver bool
+	hijacked   bool   // the handler took the connection (Hijack)
 	lastPOST   bool   // the previous request was a POST (see the CRLF rule in serve)
 	head       []byte // copy of the head being parsed, replayed on hand-over
 	w          fastWriter
@@ -84,6 +85,9 @@ func (c *fastConn) serve() {
 				slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
 		}
 		c.srv.track(c, false)
+		if c.hijacked {
+			return // the handler owns the connection and its reader now
+		}
 		if !c.handedOver {
 			// What is buffered goes out before the close, a panicking
 			// handler's partial response included (net/http's finalFlush).
@@ -100,7 +104,10 @@ func (c *fastConn) serve() {
 	std := c.srv.std
 	first := true
 	for {
-		if c.br.Buffered() == 0 && !c.waitRequest(first) {
+		// net/http waits for 4 bytes between requests and ends quietly on
+		// EOF before them (a client's trailing CRLF before it closes is no
+		// request); the first request has no such wait.
+		if (first && c.br.Buffered() == 0 || !first && c.br.Buffered() < 4) && !c.waitRequest(first) {
 			return
 		}
 		if !c.state.CompareAndSwap(connIdle, connActive) {
@@ -171,7 +178,11 @@ func (c *fastConn) waitRequest(first bool) bool {
 	} else {
 		_ = c.rwc.SetReadDeadline(time.Time{})
 	}
-	_, err := c.br.Peek(1)
+	n := 4
+	if first {
+		n = 1
+	}
+	_, err := c.br.Peek(n)
 	return err == nil
 }
 
@@ -293,6 +304,9 @@ func (c *fastConn) serveRequest(req *http.Request, start time.Time) bool {
 	w := &c.w
 	w.reset(c, req)
 	c.srv.h.ServeHTTP(w, req)
+	if c.hijacked {
+		return false
+	}
 	w.finish()
 	err := c.bw.Flush()
 	// As net/http's finishRequest: close the body (a large unread rest is

@@ -2,8 +2,10 @@ package httpfront
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -52,6 +54,8 @@ type fastWriter struct {
 	handlerDone  bool
 	isHead       bool
 	bodyLimitHit bool // too much request body left unread: close after the response
+	wantsClose   bool // the request asked to close (read before the handler runs, as net/http)
+	fullDuplex   bool // EnableFullDuplex: the request body is not discarded at the header
 
 	clen    int64 // Content-Length declared or computed; -1 unknown
 	written int64 // body bytes the handler wrote
@@ -71,7 +75,8 @@ func (w *fastWriter) reset(c *fastConn, req *http.Request) {
 	*w = fastWriter{
 		c: c, req: req, hdr: w.hdr, body: w.body, clen: -1,
 		snap: w.snap[:0], trailers: w.trailers[:0], scratch: w.scratch[:0],
-		isHead: req.Method == http.MethodHead,
+		isHead:     req.Method == http.MethodHead,
+		wantsClose: req.Close || hasToken(req.Header.Get("Connection"), "close"),
 	}
 	if w.hdr == nil {
 		w.hdr = make(http.Header, 8)
@@ -141,6 +146,9 @@ func (w *fastWriter) writeInformational(code int) {
 }
 
 func (w *fastWriter) Write(p []byte) (int, error) {
+	if w.c.hijacked {
+		return 0, http.ErrHijacked
+	}
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -158,6 +166,9 @@ func (w *fastWriter) Write(p []byte) (int, error) {
 }
 
 func (w *fastWriter) WriteString(s string) (int, error) {
+	if w.c.hijacked {
+		return 0, http.ErrHijacked
+	}
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -176,6 +187,9 @@ func (w *fastWriter) WriteString(s string) (int, error) {
 
 // Flush sends what is buffered, the header first if need be.
 func (w *fastWriter) Flush() {
+	if w.c.hijacked {
+		return
+	}
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -228,6 +242,36 @@ func (w *fastWriter) ReadFrom(src io.Reader) (n int64, err error) {
 const sniffLen = 512
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// SetReadDeadline, SetWriteDeadline and EnableFullDuplex serve
+// http.ResponseController, as on net/http's connections.
+func (w *fastWriter) SetReadDeadline(t time.Time) error  { return w.c.rwc.SetReadDeadline(t) }
+func (w *fastWriter) SetWriteDeadline(t time.Time) error { return w.c.rwc.SetWriteDeadline(t) }
+func (w *fastWriter) EnableFullDuplex() error            { w.fullDuplex = true; return nil }
+
+// Hijack hands the connection to the handler (net/http's semantics: a
+// header already written is flushed first; the reader keeps what the
+// client sent ahead). The server forgets the connection.
+func (w *fastWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c := w.c
+	if c.hijacked {
+		return nil, nil, http.ErrHijacked
+	}
+	if w.handlerDone {
+		return nil, nil, errors.New("httpfront: Hijack after the handler returned")
+	}
+	if w.wroteHeader {
+		_ = w.body.Flush()
+		if !w.committed {
+			w.commit(nil)
+		}
+		_ = c.bw.Flush()
+	}
+	c.hijacked = true
+	c.srv.track(c, false)
+	_ = c.rwc.SetDeadline(time.Time{})
+	return c.rwc, bufio.NewReadWriter(c.br, bufio.NewWriter(c.rwc)), nil
+}
 
 // writerOnly hides ReadFrom from io.Copy.
 type writerOnly struct{ io.Writer }
@@ -331,12 +375,12 @@ func (w *fastWriter) commit(p []byte) {
 	}
 	hasCL := w.clen != -1
 
-	if w.req.Close || w.c.srv.closing.Load() || hasToken(w.get("Connection"), "close") {
+	if w.wantsClose || w.c.srv.closing.Load() || hasToken(w.get("Connection"), "close") {
 		w.closeAfter = true
 	}
 	// Unread request body: discard a little of it to keep the
 	// connection, or close after the response (net/http's rules).
-	if w.req.ContentLength != 0 && !w.closeAfter {
+	if w.req.ContentLength != 0 && !w.closeAfter && !w.fullDuplex {
 		b := &w.c.body
 		tooBig := false
 		switch {
