@@ -64,6 +64,12 @@ type fastConn struct {
 	body       fastBody // wraps the current request's body, if it has one
 	ctx        connContext
 	date       dateCache
+
+	// read deadline bookkeeping (see armIdle)
+	dlKind      int
+	idleSetAt   time.Time
+	headerArmed bool
+	lastDone    time.Time // when the last response was committed
 }
 
 func newFastConn(s *fastServer, c net.Conn) *fastConn {
@@ -101,12 +107,12 @@ func (c *fastConn) serve() {
 			fastReaders.Put(c.br)
 		}
 	}()
-	std := c.srv.std
 	first := true
 	for {
 		// net/http waits for 4 bytes between requests and ends quietly on
 		// EOF before them (a client's trailing CRLF before it closes is no
 		// request); the first request has no such wait.
+		c.headerArmed = false
 		if (first && c.br.Buffered() == 0 || !first && c.br.Buffered() < 4) && !c.waitRequest(first) {
 			return
 		}
@@ -115,13 +121,6 @@ func (c *fastConn) serve() {
 		}
 		first = false
 		now := time.Now()
-		if d := std.ReadHeaderTimeout; d > 0 {
-			_ = c.rwc.SetReadDeadline(now.Add(d))
-		} else if d := std.ReadTimeout; d > 0 {
-			_ = c.rwc.SetReadDeadline(now.Add(d))
-		} else {
-			_ = c.rwc.SetReadDeadline(time.Time{})
-		}
 		if c.lastPOST {
 			// RFC 7230 section 3: old clients send a CRLF after a POST
 			// body; net/http skips up to four CR/LF bytes there too.
@@ -159,31 +158,79 @@ func (c *fastConn) serve() {
 var errNotFast = errors.New("request head too large for the fast path")
 
 // waitRequest waits (idle, so Shutdown may close the connection) for the
-// first byte of the next request, bounded by IdleTimeout (ReadTimeout when
-// unset) or, before the first request, by ReadHeaderTimeout, as net/http.
+// next request: its first byte before the first request, bounded by
+// ReadHeaderTimeout, and four bytes later, bounded by IdleTimeout
+// (ReadTimeout when unset), as net/http waits.
 func (c *fastConn) waitRequest(first bool) bool {
+	n := 4
+	if first {
+		n = 1
+		c.armHeader()
+	} else {
+		c.armIdle()
+	}
+	_, err := c.br.Peek(n)
+	return err == nil
+}
+
+// Read deadlines cost a timer update each; on a busy keep-alive
+// connection the fast path sets none at all per request. The idle
+// deadline is re-armed only when an eighth of it has passed since it was
+// set (so a connection may be closed after 7/8 of idle_timeout of
+// silence at the earliest), the header deadline only when the head was
+// not complete in what the first read brought, the body deadline only
+// for requests with a body.
+const (
+	dlNone  = iota // no read deadline set
+	dlIdle         // the idle deadline, set at idleSetAt
+	dlOther        // a header, body or handler-set deadline
+)
+
+func (c *fastConn) armIdle() {
 	std := c.srv.std
 	d := std.IdleTimeout
 	if d == 0 {
 		d = std.ReadTimeout
 	}
-	if first {
-		d = std.ReadHeaderTimeout
-		if d == 0 {
-			d = std.ReadTimeout
-		}
+	if d <= 0 {
+		c.setReadDeadline(time.Time{}, dlNone)
+		return
+	}
+	now := c.lastDone // end of the previous response (no clock read here)
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if c.dlKind == dlIdle && now.Sub(c.idleSetAt) < d/8 {
+		return
+	}
+	c.idleSetAt = now
+	c.setReadDeadline(now.Add(d), dlIdle)
+}
+
+// armHeader bounds reading the rest of the head, once per request.
+func (c *fastConn) armHeader() {
+	if c.headerArmed {
+		return
+	}
+	c.headerArmed = true
+	std := c.srv.std
+	d := std.ReadHeaderTimeout
+	if d == 0 {
+		d = std.ReadTimeout
 	}
 	if d > 0 {
-		_ = c.rwc.SetReadDeadline(time.Now().Add(d))
+		c.setReadDeadline(time.Now().Add(d), dlOther)
 	} else {
-		_ = c.rwc.SetReadDeadline(time.Time{})
+		c.setReadDeadline(time.Time{}, dlNone)
 	}
-	n := 4
-	if first {
-		n = 1
+}
+
+func (c *fastConn) setReadDeadline(t time.Time, kind int) {
+	if kind == dlNone && c.dlKind == dlNone {
+		return
 	}
-	_, err := c.br.Peek(n)
-	return err == nil
+	_ = c.rwc.SetReadDeadline(t)
+	c.dlKind = kind
 }
 
 // peekHead waits until the request head (through its blank line) is
@@ -218,6 +265,7 @@ func (c *fastConn) peekHead() (int, error) {
 			return 0, errNotFast
 		}
 		from = len(buf)
+		c.armHeader()
 		if _, err := c.br.Peek(len(buf) + 1); err != nil {
 			if len(buf) > 0 && !isNetTimeout(err) {
 				return 0, errNotFast // a head cut short: net/http answers what there is
@@ -283,11 +331,11 @@ func (c *fastConn) fastRequest(req *http.Request) bool {
 func (c *fastConn) serveRequest(req *http.Request, start time.Time) bool {
 	std := c.srv.std
 	if req.ContentLength > 0 {
-		// The header deadline must not cut a slow upload short.
+		// Neither the idle nor the header deadline may cut a slow upload.
 		if d := std.ReadTimeout; d > 0 {
-			_ = c.rwc.SetReadDeadline(start.Add(d))
+			c.setReadDeadline(start.Add(d), dlOther)
 		} else {
-			_ = c.rwc.SetReadDeadline(time.Time{})
+			c.setReadDeadline(time.Time{}, dlNone)
 		}
 	}
 	if d := std.WriteTimeout; d > 0 {

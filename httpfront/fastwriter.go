@@ -245,7 +245,10 @@ var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b 
 
 // SetReadDeadline, SetWriteDeadline and EnableFullDuplex serve
 // http.ResponseController, as on net/http's connections.
-func (w *fastWriter) SetReadDeadline(t time.Time) error  { return w.c.rwc.SetReadDeadline(t) }
+func (w *fastWriter) SetReadDeadline(t time.Time) error {
+	w.c.dlKind = dlOther // the loop re-arms its own deadlines next time
+	return w.c.rwc.SetReadDeadline(t)
+}
 func (w *fastWriter) SetWriteDeadline(t time.Time) error { return w.c.rwc.SetWriteDeadline(t) }
 func (w *fastWriter) EnableFullDuplex() error            { w.fullDuplex = true; return nil }
 
@@ -449,12 +452,13 @@ func (w *fastWriter) commit(p []byte) {
 		extra.connection = "close"
 	}
 
+	w.c.lastDone = time.Now()
 	bw := w.c.bw
 	writeStatus(bw, w.status, &w.scratch)
 	writeFields(bw, w.snap, &w.scratch)
 	if extra.date {
 		bw.WriteString("Date: ")
-		bw.Write(w.c.date.get(time.Now()))
+		bw.Write(w.c.date.get(w.c.lastDone))
 		bw.WriteString("\r\n")
 	}
 	if extra.contentLength {
