@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -187,5 +188,32 @@ func TestResetWorker(t *testing.T) {
 	}
 	if err := p.ResetWorker(context.Background(), 1); !errors.Is(err, ErrNoSuchWorker) {
 		t.Errorf("unknown pid: %v", err)
+	}
+}
+
+// Reload answers only after the old generation has left, and Stats read
+// right after it must say so (the RPC reset and the dashboard read it
+// next): no stopped worker of the old generation may be listed.
+func TestStatsAfterReloadShowOnlyNewGeneration(t *testing.T) {
+	// More Ps than cores let the Reload caller run while the supervisor
+	// is still between its reply and its snapshot, if it replies first.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	p := newPool(t, helperConfig(t, "", 2), nil)
+	for i := 0; i < 15; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := p.Reload(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("reload %d: %v", i, err)
+		}
+		st := p.Stats()
+		if len(st.Workers) != 2 {
+			t.Fatalf("reload %d: %d workers listed: %+v", i, len(st.Workers), st.Workers)
+		}
+		for _, w := range st.Workers {
+			if w.State == StateStopped || w.State == StateStopping {
+				t.Fatalf("reload %d: old worker still listed: %+v", i, w)
+			}
+		}
 	}
 }

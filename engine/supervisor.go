@@ -266,9 +266,9 @@ func (s *supervisor) exited(proc *process) {
 			}
 		}
 	}
-	s.checkDrained()
 	s.maintain()
 	s.snapshot()
+	s.checkDrained() // after the snapshot: a Reload caller reads Stats next
 }
 
 // live counts workers of generation gen that still serve.
