@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
@@ -554,25 +555,11 @@ func writeFields(bw *bufio.Writer, kvs []headerKV, scratch *[]byte) {
 				*scratch = b
 				v = string(b)
 			}
-			bw.WriteString(trimOWS(v))
+			bw.WriteString(textproto.TrimString(v))
 			bw.WriteString("\r\n")
 		}
 	}
 }
-
-// trimOWS is textproto.TrimString: leading and trailing ASCII space,
-// tab, CR and LF removed.
-func trimOWS(s string) string {
-	for len(s) > 0 && isOWS(s[0]) {
-		s = s[1:]
-	}
-	for len(s) > 0 && isOWS(s[len(s)-1]) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-func isOWS(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
 // bodyAllowedForStatus: 1xx, 204 and 304 responses carry no body.
 func bodyAllowedForStatus(status int) bool {
@@ -612,7 +599,7 @@ func isTokenBoundary(b byte) bool { return b == ' ' || b == ',' || b == '\t' }
 // forEachElement calls fn for each non-empty element of a "#rule" list.
 func forEachElement(v string, fn func(string)) {
 	for f := range strings.SplitSeq(v, ",") {
-		if f = trimOWS(f); f != "" {
+		if f = textproto.TrimString(f); f != "" {
 			fn(f)
 		}
 	}
