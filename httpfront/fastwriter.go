@@ -147,43 +147,40 @@ func (w *fastWriter) writeInformational(code int) {
 }
 
 func (w *fastWriter) Write(p []byte) (int, error) {
-	if w.c.hijacked {
-		return 0, http.ErrHijacked
-	}
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if !bodyAllowedForStatus(w.status) {
-		return 0, http.ErrBodyNotAllowed
-	}
-	w.written += int64(len(p))
-	if w.clen != -1 && w.written > w.clen {
-		return 0, http.ErrContentLength
+	if done, err := w.admit(len(p)); done {
+		return 0, err
 	}
 	return w.body.Write(p)
 }
 
 func (w *fastWriter) WriteString(s string) (int, error) {
+	if done, err := w.admit(len(s)); done {
+		return 0, err
+	}
+	return w.body.WriteString(s)
+}
+
+// admit applies net/http's checks before n body bytes are written: the
+// implied 200, no body for 1xx/204/304, no more than a declared
+// Content-Length. done means write nothing and return err.
+func (w *fastWriter) admit(n int) (done bool, err error) {
 	if w.c.hijacked {
-		return 0, http.ErrHijacked
+		return true, http.ErrHijacked
 	}
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
-	if len(s) == 0 {
-		return 0, nil
+	if n == 0 {
+		return true, nil
 	}
 	if !bodyAllowedForStatus(w.status) {
-		return 0, http.ErrBodyNotAllowed
+		return true, http.ErrBodyNotAllowed
 	}
-	w.written += int64(len(s))
+	w.written += int64(n)
 	if w.clen != -1 && w.written > w.clen {
-		return 0, http.ErrContentLength
+		return true, http.ErrContentLength
 	}
-	return w.body.WriteString(s)
+	return false, nil
 }
 
 // Flush sends what is buffered, the header first if need be.
