@@ -107,11 +107,7 @@ func (w *fastWriter) WriteHeader(code int) {
 	}
 	w.wroteHeader = true
 	w.status = code
-	w.snap = w.snap[:0]
-	for k, v := range w.hdr {
-		w.snap = append(w.snap, headerKV{k, v})
-	}
-	slices.SortFunc(w.snap, func(a, b headerKV) int { return strings.Compare(a.key, b.key) })
+	w.takeSnapshot(false)
 	if cl := w.get("Content-Length"); cl != "" {
 		v, err := strconv.ParseInt(cl, 10, 64)
 		if err == nil && v >= 0 {
@@ -131,19 +127,26 @@ func (w *fastWriter) WriteHeader(code int) {
 func (w *fastWriter) writeInformational(code int) {
 	bw := w.c.bw
 	writeStatus(bw, code, &w.scratch)
-	w.snap = w.snap[:0]
-	for k, v := range w.hdr {
-		if k != "Content-Length" && k != "Transfer-Encoding" {
-			w.snap = append(w.snap, headerKV{k, v})
-		}
-	}
-	slices.SortFunc(w.snap, func(a, b headerKV) int { return strings.Compare(a.key, b.key) })
+	w.takeSnapshot(true)
 	writeFields(bw, w.snap, &w.scratch)
 	bw.WriteString("\r\n")
 	if err := bw.Flush(); err != nil {
 		w.closeAfter = true
 	}
 	w.snap = w.snap[:0]
+}
+
+// takeSnapshot copies the header map into snap, sorted by key as net/http
+// writes it; noLength leaves out the length fields (1xx responses).
+func (w *fastWriter) takeSnapshot(noLength bool) {
+	w.snap = w.snap[:0]
+	for k, v := range w.hdr {
+		if noLength && (k == "Content-Length" || k == "Transfer-Encoding") {
+			continue
+		}
+		w.snap = append(w.snap, headerKV{k, v})
+	}
+	slices.SortFunc(w.snap, func(a, b headerKV) int { return strings.Compare(a.key, b.key) })
 }
 
 func (w *fastWriter) Write(p []byte) (int, error) {
