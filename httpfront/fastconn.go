@@ -374,9 +374,7 @@ func (c *fastConn) serveRequest(req *http.Request, start time.Time) bool {
 	}
 	if w.closeAfter || c.body.early {
 		if w.bodyLimitHit || c.body.early {
-			if cw, ok := c.rwc.(interface{ CloseWrite() error }); ok {
-				_ = cw.CloseWrite()
-			}
+			_ = closeWriteConn(c.rwc)
 			time.Sleep(rstAvoidanceDelay)
 		}
 		return false
@@ -482,19 +480,8 @@ func (h *handedConn) Read(p []byte) (int, error) {
 
 // CloseWrite and ReadFrom keep net/http's graceful close and sendfile
 // working through the wrapper.
-func (h *handedConn) CloseWrite() error {
-	if cw, ok := h.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
-}
-
-func (h *handedConn) ReadFrom(r io.Reader) (int64, error) {
-	if rf, ok := h.Conn.(io.ReaderFrom); ok {
-		return rf.ReadFrom(r)
-	}
-	return io.Copy(struct{ io.Writer }{h.Conn}, r)
-}
+func (h *handedConn) CloseWrite() error                   { return closeWriteConn(h.Conn) }
+func (h *handedConn) ReadFrom(r io.Reader) (int64, error) { return readFromConn(h.Conn, r) }
 
 // ensure connContext satisfies context.Context at compile time.
 var _ context.Context = (*connContext)(nil)

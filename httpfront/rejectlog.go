@@ -49,17 +49,24 @@ func (c *rejectLogConn) Write(p []byte) (int, error) {
 }
 
 // ReadFrom keeps sendfile for static files working through the wrapper.
-func (c *rejectLogConn) ReadFrom(r io.Reader) (int64, error) {
-	if rf, ok := c.Conn.(io.ReaderFrom); ok {
-		return rf.ReadFrom(r)
-	}
-	return io.Copy(struct{ io.Writer }{c.Conn}, r)
-}
+func (c *rejectLogConn) ReadFrom(r io.Reader) (int64, error) { return readFromConn(c.Conn, r) }
 
 // CloseWrite keeps net/http's graceful close (FIN, then a short linger)
 // working, so that a client still reads e.g. a 413 sent before its body.
-func (c *rejectLogConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+func (c *rejectLogConn) CloseWrite() error { return closeWriteConn(c.Conn) }
+
+// readFromConn and closeWriteConn reach the ReadFrom (sendfile) and
+// CloseWrite of the connection inside a wrapper that embeds net.Conn,
+// which hides them.
+func readFromConn(c net.Conn, r io.Reader) (int64, error) {
+	if rf, ok := c.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c}, r)
+}
+
+func closeWriteConn(c net.Conn) error {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
 	return nil
