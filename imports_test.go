@@ -17,8 +17,9 @@ const module = "github.com/phprun/phprun"
 // ending in "/" allows a whole tree.
 var allowedImports = map[string][]string{
 	"engine/wire": nil,
-	"engine":      {module + "/engine/wire"},
-	"httpfront":   {module + "/engine", module + "/engine/wire", "golang.org/x/net/"},
+	"engine/fdio": nil,
+	"engine":      {module + "/engine/wire", module + "/engine/fdio"},
+	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", "golang.org/x/net/"},
 	"rpc":         {module + "/engine", module + "/engine/wire"},
 	"watch":       {"github.com/fsnotify/fsnotify"},
 	"tui":         {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},

@@ -1,0 +1,109 @@
+package fdio
+
+import (
+	"io"
+	"net"
+	"os"
+	"syscall"
+)
+
+// Conn returns a reader and writer for c that make raw calls, or c itself
+// when c does not qualify (see the package doc).
+func Conn(c net.Conn) io.ReadWriter {
+	d, ok := c.(descriptor)
+	if !ok {
+		return c
+	}
+	s := newStream(d, func(op string, errno syscall.Errno) error {
+		// What net's conn.Read and conn.Write return for an errno.
+		return &net.OpError{Op: op, Net: c.LocalAddr().Network(), Source: c.LocalAddr(),
+			Addr: c.RemoteAddr(), Err: os.NewSyscallError(op, errno)}
+	})
+	if s == nil {
+		return c
+	}
+	return s
+}
+
+// File returns a reader and writer for f (a pipe end from os.Pipe) that
+// make raw calls, or f itself when f does not qualify.
+func File(f *os.File) io.ReadWriter {
+	s := newStream(f, func(op string, errno syscall.Errno) error {
+		// What os.File.Read and Write return for an errno.
+		return &os.PathError{Op: op, Path: f.Name(), Err: errno}
+	})
+	if s == nil {
+		return f
+	}
+	return s
+}
+
+// descriptor is what Conn and File have in common.
+type descriptor interface {
+	io.ReadWriter
+	syscall.Conn
+}
+
+// Stream makes raw reads and writes on one descriptor. One Read and one
+// Write may run at the same time, as with net.Conn; two Reads may not.
+type Stream struct {
+	rc   syscall.RawConn
+	std  io.ReadWriter // the descriptor's own methods, for errors from the poller
+	wrap func(op string, errno syscall.Errno) error
+	rd   call
+	wr   call
+}
+
+// call is one raw read or write in progress. fn is the method value handed
+// to RawConn, built once so that a call allocates nothing.
+type call struct {
+	p     []byte
+	n     int
+	errno syscall.Errno
+	fn    func(fd uintptr) bool
+}
+
+// Read reads into p like the descriptor's own Read.
+func (s *Stream) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return s.std.Read(p)
+	}
+	s.rd.p, s.rd.n, s.rd.errno = p, 0, 0
+	err := s.rc.Read(s.rd.fn)
+	n, errno := s.rd.n, s.rd.errno
+	s.rd.p = nil
+	switch {
+	case err != nil:
+		// The poller refused before any byte was read (a deadline passed,
+		// the descriptor was closed): the descriptor's own Read gives the
+		// error in the form callers expect, or reads if the cause is gone.
+		return s.std.Read(p)
+	case errno != 0:
+		return 0, s.wrap("read", errno)
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// Write writes all of p like the descriptor's own Write: on a full buffer
+// it waits in the poller, then goes on.
+func (s *Stream) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return s.std.Write(p)
+	}
+	s.wr.p, s.wr.n, s.wr.errno = p, 0, 0
+	err := s.rc.Write(s.wr.fn)
+	n, errno := s.wr.n, s.wr.errno
+	s.wr.p = nil
+	switch {
+	case err != nil:
+		m, err := s.std.Write(p[n:])
+		return n + m, err
+	case errno != 0:
+		return n, s.wrap("write", errno)
+	case n < len(p):
+		return n, io.ErrUnexpectedEOF // write(2) made no progress, as poll.FD.Write reports it
+	}
+	return n, nil
+}
