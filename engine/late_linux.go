@@ -18,9 +18,12 @@ func (l *lateState) init(rl relay) {
 	switch c := rl.(type) {
 	case *pipeRelay:
 		sc = c.r
+	case *connRelay:
+		sc, _ = c.Conn.(syscall.Conn)
 	case syscall.Conn:
 		sc = c
-	default:
+	}
+	if sc == nil {
 		return
 	}
 	rc, err := sc.SyscallConn()
@@ -32,7 +35,8 @@ func (l *lateState) init(rl relay) {
 }
 
 // pollFD is ppoll(2) with a zero timeout: readable, hung up or in error all
-// mean something is there to read.
+// mean something is there to read. It never blocks, so it is a raw call
+// (see package fdio for why that matters).
 func (l *lateState) pollFD(fd uintptr) {
 	pfd := struct {
 		fd      int32
@@ -40,7 +44,7 @@ func (l *lateState) pollFD(fd uintptr) {
 		revents int16
 	}{fd: int32(fd), events: 0x1} // POLLIN
 	var ts syscall.Timespec
-	n, _, errno := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+	n, _, errno := syscall.RawSyscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
 	l.hit = errno == 0 && n > 0 && pfd.revents != 0
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/phprun/phprun/engine/fdio"
 	"github.com/phprun/phprun/engine/wire"
 )
 
@@ -82,7 +84,8 @@ func (s *socketRelay) accept() {
 // identify runs the PID handshake on a fresh connection. Unlike
 // RoadRunner, a failed handshake drops that one connection, never the
 // accept loop.
-func (s *socketRelay) identify(conn net.Conn) {
+func (s *socketRelay) identify(c net.Conn) {
+	conn := newConnRelay(c)
 	rd := wire.NewReader(conn, wire.DefaultBufferSize, maxPayload)
 	var f wire.Frame
 	timeout := s.p.cfg.Pool.AllocateTimeout
@@ -169,6 +172,18 @@ func (s *socketRelay) close() error {
 	}
 	return nil
 }
+
+// connRelay is a relay connection whose reads and writes are raw calls
+// through package fdio, as pipeRelay's are.
+type connRelay struct {
+	net.Conn
+	io io.ReadWriter
+}
+
+func newConnRelay(c net.Conn) *connRelay { return &connRelay{Conn: c, io: fdio.Conn(c)} }
+
+func (c *connRelay) Read(b []byte) (int, error)  { return c.io.Read(b) }
+func (c *connRelay) Write(b []byte) (int, error) { return c.io.Write(b) }
 
 // nopRelay stands in for a relay that was never connected.
 type nopRelay struct{}

@@ -6,9 +6,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/phprun/phprun/engine/fdio"
 )
 
 // freePort returns a loopback TCP port that was free a moment ago.
@@ -128,5 +131,42 @@ func TestSocketRelayForeignConnection(t *testing.T) {
 	}
 	if _, _, err := execString(t, p, "c", "b"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRelaysMakeRawCalls: on Linux both relay kinds read and write frames
+// with raw calls (package fdio); the figures in docs/benchmarks.md depend
+// on it, and a relay built around it by mistake would still pass every
+// other test.
+func TestRelaysMakeRawCalls(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("raw calls are made on Linux only")
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	pr := newPipeRelay(r, w)
+	if _, ok := pr.rd.(*fdio.Stream); !ok {
+		t.Errorf("pipe relay reads through %T", pr.rd)
+	}
+	if _, ok := pr.wr.(*fdio.Stream); !ok {
+		t.Errorf("pipe relay writes through %T", pr.wr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cr := newConnRelay(c)
+	if _, ok := cr.io.(*fdio.Stream); !ok {
+		t.Errorf("socket relay goes through %T", cr.io)
 	}
 }

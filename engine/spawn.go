@@ -19,7 +19,7 @@ func (p *Pool) spawnWorker(gen uint64) (*worker, error) {
 	}
 	p.publish(Event{Kind: EventWorkerSpawned, PID: proc.pid, Generation: gen})
 	if p.sock == nil {
-		rl := &pipeRelay{r: proc.stdout, w: proc.stdin}
+		rl := newPipeRelay(proc.stdout, proc.stdin)
 		w := newWorker(p, proc, rl, nil, gen)
 		if _, err := handshake(rl, w.rd, &w.fr, deadline); err != nil {
 			return nil, w.bootError(err)

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/phprun/phprun/engine/fdio"
 )
 
 // Connection states for Shutdown: an idle connection waits for the next
@@ -81,10 +83,13 @@ func newFastConn(s *fastServer, c net.Conn) *fastConn {
 // serve runs the request loop until the client leaves, an error, a
 // hand-over or Shutdown.
 func (c *fastConn) serve() {
+	// Plain reads and writes are raw calls (package fdio: they keep the
+	// runtime's sysmon asleep); deadlines, sendfile and the rest use rwc.
+	rw := fdio.Conn(c.rwc)
 	c.br = fastReaders.Get().(*bufio.Reader)
-	c.br.Reset(c.rwc)
+	c.br.Reset(rw)
 	c.bw = fastWriters.Get().(*bufio.Writer)
-	c.bw.Reset(c.rwc)
+	c.bw.Reset(rw)
 	defer func() {
 		if v := recover(); v != nil && v != http.ErrAbortHandler {
 			c.srv.log.Error("http: panic serving request", slog.String("remote_addr", c.remoteAddr),
