@@ -59,9 +59,10 @@ type fastConn struct {
 	remoteAddr string
 	state      atomic.Int32
 	handedOver bool
-	hijacked   bool   // the handler took the connection (Hijack)
-	lastPOST   bool   // the previous request was a POST (see the CRLF rule in serve)
-	head       []byte // copy of the head being parsed, replayed on hand-over
+	hijacked   bool         // the handler took the connection (Hijack)
+	lastPOST   bool         // the previous request was a POST (see the CRLF rule in serve)
+	head       []byte       // copy of the head being parsed, replayed on hand-over
+	req        http.Request // what parseSimpleHead fills; serveRequest hands the handler a copy
 	w          fastWriter
 	body       fastBody // wraps the current request's body, if it has one
 	ctx        connContext
@@ -146,8 +147,15 @@ func (c *fastConn) serve() {
 		}
 		head, _ := c.br.Peek(n)
 		c.head = append(c.head[:0], head...)
-		req, err := http.ReadRequest(c.br)
-		if err != nil || !c.fastRequest(req) {
+		var req *http.Request
+		if parseSimpleHead(head, &c.req) {
+			_, _ = c.br.Discard(n)
+			req = &c.req
+		} else if req, err = http.ReadRequest(c.br); err != nil {
+			c.handOver(c.head)
+			return
+		}
+		if !c.fastRequest(req) {
 			c.handOver(c.head)
 			return
 		}
