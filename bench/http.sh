@@ -24,7 +24,9 @@
 #        VARIANTS="default"   phprun instances to compare, space-separated; each is "default"
 #                             (the environment as inherited) or comma-separated VAR=value
 #                             settings, e.g. VARIANTS="default GOMAXPROCS=2" runs two phprun
-#                             servers per workload, the second with GOMAXPROCS=2
+#                             servers per workload, the second with GOMAXPROCS=2; a setting
+#                             bin=PATH runs that phprun binary instead (another build, so two
+#                             builds meet the same rounds: VARIANTS="default bin=/tmp/phprun-old")
 #        PORT_BASE=28480      first port tried (ports in use are skipped)
 #        KEEP=1               keeps the temp dir with configs, logs and raw wrk output
 # On a machine shared with other benchmarks, serialise: flock /tmp/phprun-bench.lock bench/http.sh
@@ -160,9 +162,19 @@ for wl in $WORKLOADS; do
   for v in $VARIANTS; do
     name=phprun
     envs=()
+    bin="$WORK/phprun"
     if [[ $v != default ]]; then
       name="phprun[$v]"
-      IFS=, read -r -a envs <<<"$v"
+      IFS=, read -r -a settings <<<"$v"
+      for s in "${settings[@]}"; do
+        case $s in
+        bin=*)
+          bin=${s#bin=}
+          [[ -x $bin ]] || { echo "VARIANTS: not an executable: $bin" >&2; exit 1; }
+          ;;
+        *) envs+=("$s") ;;
+        esac
+      done
     fi
     free_port
     id="$wl-${#TARGETS[@]}"
@@ -177,7 +189,7 @@ http:
 logs:
   level: warn
 YAML
-    env "${envs[@]}" "$WORK/phprun" serve --headless -c "$WORK/$id.yaml" 2>"$WORK/$id.log" &
+    env "${envs[@]}" "$bin" serve --headless -c "$WORK/$id.yaml" 2>"$WORK/$id.log" &
     PIDS+=($!)
     PID[$wl/$name]=$!
     URL[$wl/$name]="http://127.0.0.1:$PORT/"
