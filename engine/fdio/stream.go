@@ -68,10 +68,7 @@ func (s *Stream) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return s.std.Read(p)
 	}
-	s.rd.p, s.rd.n, s.rd.errno = p, 0, 0
-	err := s.rc.Read(s.rd.fn)
-	n, errno := s.rd.n, s.rd.errno
-	s.rd.p = nil
+	n, errno, err := s.raw(&s.rd, p, false)
 	switch {
 	case err != nil:
 		// The poller refused before any byte was read (a deadline passed,
@@ -92,10 +89,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return s.std.Write(p)
 	}
-	s.wr.p, s.wr.n, s.wr.errno = p, 0, 0
-	err := s.rc.Write(s.wr.fn)
-	n, errno := s.wr.n, s.wr.errno
-	s.wr.p = nil
+	n, errno, err := s.raw(&s.wr, p, true)
 	switch {
 	case err != nil:
 		m, err := s.std.Write(p[n:])
@@ -106,4 +100,19 @@ func (s *Stream) Write(p []byte) (int, error) {
 		return n, io.ErrUnexpectedEOF // write(2) made no progress, as poll.FD.Write reports it
 	}
 	return n, nil
+}
+
+// raw runs c over p through the poller: c.fn is called until it reports
+// done, with the goroutine parked between calls while the descriptor is
+// not ready. err is the poller's (deadline, closed), errno the call's.
+func (s *Stream) raw(c *call, p []byte, write bool) (n int, errno syscall.Errno, err error) {
+	c.p, c.n, c.errno = p, 0, 0
+	if write {
+		err = s.rc.Write(c.fn)
+	} else {
+		err = s.rc.Read(c.fn)
+	}
+	n, errno = c.n, c.errno
+	c.p = nil
+	return n, errno, err
 }

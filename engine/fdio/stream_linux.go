@@ -32,43 +32,46 @@ func newStream(d descriptor, wrap func(string, syscall.Errno) error) *Stream {
 // read is one read(2). It returns false on EAGAIN, which makes RawConn
 // park the goroutine until the descriptor is readable and call it again.
 func (c *call) read(fd uintptr) bool {
-	n := min(len(c.p), maxRW)
-	for {
-		r, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&c.p[0])), uintptr(n))
-		switch errno {
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			return false
-		case 0:
-			c.n = int(r)
-		default:
-			c.errno = errno
-		}
-		return true
+	n, errno := sysRW(syscall.SYS_READ, fd, c.p)
+	switch errno {
+	case syscall.EAGAIN:
+		return false
+	case 0:
+		c.n = n
+	default:
+		c.errno = errno
 	}
+	return true
 }
 
 // write writes as much of c.p as the descriptor takes; it returns false
 // when the buffer is full, so RawConn waits until it is writable again.
 func (c *call) write(fd uintptr) bool {
 	for c.n < len(c.p) {
-		n := min(len(c.p)-c.n, maxRW)
-		r, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&c.p[c.n])), uintptr(n))
+		n, errno := sysRW(syscall.SYS_WRITE, fd, c.p[c.n:])
 		switch errno {
-		case syscall.EINTR:
-			continue
 		case syscall.EAGAIN:
 			return false
 		case 0:
-			if r == 0 {
+			if n == 0 {
 				return true // no progress: Write reports it
 			}
-			c.n += int(r)
+			c.n += n
 		default:
 			c.errno = errno
 			return true
 		}
 	}
 	return true
+}
+
+// sysRW makes one read(2) or write(2) (trap) of at most maxRW bytes of p,
+// again after EINTR. p is not empty.
+func sysRW(trap, fd uintptr, p []byte) (int, syscall.Errno) {
+	for {
+		r, _, errno := syscall.RawSyscall(trap, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(min(len(p), maxRW)))
+		if errno != syscall.EINTR {
+			return int(r), errno
+		}
+	}
 }
