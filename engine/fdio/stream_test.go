@@ -187,51 +187,58 @@ func sameError(t *testing.T, what string, got, want error, sentinels ...error) {
 // TestErrorsAsTheDescriptorGivesThem puts a raw and a plain descriptor in
 // the same situation and compares what their callers would see.
 func TestErrorsAsTheDescriptorGivesThem(t *testing.T) {
-	t.Run("pipe read after close", func(t *testing.T) {
-		r, _ := pipe(t)
-		rr := File(r)
-		r.Close()
-		_, got := rr.Read(make([]byte, 1))
-		_, want := r.Read(make([]byte, 1))
-		sameError(t, "read", got, want, os.ErrClosed)
-	})
-	t.Run("pipe write without reader", func(t *testing.T) {
-		r, w := pipe(t)
-		r.Close()
-		ww := File(w)
-		raw(t, ww)
-		_, got := ww.Write([]byte("x"))
-		_, want := w.Write([]byte("x"))
-		sameError(t, "write", got, want, syscall.EPIPE)
-	})
-	t.Run("pipe deadline passed", func(t *testing.T) {
-		r, _ := pipe(t)
-		rr := File(r)
-		_ = r.SetReadDeadline(time.Now().Add(-time.Second))
-		_, got := rr.Read(make([]byte, 1))
-		_, want := r.Read(make([]byte, 1))
-		sameError(t, "read", got, want, os.ErrDeadlineExceeded)
-	})
-	t.Run("conn read after close", func(t *testing.T) {
-		c, _ := tcpPair(t)
-		cc := Conn(c)
-		c.Close()
-		_, got := cc.Read(make([]byte, 1))
-		_, want := c.Read(make([]byte, 1))
-		sameError(t, "read", got, want, net.ErrClosed)
-	})
-	t.Run("conn write deadline passed", func(t *testing.T) {
-		c, _ := tcpPair(t)
-		cc := Conn(c)
-		_ = c.SetWriteDeadline(time.Now().Add(-time.Second))
-		_, got := cc.Write([]byte("x"))
-		_, want := c.Write([]byte("x"))
-		sameError(t, "write", got, want, os.ErrDeadlineExceeded)
-		var ne net.Error
-		if !errors.As(got, &ne) || !ne.Timeout() {
-			t.Errorf("%v is no net.Error with Timeout", got)
-		}
-	})
+	past := time.Now().Add(-time.Second)
+	for _, tc := range []struct {
+		name  string
+		write bool
+		setup func(t *testing.T) (raw, std io.ReadWriter) // the same descriptor twice
+		is    error
+	}{
+		{"pipe read after close", false, func(t *testing.T) (io.ReadWriter, io.ReadWriter) {
+			r, _ := pipe(t)
+			rr := File(r)
+			r.Close()
+			return rr, r
+		}, os.ErrClosed},
+		{"pipe write without reader", true, func(t *testing.T) (io.ReadWriter, io.ReadWriter) {
+			r, w := pipe(t)
+			r.Close()
+			return File(w), w
+		}, syscall.EPIPE},
+		{"pipe deadline passed", false, func(t *testing.T) (io.ReadWriter, io.ReadWriter) {
+			r, _ := pipe(t)
+			_ = r.SetReadDeadline(past)
+			return File(r), r
+		}, os.ErrDeadlineExceeded},
+		{"conn read after close", false, func(t *testing.T) (io.ReadWriter, io.ReadWriter) {
+			c, _ := tcpPair(t)
+			cc := Conn(c)
+			c.Close()
+			return cc, c
+		}, net.ErrClosed},
+		{"conn write deadline passed", true, func(t *testing.T) (io.ReadWriter, io.ReadWriter) {
+			c, _ := tcpPair(t)
+			_ = c.SetWriteDeadline(past)
+			return Conn(c), c
+		}, os.ErrDeadlineExceeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rw, std := tc.setup(t)
+			raw(t, rw)
+			op, do := "read", func(x io.ReadWriter) error { _, err := x.Read(make([]byte, 1)); return err }
+			if tc.write {
+				op, do = "write", func(x io.ReadWriter) error { _, err := x.Write([]byte("x")); return err }
+			}
+			got := do(rw)
+			sameError(t, op, got, do(std), tc.is)
+			if errors.Is(tc.is, os.ErrDeadlineExceeded) {
+				var ne net.Error
+				if !errors.As(got, &ne) || !ne.Timeout() {
+					t.Errorf("%v is no net.Error with Timeout", got)
+				}
+			}
+		})
+	}
 	t.Run("conn reset by peer", func(t *testing.T) {
 		// An errno cannot be asked for twice on one connection (the
 		// kernel reports a reset once), so two connections are reset and
