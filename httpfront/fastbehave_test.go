@@ -152,26 +152,48 @@ var fastChunkedSlow = fastGet("POST", "/slow", "Transfer-Encoding: chunked") + "
 // fastIdle10 is an HTTP/1.0 keep-alive request, likewise handed over.
 const fastIdle10 = "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
 
+// fastMixed is a server with a connection of each kind in each state: a
+// request in flight (blocked in b) on the fast path and on one handed over
+// to net/http, and an idle connection of each kind after one answered
+// request, whose answer is kept for the test to check.
+type fastMixed struct {
+	s                     *fastServing
+	b                     *fastBlocker
+	active, activeStd     *fastClient
+	idle, idleStd         *fastClient
+	idleResp, idleStdResp *http.Response
+	idleBody, idleStdBody string
+}
+
+func fastMixedConns(t *testing.T, impl fastImpl) *fastMixed {
+	t.Helper()
+	m := &fastMixed{b: newFastBlocker(t)}
+	m.s = fastStart(t, impl, fastStdServer(m.b))
+	m.active = fastDial(t, m.s.addr)
+	m.active.send(t, fastGet("GET", "/slow"))
+	m.b.waitEntered(t)
+	m.activeStd = fastDial(t, m.s.addr)
+	m.activeStd.send(t, fastChunkedSlow)
+	m.b.waitEntered(t)
+	m.idle = fastDial(t, m.s.addr)
+	m.idle.send(t, fastGet("GET", "/hello"))
+	m.idleResp, m.idleBody = m.idle.response(t, "GET")
+	m.idleStd = fastDial(t, m.s.addr)
+	m.idleStd.send(t, fastIdle10)
+	m.idleStdResp, m.idleStdBody = m.idleStd.response(t, "GET")
+	return m
+}
+
 // TestFastShutdownGraceful covers connections of both kinds: served by the
 // fast path and handed over to net/http.
 func TestFastShutdownGraceful(t *testing.T) {
 	fastEach(t, func(t *testing.T, impl fastImpl) {
-		b := newFastBlocker(t)
-		s := fastStart(t, impl, fastStdServer(b))
-		active := fastDial(t, s.addr)
-		active.send(t, fastGet("GET", "/slow"))
-		b.waitEntered(t)
-		activeStd := fastDial(t, s.addr)
-		activeStd.send(t, fastChunkedSlow)
-		b.waitEntered(t)
-		idle := fastDial(t, s.addr)
-		idle.send(t, fastGet("GET", "/hello"))
-		if resp, body := idle.response(t, "GET"); resp.StatusCode != 200 || body != "hello" {
+		m := fastMixedConns(t, impl)
+		s, b, active, activeStd, idle, idleStd := m.s, m.b, m.active, m.activeStd, m.idle, m.idleStd
+		if resp, body := m.idleResp, m.idleBody; resp.StatusCode != 200 || body != "hello" {
 			t.Fatalf("idle conn: %d %q", resp.StatusCode, body)
 		}
-		idleStd := fastDial(t, s.addr)
-		idleStd.send(t, fastIdle10)
-		if resp, body := idleStd.response(t, "GET"); resp.StatusCode != 200 || body != "hello" || resp.Close {
+		if resp, body := m.idleStdResp, m.idleStdBody; resp.StatusCode != 200 || body != "hello" || resp.Close {
 			t.Fatalf("idle HTTP/1.0 conn: %d %q close=%v", resp.StatusCode, body, resp.Close)
 		}
 
@@ -215,20 +237,8 @@ func TestFastShutdownGraceful(t *testing.T) {
 
 func TestFastClose(t *testing.T) {
 	fastEach(t, func(t *testing.T, impl fastImpl) {
-		b := newFastBlocker(t)
-		s := fastStart(t, impl, fastStdServer(b))
-		active := fastDial(t, s.addr)
-		active.send(t, fastGet("GET", "/slow"))
-		b.waitEntered(t)
-		activeStd := fastDial(t, s.addr)
-		activeStd.send(t, fastChunkedSlow)
-		b.waitEntered(t)
-		idle := fastDial(t, s.addr)
-		idle.send(t, fastGet("GET", "/hello"))
-		idle.response(t, "GET")
-		idleStd := fastDial(t, s.addr)
-		idleStd.send(t, fastIdle10)
-		idleStd.response(t, "GET")
+		m := fastMixedConns(t, impl)
+		s, active, activeStd, idle, idleStd := m.s, m.active, m.activeStd, m.idle, m.idleStd
 
 		if err := s.srv.Close(); err != nil {
 			t.Errorf("Close: %v", err)
