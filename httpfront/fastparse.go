@@ -56,8 +56,11 @@ func parseSimpleHead(head []byte, r *http.Request) bool {
 			break
 		}
 		name, value, ok := strings.Cut(line, ":")
-		if !ok || !simpleHeaderName(name) || !simpleHeaderValue(value) {
-			return false // no colon, continuation lines, spaces or bytes textproto judges
+		// A token name (no leading space of a continuation line, no space
+		// before the colon) and a value without control bytes but tab: the
+		// bytes textproto accepts, obs-text included.
+		if !ok || !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) {
+			return false
 		}
 		value = strings.Trim(value, " \t")
 		key := textproto.CanonicalMIMEHeaderKey(name)
@@ -91,25 +94,6 @@ func parseSimpleHead(head []byte, r *http.Request) bool {
 		Host:       host,
 		RequestURI: target,
 		Close:      httpguts.HeaderValuesContainsToken(h["Connection"], "close"),
-	}
-	return true
-}
-
-// simpleHeaderName: a non-empty token, nothing textproto would treat
-// specially (a leading space continues the previous line; a space before
-// the colon is accepted there but left uncanonicalized).
-func simpleHeaderName(name string) bool {
-	return httpguts.ValidHeaderFieldName(name)
-}
-
-// simpleHeaderValue: the bytes textproto accepts in a value: visible
-// ASCII, space, tab and obs-text (0x80 and up); no other control bytes.
-func simpleHeaderValue(v string) bool {
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c < 0x20 && c != '\t' || c == 0x7f {
-			return false
-		}
 	}
 	return true
 }
