@@ -14,9 +14,11 @@
 # Every (workload, side) pair gets a 2 s warm-up and one `wrk -t1 -c32 -d10s --latency` run
 # on 127.0.0.1; the pairs are interleaved in ROUNDS rounds, alternating the order each round,
 # so drift in the machine's load hits both sides alike. Reported per run and as medians:
-# req/s, p50/p99 latency, and for phprun the CPU time of its Go process per request
-# (utime+stime from /proc/<pid>/stat around the wrk run; PHP workers are separate processes
-# and not counted).
+# req/s, p50/p99 latency, and CPU time per request (utime+stime from /proc/<pid>/stat around
+# the wrk run) of each side's front and of its PHP processes: for phprun the Go process (the
+# figure the target is about) and its worker processes; for the other side nginx (master and
+# workers) and php-fpm (master and children). nginx's figure is the same round's yardstick for
+# the Go side's: both carry the client's TCP and hand requests to PHP.
 #
 # Usage: bench/http.sh [PHPRUN_BINARY]   (from anywhere; without an argument it builds the repo
 #        into a temp dir; `make bench` passes the binary it built)
@@ -216,6 +218,7 @@ php_admin_value[opcache.enable] = 1
 CONF
 "$FPM" -y "$WORK/fpm.conf" -F ${RUNAS:+-R} 2>>"$WORK/fpm.log" &
 PIDS+=($!)
+FPM_PID=$!
 NGUSER=""
 [[ $(id -u) == 0 ]] && NGUSER="user www-data;"
 free_port
@@ -254,6 +257,7 @@ CONF
 for _ in $(seq 1 50); do [[ -S $WORK/fpm.sock ]] && break; sleep 0.1; done
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK/nginx" 2>>"$WORK/nginx/error.log" &
 PIDS+=($!)
+NGINX_PID=$!
 for wl in $WORKLOADS; do
   URL[$wl/php-fpm]="http://127.0.0.1:$FPM_PORT/$wl/"
   TARGETS+=("$wl/php-fpm")
@@ -266,31 +270,54 @@ for t in "${TARGETS[@]}"; do
 done
 
 # --- measure -----------------------------------------------------------------------------
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks() { # pid... -> their utime+stime summed, in clock ticks (processes gone count 0)
+  local p sum=0 t
+  for p in "$@"; do
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) || t=0
+    sum=$((sum + ${t:-0}))
+  done
+  echo "$sum"
+}
+group() { # pid -> it and its children
+  echo "$1" $(pgrep -P "$1" || true)
+}
 to_ms() { # wrk latency ("812.00us", "1.20ms", "2.01s") in ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
-RESULTS="$WORK/results.txt" # target round rps p50 p99 cpu
+per_req() { # ticks requests -> µs per request
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }'
+}
+RESULTS="$WORK/results.txt" # target round rps p50 p99 front-cpu php-cpu
 : >"$RESULTS"
 run_wrk() { # target round
-  local t=$1 round=$2 url=${URL[$1]} pid=${PID[$1]:-} before after out
+  local t=$1 round=$2 url=${URL[$1]} pid=${PID[$1]:-} front php
+  if [[ -n $pid ]]; then # phprun: the Go process; its children are the PHP workers
+    front=$pid
+    php=$(pgrep -P "$pid" | tr '\n' ' ')
+  else
+    front=$(group "$NGINX_PID")
+    php=$(group "$FPM_PID")
+  fi
   wrk -t1 -c"$CONNS" -d"$WARMUP" "$url" >/dev/null # warm-up (opcache, connections, pools)
-  [[ -n $pid ]] && before=$(cpu_ticks "$pid")
+  local f0 p0 f1 p1 out
+  f0=$(ticks $front)
+  p0=$(ticks $php)
   out=$(wrk -t1 -c"$CONNS" -d"$DURATION" --latency "$url")
-  [[ -n $pid ]] && after=$(cpu_ticks "$pid")
+  f1=$(ticks $front)
+  p1=$(ticks $php)
   echo "$out" >"$WORK/wrk-${t//\//-}-$round.txt"
-  local rps p50 p99 reqs errs cpu="-"
+  local rps p50 p99 reqs errs fcpu pcpu
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
   reqs=$(awk '/requests in/ {print $1}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  if [[ -n $pid ]]; then
-    cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
-  fi
-  printf '%-36s %d  %9.0f req/s   p50 %6s ms   p99 %7s ms   Go CPU %5s µs/req  load %s  %s\n' \
-    "$t" "$round" "$rps" "$p50" "$p99" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)" "$errs"
-  echo "$t $round $rps $p50 $p99 $cpu" >>"$RESULTS"
+  fcpu=$(per_req $((f1 - f0)) "$reqs")
+  pcpu=$(per_req $((p1 - p0)) "$reqs")
+  printf '%-36s %d  %9.0f req/s   p50 %6s ms   p99 %7s ms   %s CPU %5s   PHP CPU %5s µs/req  load %s  %s\n' \
+    "$t" "$round" "$rps" "$p50" "$p99" "$([[ -n $pid ]] && echo "   Go" || echo nginx)" "$fcpu" "$pcpu" \
+    "$(cut -d' ' -f1 /proc/loadavg)" "$errs"
+  echo "$t $round $rps $p50 $p99 $fcpu $pcpu" >>"$RESULTS"
 }
 
 echo "wrk -t1 -c$CONNS -d$DURATION --latency (after ${WARMUP} warm-up), 2 PHP processes per server, $ROUNDS interleaved rounds"
@@ -318,7 +345,7 @@ for wl in $WORKLOADS; do
     }
     index($1, wl "/") == 1 {
       if (!($1 in rps)) order[++n] = $1
-      rps[$1] = rps[$1] " " $3; p50[$1] = p50[$1] " " $4; p99[$1] = p99[$1] " " $5; cpu[$1] = cpu[$1] " " $6
+      rps[$1] = rps[$1] " " $3; p50[$1] = p50[$1] " " $4; p99[$1] = p99[$1] " " $5; cpu[$1] = cpu[$1] " " $6; php[$1] = php[$1] " " $7
       byround[$1, $2] = $3; p99round[$1, $2] = $5; rounds[$2] = 1
     }
     END {
@@ -326,10 +353,13 @@ for wl in $WORKLOADS; do
       for (i = 1; i <= n; i++) {
         t = order[i]
         line = sprintf("  %-36s %9.0f req/s   p50 %6.2f ms   p99 %7.2f ms", t, median(rps[t]), median(p50[t]), median(p99[t]))
-        if (t != fpm) {
+        if (t == fpm) {
+          line = line sprintf("   nginx CPU %5.1f µs/req   PHP CPU %5.1f µs/req", median(cpu[t]), median(php[t]))
+        } else {
           lo = 1e9; hi = 0
           for (r in rounds) { q = byround[t, r] / byround[fpm, r]; if (q < lo) lo = q; if (q > hi) hi = q }
-          line = line sprintf("   Go CPU %5.1f µs/req   %.2fx php-fpm (rounds %.2f–%.2f)   p99 %s", median(cpu[t]),
+          line = line sprintf("   Go CPU %5.1f µs/req (%.2fx nginx)   PHP CPU %5.1f µs/req   %.2fx php-fpm (rounds %.2f–%.2f)   p99 %s",
+            median(cpu[t]), median(cpu[fpm]) > 0 ? median(cpu[t]) / median(cpu[fpm]) : 0, median(php[t]),
             median(rps[t]) / median(rps[fpm]), lo, hi, median(p99[t]) <= median(p99[fpm]) ? "<= php-fpm" : "WORSE than php-fpm")
         }
         print line
