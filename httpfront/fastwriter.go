@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -208,8 +207,8 @@ func (w *fastWriter) Flush() {
 // delivers), then with a known length the connection's ReadFrom takes
 // over, which is sendfile for files (static middleware).
 func (w *fastWriter) ReadFrom(src io.Reader) (n int64, err error) {
-	bufp := copyBufs.Get().(*[]byte)
-	defer copyBufs.Put(bufp)
+	bufp := copyBufPool.Get().(*[]byte)
+	defer copyBufPool.Put(bufp)
 	rf, ok := w.c.rwc.(io.ReaderFrom)
 	if !ok {
 		return io.CopyBuffer(writerOnly{w}, src, *bufp)
@@ -241,8 +240,6 @@ func (w *fastWriter) ReadFrom(src io.Reader) (n int64, err error) {
 
 // sniffLen is how many bytes http.DetectContentType looks at.
 const sniffLen = 512
-
-var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // SetReadDeadline, SetWriteDeadline and EnableFullDuplex serve
 // http.ResponseController, as on net/http's connections.

@@ -48,6 +48,9 @@ func (p *uploadPolicy) allowed(name string) bool {
 	return p.allow == nil || p.allow[ext]
 }
 
+// copyBufPool holds the 32 KiB buffers of every copy in this package (upload
+// parts to temp files, response bodies through fastWriter.ReadFrom), so a
+// busy server keeps one set of them rather than one per call site.
 var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // errBodyRead marks a failure to read the request body (client gone, body
