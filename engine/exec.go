@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/phprun/phprun/engine/wire"
@@ -55,7 +54,13 @@ func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 	}
 	start := time.Now()
 	for attempt := 0; ; attempt++ {
-		w, waited, err := p.acquire(ctx)
+		// allocate_timeout runs from now: from the start for the first
+		// attempt, afresh for a job moved to another worker.
+		since := start
+		if attempt > 0 {
+			since = time.Now()
+		}
+		w, waited, err := p.acquire(ctx, since)
 		if err != nil {
 			p.active.Add(-1)
 			p.errs.Add(1)
@@ -85,10 +90,11 @@ func (p *Pool) Exec(ctx context.Context, pl Payload) (*Response, error) {
 	}
 }
 
-// acquire takes a usable worker from the idle channel, waiting at most
-// allocate_timeout, and says whether it had to wait. The fast path (a
-// worker is free) allocates nothing.
-func (p *Pool) acquire(ctx context.Context) (w *worker, waited bool, err error) {
+// acquire takes a usable worker: an idle one, or the first one handed
+// back while it waits in the queue, at most allocate_timeout from since.
+// It says whether it had to wait. The fast path (a worker is free)
+// allocates nothing.
+func (p *Pool) acquire(ctx context.Context, since time.Time) (w *worker, waited bool, err error) {
 	for {
 		w = nil
 		// Jobs already waiting go first: a newcomer takes an idle worker
@@ -102,7 +108,7 @@ func (p *Pool) acquire(ctx context.Context) (w *worker, waited bool, err error) 
 		}
 		if w == nil {
 			waited = true
-			if w, err = p.acquireSlow(ctx); err != nil {
+			if w, err = p.acquireSlow(ctx, since); err != nil {
 				return nil, true, err
 			}
 			// Ask again after the wait: a context may notice lazily that
@@ -120,12 +126,8 @@ func (p *Pool) acquire(ctx context.Context) (w *worker, waited bool, err error) 
 	}
 }
 
-// waitTimers recycles acquireSlow's allocate_timeout timers: under load
-// nearly every job waits, and a new timer costs two allocations (timer and
-// channel) plus GC work on every request.
-var waitTimers sync.Pool
-
-func (p *Pool) acquireSlow(ctx context.Context) (*worker, error) {
+// acquireSlow waits in the pool's queue (waitq.go) for a worker.
+func (p *Pool) acquireSlow(ctx context.Context, since time.Time) (*worker, error) {
 	if p.cfg.Pool.Debug {
 		return p.spawnDebug()
 	}
@@ -136,38 +138,31 @@ func (p *Pool) acquireSlow(ctx context.Context) (*worker, error) {
 			return nil, fmt.Errorf("%w: workers cannot boot: %s", ErrNoFreeWorkers, *e)
 		}
 	}
-	n := p.queued.Add(1)
-	defer p.queued.Add(-1)
-	if limit := p.cfg.Pool.MaxQueueSize; limit > 0 && uint64(n) > limit {
-		return nil, ErrQueueFull
+	w, wt, err := p.enqueue(since)
+	if wt == nil {
+		return w, err
 	}
-	t, _ := waitTimers.Get().(*time.Timer)
-	if t == nil {
-		t = time.NewTimer(p.cfg.Pool.AllocateTimeout)
-	} else {
-		t.Reset(p.cfg.Pool.AllocateTimeout)
-	}
-	defer func() {
-		// Since Go 1.23 a stopped timer keeps no stale tick; the drain
-		// covers GODEBUG=asynctimerchan=1, so the next wait starts clean.
-		if !t.Stop() {
-			select {
-			case <-t.C:
-			default:
+	if done := ctx.Done(); done != nil {
+		select {
+		case w = <-wt.ch:
+		case <-done:
+			if p.leave(wt) {
+				p.waiterPool.Put(wt)
+				return nil, fmt.Errorf("engine: waiting for a worker: %w", ctx.Err())
 			}
+			// Popped just now: its worker (or verdict) is on the way. The
+			// caller asks ctx again and gives a worker back.
+			w = <-wt.ch
 		}
-		waitTimers.Put(t)
-	}()
-	select {
-	case w := <-p.idle:
-		return w, nil
-	case <-t.C:
-		return nil, fmt.Errorf("%w within allocate_timeout (%v)", ErrNoFreeWorkers, p.cfg.Pool.AllocateTimeout)
-	case <-ctx.Done():
-		return nil, fmt.Errorf("engine: waiting for a worker: %w", ctx.Err())
-	case <-p.quit:
-		return nil, ErrPoolClosed
+	} else {
+		w = <-wt.ch
 	}
+	err = wt.err
+	p.waiterPool.Put(wt)
+	if w == nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // spawnDebug starts a fresh worker for one job (pool.debug).

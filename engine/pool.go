@@ -16,30 +16,37 @@ import (
 // Ownership: the supervisor goroutine owns the worker table, the
 // generation counter, the target size and the boot back-off (supervisor.go);
 // everyone else sends it commands. An idle worker belongs to the idle
-// channel; receiving it makes the receiver its only user. Counters are
-// atomics so Stats and the hot path never take a pool-wide lock.
+// channel, or is handed to the oldest waiting Exec (waitq.go); receiving
+// it makes the receiver its only user. Counters are atomics so Stats
+// never takes a pool-wide lock; a job takes one, waitMu, only to hand its
+// worker on.
 type Pool struct {
 	cfg     Config
 	bus     *Bus
 	environ []string
 	sock    *socketRelay // nil for pipes
 
-	idle    chan *worker  // ready workers of the serving generation
+	idle    chan *worker  // ready workers of the serving generation, when nobody waits
 	cmds    chan command  // to the supervisor
-	quit    chan struct{} // closed when Close starts: wakes queued Execs
+	quit    chan struct{} // closed when Close starts
 	supQuit chan struct{} // closed by Close to end the supervisor
 	supDone chan struct{} // closed when the supervisor returned
 
 	gen      atomic.Uint64 // serving generation; workers of another one retire
 	closed   atomic.Bool
 	active   atomic.Int64 // Execs between entry and Release
-	queued   atomic.Int64 // Execs waiting for a worker
+	queued   atomic.Int64 // Execs waiting for a worker: waitq's length
 	execs    atomic.Uint64
 	errs     atomic.Uint64
 	restarts atomic.Uint64
 	bootErr  atomic.Pointer[string]
 	serving  atomic.Int64              // workers of the serving generation not retiring
 	workers  atomic.Pointer[[]*worker] // copy of the supervisor's table
+
+	waitMu     sync.Mutex // guards waitq and the hand-off of workers to it (waitq.go)
+	waitq      waitQueue
+	waitTimer  *time.Timer // expireWaiters: allocate_timeout of the queue's head
+	waiterPool sync.Pool   // *waiter, reused: a wait allocates nothing
 
 	procMu     sync.Mutex // guards procs, procClosed
 	procs      map[*process]struct{}
@@ -73,6 +80,8 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 		supDone: make(chan struct{}),
 		procs:   make(map[*process]struct{}),
 	}
+	p.waitTimer = time.AfterFunc(time.Hour, p.expireWaiters)
+	p.waitTimer.Stop() // armed by the first Exec that has to wait
 	p.environ = p.buildEnv()
 	if cfg.Server.Relay != "pipes" {
 		s, err := listenRelay(p, cfg.Server.Relay, cfg.Dir)
@@ -175,6 +184,7 @@ func (p *Pool) Close(ctx context.Context) error {
 func (p *Pool) close(ctx context.Context) error {
 	p.closed.Store(true)
 	close(p.quit)
+	p.wakeWaiters()
 	var errs []error
 
 	// 1. Drain: wait for jobs in flight.

@@ -109,9 +109,7 @@ func (p *Pool) recycle(w *worker) {
 			w.lastUsed.Store(time.Now().UnixNano())
 		}
 		w.state.Store(int64(StateReady))
-		select {
-		case p.idle <- w:
-		default:
+		if !p.putIdle(w) {
 			p.retire(w, StateInvalid) // cannot happen: the channel holds every worker
 		}
 	}

@@ -205,11 +205,9 @@ func (s *supervisor) spawned(w *worker, gen uint64, err error) {
 	s.snapshot()
 }
 
-// offer puts an owned ready worker into the idle channel.
+// offer hands an owned ready worker to a waiting Exec or the idle channel.
 func (s *supervisor) offer(w *worker) {
-	select {
-	case s.p.idle <- w:
-	default:
+	if !s.p.putIdle(w) {
 		s.p.startRetire(w, StateInvalid)
 	}
 }
