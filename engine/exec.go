@@ -186,11 +186,40 @@ func (p *Pool) spawnDebug() (*worker, error) {
 // is the job's start (the caller has just read the clock).
 func (w *worker) exchange(pl *Payload, r *Response, now time.Time) error {
 	ctx := context.Background()
+	if w.after != nil && w.rd.Buffered() == 0 {
+		// The job goes out inside the read of its reply (relay.go's
+		// afterRead), after sendAfter has made sure the relay is empty.
+		w.begin(pl, now)
+		stop := w.arm(ctx, now)
+		// A copy: keeping pl itself would move every Exec's Payload to
+		// the heap.
+		w.job, w.jobSent, w.jobErr = *pl, false, nil
+		w.after.first = w.sendFirst
+		err := w.rd.ReadFrame(&w.fr)
+		w.after.first, w.job = nil, Payload{}
+		if w.jobSent {
+			return w.settle(ctx, r, stop, w.jobErr, err)
+		}
+		// Nothing was sent: the worker wrote something while it was idle,
+		// or its relay cannot be read. The long way deals with both.
+	}
 	if err := w.syncIdle(); err != nil {
 		// Out of step with the server: nothing ran, the job goes elsewhere.
 		w.p.kill(w, StateErrored)
 		return errRetry
 	}
+	w.begin(pl, now)
+	stop := w.arm(ctx, now)
+	err := w.send(pl)
+	var readErr error
+	if err == nil {
+		readErr = w.rd.ReadFrame(&w.fr)
+	}
+	return w.settle(ctx, r, stop, err, readErr)
+}
+
+// begin marks w busy with pl from now on.
+func (w *worker) begin(pl *Payload, now time.Time) {
 	w.state.Store(int64(StateWorking))
 	w.jobStart.Store(now.UnixNano())
 	if has := pl.Tag != (Tag{}); has || w.tagged {
@@ -198,19 +227,38 @@ func (w *worker) exchange(pl *Payload, r *Response, now time.Time) error {
 		w.setTag(pl.Tag)
 		w.tagged = has
 	}
-	stop := w.arm(ctx, now)
-	err := w.send(pl)
+}
+
+// sendAfter is afterRead's first step, run inside the read of the reply:
+// unless the worker wrote something while it was idle (the long way reads
+// that first), it sends the job and tells the read to wait for the answer
+// rather than try a read that would find nothing.
+func (w *worker) sendAfter(fd uintptr) (bool, error) {
+	if pollIn(fd) {
+		return false, errLate
+	}
+	w.jobSent = true
+	if err := w.send(&w.job); err != nil {
+		w.jobErr = err
+		return false, err
+	}
+	return true, nil
+}
+
+// settle ends an exchange: the job went out with sendErr, and the reply's
+// first frame was read with readErr.
+func (w *worker) settle(ctx context.Context, r *Response, stop func() bool, sendErr, readErr error) error {
 	w.execs.Add(1)
-	if err != nil {
+	if sendErr != nil {
 		w.disarm(stop, false)
-		if !errors.Is(err, os.ErrDeadlineExceeded) {
+		if !errors.Is(sendErr, os.ErrDeadlineExceeded) {
 			// The worker was gone before it could read the job: nothing ran.
 			w.p.kill(w, StateErrored)
 			return errRetry
 		}
-		return w.fail(ctx, "exec", err)
+		return w.fail(ctx, "exec", sendErr)
 	}
-	err = w.read(ctx, r, true)
+	err := w.check(ctx, r, true, readErr)
 	if err == nil || isSoft(err) {
 		w.disarm(stop, true)
 		if err != nil {
@@ -253,10 +301,15 @@ func (w *worker) send(pl *Payload) error {
 // read reads one response frame into r. PING is answered with PONG at once.
 // first marks the reply to a job (where a restart request may come).
 func (w *worker) read(ctx context.Context, r *Response, first bool) error {
-	f := &w.fr
-	if err := w.rd.ReadFrame(f); err != nil {
+	return w.check(ctx, r, first, w.rd.ReadFrame(&w.fr))
+}
+
+// check takes the frame read into w.fr with err, as read describes.
+func (w *worker) check(ctx context.Context, r *Response, first bool, err error) error {
+	if err != nil {
 		return w.fail(ctx, r.op(), err)
 	}
+	f := &w.fr
 	if f.Byte10&wire.Ping != 0 {
 		if _, err := w.rl.Write(framePong); err != nil {
 			return w.fail(ctx, r.op(), err)

@@ -34,10 +34,13 @@ func (l *lateState) init(rl relay) {
 	l.poll = l.pollFD
 }
 
-// pollFD is ppoll(2) with a zero timeout: readable, hung up or in error all
+// pollFD is pollIn for pending.
+func (l *lateState) pollFD(fd uintptr) { l.hit = pollIn(fd) }
+
+// pollIn is ppoll(2) with a zero timeout: readable, hung up or in error all
 // mean something is there to read. It never blocks, so it is a raw call
 // (see package fdio for why that matters).
-func (l *lateState) pollFD(fd uintptr) {
+func pollIn(fd uintptr) bool {
 	pfd := struct {
 		fd      int32
 		events  int16
@@ -45,7 +48,7 @@ func (l *lateState) pollFD(fd uintptr) {
 	}{fd: int32(fd), events: 0x1} // POLLIN
 	var ts syscall.Timespec
 	n, _, errno := syscall.RawSyscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
-	l.hit = errno == 0 && n > 0 && pfd.revents != 0
+	return errno == 0 && n > 0 && pfd.revents != 0
 }
 
 // pending reports whether the worker has written anything the server has

@@ -177,13 +177,19 @@ func (s *socketRelay) close() error {
 // through package fdio, as pipeRelay's are.
 type connRelay struct {
 	net.Conn
-	io io.ReadWriter
+	io    io.ReadWriter
+	after afterRead
 }
 
-func newConnRelay(c net.Conn) *connRelay { return &connRelay{Conn: c, io: fdio.Conn(c)} }
+func newConnRelay(c net.Conn) *connRelay {
+	r := &connRelay{Conn: c, io: fdio.Conn(c)}
+	r.after.s, _ = r.io.(*fdio.Stream)
+	return r
+}
 
-func (c *connRelay) Read(b []byte) (int, error)  { return c.io.Read(b) }
+func (c *connRelay) Read(b []byte) (int, error)  { return c.after.read(b, c.io) }
 func (c *connRelay) Write(b []byte) (int, error) { return c.io.Write(b) }
+func (c *connRelay) afterRead() *afterRead       { return c.after.available() }
 
 // nopRelay stands in for a relay that was never connected.
 type nopRelay struct{}

@@ -152,6 +152,9 @@ func TestRelaysMakeRawCalls(t *testing.T) {
 	if _, ok := pr.rd.(*fdio.Stream); !ok {
 		t.Errorf("pipe relay reads through %T", pr.rd)
 	}
+	if pr.afterRead() == nil {
+		t.Error("pipe relay cannot send a job inside the read of its reply")
+	}
 	if _, ok := pr.wr.(*fdio.Stream); !ok {
 		t.Errorf("pipe relay writes through %T", pr.wr)
 	}
@@ -168,5 +171,32 @@ func TestRelaysMakeRawCalls(t *testing.T) {
 	cr := newConnRelay(c)
 	if _, ok := cr.io.(*fdio.Stream); !ok {
 		t.Errorf("socket relay goes through %T", cr.io)
+	}
+	if cr.afterRead() == nil {
+		t.Error("socket relay cannot send a job inside the read of its reply")
+	}
+}
+
+// TestJobsGoOutInsideTheRead: on Linux an exchange sends its job from
+// inside the read of the reply (relay.go's afterRead), which saves a
+// system call per job; a worker that fell back to sending first would
+// still pass every other test.
+func TestJobsGoOutInsideTheRead(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("raw calls are made on Linux only")
+	}
+	p := newPool(t, helperConfig(t, "", 1), nil)
+	for i := range 3 {
+		if _, body, err := execString(t, p, "c", fmt.Sprint(i)); err != nil || body != fmt.Sprint(i) {
+			t.Fatalf("job %d: %q, %v", i, body, err)
+		}
+	}
+	w, _, err := p.acquire(context.Background(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.recycle(w)
+	if w.after == nil || !w.jobSent {
+		t.Fatalf("the last job was not sent inside the read (after %v, sent %v)", w.after, w.jobSent)
 	}
 }

@@ -34,6 +34,13 @@ type worker struct {
 	tagged bool      // tag holds a non-zero Tag
 	late   lateState // finds frames sent while idle (late.go)
 
+	// Sending the job inside the read of its reply (exchange, relay.go).
+	after     *afterRead // nil: the relay makes no raw calls
+	job       Payload    // the job sendAfter sends
+	jobSent   bool       // sendAfter wrote the job, or tried to
+	jobErr    error      // what writing it failed with
+	sendFirst func(fd uintptr) (bool, error)
+
 	// Read by observers.
 	state    atomic.Int64  // State
 	execs    atomic.Uint64 // frames sent (jobs)
@@ -64,6 +71,10 @@ func newWorker(p *Pool, proc *process, rl relay, rd *wire.Reader, gen uint64) *w
 	}
 	w.rd.SetJunkHandler(proc.out.junk)
 	w.late.init(rl)
+	if ar, ok := rl.(afterReader); ok {
+		w.after = ar.afterRead()
+	}
+	w.sendFirst = w.sendAfter
 	w.onCancel = w.cancelExchange
 	w.cancelDone = make(chan struct{}, 1)
 	if p.cfg.Pool.Debug {

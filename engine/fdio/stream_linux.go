@@ -25,6 +25,7 @@ func newStream(d descriptor, wrap func(string, syscall.Errno) error) *Stream {
 	}
 	s := &Stream{rc: rc, std: d, wrap: wrap}
 	s.rd.fn = s.rd.read
+	s.rd.afterFn = s.rd.readAfter
 	s.wr.fn = s.wr.write
 	return s
 }
