@@ -20,6 +20,11 @@
 // it always gave; an errno from the raw call is wrapped the way net and os
 // wrap it.
 //
+// Stream.ReadAfter goes one step further for request/answer exchanges: the
+// request is sent from inside the read of its answer, after the poller has
+// been told a read begins, so the read may wait for readiness at once
+// instead of first trying a read that would find nothing.
+//
 // Only descriptors in non-blocking mode qualify: a blocking one would hold
 // its P for as long as the call blocks, out of the scheduler's sight. Conn
 // and File check the mode and hand back the descriptor itself when it does
