@@ -55,7 +55,7 @@ func (p *pipeRelay) Close() error {
 // afterRead lets a relay's next Read begin by sending the job, inside the
 // read (fdio.Stream.ReadAfter): the reply is then waited for without a
 // read that would find nothing, one system call fewer per job, and in
-// engine benchmarks about 1.5 µs less Go CPU (docs/benchmarks.md).
+// engine benchmarks about 1 µs less Go CPU per job (docs/benchmarks.md).
 // worker.exchange arms it for one Read at a time.
 type afterRead struct {
 	s     *fdio.Stream // nil where raw calls are not made
