@@ -66,14 +66,13 @@ func (q *waitQueue) contains(wt *waiter) bool {
 // full, which cannot happen: it holds every worker.
 func (p *Pool) putIdle(w *worker) bool {
 	p.waitMu.Lock()
+	defer p.waitMu.Unlock()
 	if wt := p.waitq.head; wt != nil {
 		p.waitq.remove(wt)
 		p.queued.Add(-1)
 		wt.ch <- w
-		p.waitMu.Unlock()
 		return true
 	}
-	defer p.waitMu.Unlock()
 	select {
 	case p.idle <- w:
 		return true
