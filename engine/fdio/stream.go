@@ -91,7 +91,7 @@ func (s *Stream) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return s.std.Read(p)
 	}
-	n, errno, err := s.raw(&s.rd, p, false)
+	n, errno, err := s.raw(&s.rd, p, false, s.rd.fn)
 	switch {
 	case err != nil:
 		// The poller refused before any byte was read (a deadline passed,
@@ -128,7 +128,7 @@ func (s *Stream) ReadAfter(p []byte, first func(fd uintptr) (wait bool, err erro
 	}
 	c := &s.rd
 	c.first, c.firstRan, c.firstErr = first, false, nil
-	n, errno, err := s.rawWith(c, p, c.afterFn)
+	n, errno, err := s.raw(c, p, false, c.afterFn)
 	ran, ferr := c.firstRan, c.firstErr
 	c.first, c.firstErr = nil, nil
 	switch {
@@ -154,7 +154,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return s.std.Write(p)
 	}
-	n, errno, err := s.raw(&s.wr, p, true)
+	n, errno, err := s.raw(&s.wr, p, true, s.wr.fn)
 	switch {
 	case err != nil:
 		m, err := s.std.Write(p[n:])
@@ -167,24 +167,16 @@ func (s *Stream) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// raw runs c over p through the poller: c.fn is called until it reports
+// raw runs c over p through the poller: fn (c.fn or c.afterFn) is called until it reports
 // done, with the goroutine parked between calls while the descriptor is
 // not ready. err is the poller's (deadline, closed), errno the call's.
-func (s *Stream) raw(c *call, p []byte, write bool) (n int, errno syscall.Errno, err error) {
-	if write {
-		c.p, c.n, c.errno = p, 0, 0
-		err = s.rc.Write(c.fn)
-		n, errno = c.n, c.errno
-		c.p = nil
-		return n, errno, err
-	}
-	return s.rawWith(c, p, c.fn)
-}
-
-// rawWith is raw for a read whose callback is fn.
-func (s *Stream) rawWith(c *call, p []byte, fn func(fd uintptr) bool) (n int, errno syscall.Errno, err error) {
+func (s *Stream) raw(c *call, p []byte, write bool, fn func(fd uintptr) bool) (n int, errno syscall.Errno, err error) {
 	c.p, c.n, c.errno = p, 0, 0
-	err = s.rc.Read(fn)
+	if write {
+		err = s.rc.Write(fn)
+	} else {
+		err = s.rc.Read(fn)
+	}
 	n, errno = c.n, c.errno
 	c.p = nil
 	return n, errno, err
