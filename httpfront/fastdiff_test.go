@@ -42,6 +42,14 @@ func fastStdServer(h http.Handler) *http.Server {
 	}
 }
 
+// fastH2C adds HTTP/2 with prior knowledge to s, as http.http2.h2c does.
+func fastH2C(s *http.Server) *http.Server {
+	s.Protocols = new(http.Protocols)
+	s.Protocols.SetHTTP1(true)
+	s.Protocols.SetUnencryptedHTTP2(true)
+	return s
+}
+
 // fastRunner is what both servers under test offer.
 type fastRunner interface {
 	Serve(net.Listener) error
@@ -245,6 +253,7 @@ type fastCase struct {
 	name       string
 	segs       []string
 	closeWrite bool
+	h2c        bool // both servers also speak HTTP/2 with prior knowledge
 }
 
 // fastOutcome is what both servers made of one case.
@@ -258,8 +267,12 @@ type fastOutcome struct {
 func fastRun(t testing.TB, h http.Handler, c fastCase) fastOutcome {
 	var o fastOutcome
 	var stdSeen, fastSeen fastSeen
-	std := fastStart(t, fastImpls[0], fastStdServer(stdSeen.wrap(h)))
-	fast := fastStart(t, fastImpls[1], fastStdServer(fastSeen.wrap(h)))
+	mk := fastStdServer
+	if c.h2c {
+		mk = func(h http.Handler) *http.Server { return fastH2C(fastStdServer(h)) }
+	}
+	std := fastStart(t, fastImpls[0], mk(stdSeen.wrap(h)))
+	fast := fastStart(t, fastImpls[1], mk(fastSeen.wrap(h)))
 	var wg sync.WaitGroup
 	wg.Go(func() { o.std = fastExchange(std.addr, c.segs, c.closeWrite) })
 	wg.Go(func() { o.fast = fastExchange(fast.addr, c.segs, c.closeWrite) })
@@ -283,12 +296,18 @@ func (o fastOutcome) check(t testing.TB) {
 	}
 }
 
-// TestFastMatchesStd plays every case of fastCases against both servers.
+// TestFastMatchesStd plays every case of fastCases against both servers,
+// once as plain HTTP/1.1 servers and once with h2c (http.http2.h2c), where
+// the connections the fast path hands over may turn into HTTP/2 ones.
 // The cases spend their time waiting out fastIdle, not on the CPU, so they
 // run eight at a time rather than at -parallel's GOMAXPROCS; each has its
 // own pair of servers, and the comparisons are reported as subtests.
 func TestFastMatchesStd(t *testing.T) {
 	cases := fastCases()
+	for _, c := range fastCases() {
+		c.name, c.h2c = "h2c/"+c.name, true
+		cases = append(cases, c)
+	}
 	out := make([]fastOutcome, len(cases))
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup

@@ -19,8 +19,9 @@ func (stubExec) Exec(context.Context, engine.Payload) (*engine.Response, error) 
 }
 func (stubExec) Stats() engine.Stats { return engine.Stats{} }
 
-// Which loop serves plain HTTP: the fast path by default, net/http with
-// h2c (prior knowledge needs its preface detection) or NoFastPath.
+// Which loop serves plain HTTP: the fast path, also with h2c (it hands
+// connections that open with the HTTP/2 preface to net/http), and
+// net/http's own with NoFastPath.
 func TestPlainListenerLoop(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -29,7 +30,7 @@ func TestPlainListenerLoop(t *testing.T) {
 		wantFast bool
 	}{
 		{"default", false, false, true},
-		{"h2c", true, false, false},
+		{"h2c", true, false, true},
 		{"NoFastPath", false, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,7 +51,7 @@ type Server struct {
 	mu      sync.Mutex   // guards the fields below
 	closers []io.Closer  // resources of middleware (static root)
 	plain   *http.Server // plain HTTP; behind fast when the fast path serves
-	fast    *fastServer  // nil with h2c or NoFastPath
+	fast    *fastServer  // nil with NoFastPath
 	secure  *http.Server
 	plainLn net.Listener
 	tlsLn   net.Listener
@@ -199,10 +199,13 @@ func (s *Server) Listen() error {
 			h = s.redirectHandler()
 		}
 		s.plain = s.httpServer(h, s.cfg.HTTP2.H2C)
-		if s.cfg.HTTP2.H2C || s.noFast {
+		if s.noFast {
 			s.plainLn = rejectLogListener{Listener: ln, log: s.log}
 		} else {
 			// The fast path wraps the connections it hands to net/http.
+			// With h2c that includes every connection that opens with
+			// the HTTP/2 preface: net/http finds it at the start of the
+			// replayed bytes and serves HTTP/2 on it.
 			s.plainLn = ln
 			s.fast = newFastServer(h, s.plain, s.log)
 		}
