@@ -36,7 +36,7 @@ func TestDashboardInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	skeleton, _ := filepath.Abs("php-skeleton")
-	addr, err := freeAddr()
+	addr, err := newLoopbackPorts().addr()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -39,11 +40,12 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ports := newLoopbackPorts()
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(env *testscript.Env) error {
 			for _, name := range []string{"HTTP_ADDR", "HTTP_ADDR2", "STATUS_ADDR", "RPC_ADDR"} {
-				addr, err := freeAddr()
+				addr, err := ports.addr()
 				if err != nil {
 					return err
 				}
@@ -73,14 +75,43 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// freeAddr returns a loopback address with a port nobody listens on.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+// loopbackPorts hands out loopback addresses for servers a test starts
+// later, with ports below the ephemeral range (32768–60999 on Linux,
+// 49152 and up elsewhere). A port the kernel picked for ":0" is free only
+// for the moment: until phprun binds it, the kernel may give it to any
+// outgoing connection on the machine as its local port, and the bind then
+// fails with "address already in use" (a flaky script in a full
+// `go test ./...` run). Ports go out in turn from a random start, each
+// checked by a listen, so the tests of one process never share one.
+type loopbackPorts struct {
+	mu   sync.Mutex
+	next int // guarded by mu
+}
+
+const portsLo, portsHi = 20000, 32000
+
+func newLoopbackPorts() *loopbackPorts {
+	return &loopbackPorts{next: portsLo + rand.IntN(portsHi-portsLo)}
+}
+
+// addr returns "127.0.0.1:PORT" with a port nobody listens on now.
+func (p *loopbackPorts) addr() (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for range portsHi - portsLo {
+		port := p.next
+		if p.next++; p.next == portsHi {
+			p.next = portsLo
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		return addr, nil
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return "", fmt.Errorf("no free loopback port in [%d, %d)", portsLo, portsHi)
 }
 
 var scriptClient = &http.Client{Timeout: 30 * time.Second}
