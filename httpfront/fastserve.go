@@ -72,39 +72,14 @@ func (s *fastServer) Serve(ln net.Listener) error {
 			s.stdErr = err
 		}
 	}()
-
-	var backoff time.Duration
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if s.closing.Load() {
-				return http.ErrServerClosed
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || isTemporaryAccept(err) {
-				// EMFILE and friends: wait, as net/http does, rather than spin.
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				s.log.Warn("http: accept failed; retrying", slog.String("error", err.Error()), slog.Duration("delay", backoff))
-				time.Sleep(backoff)
-				continue
-			}
-			return err
-		}
-		backoff = 0
+	return acceptLoop(ln, s.log, s.closing.Load, func(c net.Conn) bool {
 		fc := newFastConn(s, c)
 		if !s.track(fc, true) {
-			_ = c.Close()
-			return http.ErrServerClosed
+			return false
 		}
 		go fc.serve()
-	}
-}
-
-// isTemporaryAccept reports accept errors that pass (out of file
-// descriptors, aborted handshakes).
-func isTemporaryAccept(err error) bool {
-	var t interface{ Temporary() bool }
-	return errors.As(err, &t) && t.Temporary()
+		return true
+	})
 }
 
 // track adds or removes a connection; adding fails once closing.
