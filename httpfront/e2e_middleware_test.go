@@ -2,6 +2,7 @@ package httpfront
 
 import (
 	"compress/gzip"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -236,41 +237,80 @@ func TestE2EProxyIP(t *testing.T) {
 	}
 }
 
+// Requests net/http's parser rejects get its 4xx and a log line naming
+// the cause, on the plain port and over TLS (where tlsListener hands
+// net/http a connection that sees the plaintext).
 func TestE2EMalformedRequests(t *testing.T) {
 	pool := startPool(t, "echo", 1, nil, nil)
+	certFile, keyFile, roots := selfSigned(t)
 	cfg := testConfig()
 	cfg.MaxHeaderBytes = 4096
+	cfg.SSL = SSLConfig{Address: "127.0.0.1:0", Cert: certFile, Key: keyFile}
 	f := startFront(t, cfg, pool, Options{})
-	addr := strings.TrimPrefix(f.url, "http://")
-	send := func(raw string) int {
-		conn, err := net.Dial("tcp", addr)
+	dialPlain := func() (net.Conn, error) { return net.Dial("tcp", strings.TrimPrefix(f.url, "http://")) }
+	dialTLS := func() (net.Conn, error) {
+		return tls.Dial("tcp", f.srv.TLSAddr(), &tls.Config{RootCAs: roots, NextProtos: []string{"http/1.1"}})
+	}
+	for _, tc := range []struct {
+		name string
+		dial func() (net.Conn, error)
+		url  string
+	}{
+		{"plain", dialPlain, f.url},
+		{"tls", dialTLS, "https://" + f.srv.TLSAddr()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(f.logs.String())
+			send := func(raw string) int {
+				conn, err := tc.dial()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				conn.SetDeadline(time.Now().Add(5 * time.Second))
+				io.WriteString(conn, raw)
+				resp, err := http.ReadResponse(bufioReader(conn), nil)
+				if err != nil {
+					t.Fatalf("%q: %v", raw[:min(len(raw), 40)], err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if st := send("GET / HTTP/1.1\r\nHost: x\r\nX-Bomb: " + strings.Repeat("a", 64<<10) + "\r\n\r\n"); st != 431 {
+				t.Errorf("header bomb: %d", st)
+			}
+			if st := send("GARBAGE\r\n\r\n"); st != 400 {
+				t.Errorf("garbage: %d", st)
+			}
+			if st := send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"); st != 400 {
+				t.Errorf("negative length: %d", st)
+			}
+			client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+			resp, body := do(t, client, mustReq(t, "GET", tc.url+"/"))
+			if e := decodeEcho(t, body); resp.StatusCode != 200 || e.URI != tc.url+"/" {
+				t.Errorf("server broken afterwards: %d %q", resp.StatusCode, e.URI)
+			}
+			logs := f.logs.String()[before:]
+			if !strings.Contains(logs, "431 Request Header Fields Too Large") || strings.Count(logs, `status="400 Bad Request"`) != 2 {
+				t.Errorf("rejections not logged:\n%s", logs)
+			}
+		})
+	}
+	// Plain HTTP on the TLS port: net/http's answer, and a log line.
+	t.Run("plain http to tls", func(t *testing.T) {
+		conn, err := net.Dial("tcp", f.srv.TLSAddr())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(5 * time.Second))
-		io.WriteString(conn, raw)
+		io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 		resp, err := http.ReadResponse(bufioReader(conn), nil)
-		if err != nil {
-			t.Fatalf("%q: %v", raw[:min(len(raw), 40)], err)
+		if err != nil || resp.StatusCode != 400 {
+			t.Fatalf("plain HTTP to the TLS port: %v %v", resp, err)
 		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	if st := send("GET / HTTP/1.1\r\nHost: x\r\nX-Bomb: " + strings.Repeat("a", 64<<10) + "\r\n\r\n"); st != 431 {
-		t.Errorf("header bomb: %d", st)
-	}
-	if st := send("GARBAGE\r\n\r\n"); st != 400 {
-		t.Errorf("garbage: %d", st)
-	}
-	if st := send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"); st != 400 {
-		t.Errorf("negative length: %d", st)
-	}
-	if resp, _ := get(t, f.url+"/"); resp.StatusCode != 200 {
-		t.Errorf("server broken afterwards: %d", resp.StatusCode)
-	}
-	logs := f.logs.String()
-	if !strings.Contains(logs, "431 Request Header Fields Too Large") || strings.Count(logs, `status="400 Bad Request"`) != 2 {
-		t.Errorf("rejections not logged:\n%s", logs)
-	}
+		waitFor(t, func() bool {
+			return strings.Contains(f.logs.String(), "client sent an HTTP request to an HTTPS server")
+		})
+	})
 }

@@ -10,6 +10,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -104,6 +106,83 @@ func TestE2ETLS(t *testing.T) {
 	if resp.StatusCode != 308 || resp.Header.Get("Location") != "https://127.0.0.1:"+port+"/a?b=c" {
 		t.Errorf("redirect: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
+}
+
+// The TLS handshakes phprun runs itself (tlsListener): a client that never
+// finishes one is dropped after net/http's handshake timeout with a log
+// line, and one stuck in it does not hold up Shutdown.
+func TestE2ETLSHandshakeBounded(t *testing.T) {
+	certFile, keyFile, _ := selfSigned(t)
+	cfg := testConfig()
+	cfg.ReadHeaderTimeout = 300 * time.Millisecond
+	cfg.SSL = SSLConfig{Address: "127.0.0.1:0", Cert: certFile, Key: keyFile}
+	f := startFront(t, cfg, stubExec{}, Options{})
+	dropped := func(c net.Conn, within time.Duration) {
+		t.Helper()
+		start := time.Now()
+		c.SetReadDeadline(start.Add(5 * time.Second))
+		if n, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) || time.Since(start) > within {
+			t.Fatalf("silent client: read %d bytes, %v after %v; want the connection closed within %v", n, err, time.Since(start), within)
+		}
+	}
+	silent, err := net.Dial("tcp", f.srv.TLSAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	dropped(silent, 3*time.Second)
+	waitFor(t, func() bool {
+		return strings.Contains(f.logs.String(), "TLS handshake error from "+silent.LocalAddr().String())
+	})
+
+	// Without any timeout the handshake would wait forever: Shutdown
+	// closes it.
+	cfg.ReadHeaderTimeout = 0
+	f = startFront(t, cfg, stubExec{}, Options{})
+	stuck, err := net.Dial("tcp", f.srv.TLSAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.Close()
+	io.WriteString(stuck, "\x16\x03\x01") // the start of a ClientHello, then nothing
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := f.srv.Shutdown(ctx); err != nil || time.Since(start) > time.Second {
+		t.Fatalf("Shutdown with a handshake in progress: %v after %v", err, time.Since(start))
+	}
+	dropped(stuck, time.Second)
+}
+
+// Client certificates are asked for in the handshake phprun runs:
+// require_any_client_cert refuses a client without one and serves a
+// client with one, over HTTP/1.1 and HTTP/2.
+func TestE2ETLSClientCert(t *testing.T) {
+	certFile, keyFile, roots := selfSigned(t)
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig()
+	cfg.SSL = SSLConfig{Address: "127.0.0.1:0", Cert: certFile, Key: keyFile, ClientAuthType: "require_any_client_cert"}
+	f := startFront(t, cfg, stubExec{}, Options{})
+	url := "https://" + f.srv.TLSAddr() + "/"
+	for _, h2 := range []bool{false, true} {
+		with := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{ForceAttemptHTTP2: h2,
+			TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{pair}}}}
+		resp, _ := do(t, with, mustReq(t, "GET", url))
+		if resp.StatusCode != http.StatusServiceUnavailable || (resp.ProtoMajor == 2) != h2 {
+			t.Errorf("with a client certificate (h2 %v): %s %d, want the stub's 503", h2, resp.Proto, resp.StatusCode)
+		}
+		without := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{ForceAttemptHTTP2: h2,
+			TLSClientConfig: &tls.Config{RootCAs: roots}}}
+		if resp, err := without.Get(url); err == nil {
+			resp.Body.Close()
+			t.Errorf("without a client certificate (h2 %v): %d, want a handshake failure", h2, resp.StatusCode)
+		}
+	}
+	waitFor(t, func() bool { return strings.Contains(f.logs.String(), "TLS handshake error") })
 }
 
 func TestE2EStatusAndDrain(t *testing.T) {

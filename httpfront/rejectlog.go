@@ -10,8 +10,10 @@ import (
 // net/http answers requests it cannot parse (malformed request lines,
 // header bombs → 431, bad Host, bad Content-Length) itself, before any
 // handler runs, and logs nothing. rejectLogListener wraps accepted plain
-// connections so those answers still leave a log line naming the cause.
-// The cost is one wrapper per connection and a prefix check per write.
+// connections so those answers still leave a log line naming the cause
+// (the fast path and tlsListener wrap the connections they hand to
+// net/http likewise). The cost is one wrapper per connection and a
+// prefix check per write.
 type rejectLogListener struct {
 	net.Listener
 	log *slog.Logger

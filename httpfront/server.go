@@ -221,7 +221,7 @@ func (s *Server) Listen() error {
 		}
 		s.tlsLn = ln
 		s.secure = s.httpServer(s.handler, false)
-		s.secure.TLSConfig = s.tlsConf.Clone()
+		s.secure.TLSConfig = tlsConfig(s.tlsConf)
 	}
 	return nil
 }
@@ -278,7 +278,8 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 			var err error
 			switch {
 			case u.tls:
-				err = u.srv.ServeTLS(u.ln, "", "")
+				// The handshakes run in tlsListener (tlslisten.go says why).
+				err = u.srv.Serve(newTLSListener(u.ln, u.srv.TLSConfig, u.srv, s.log))
 			case u.fast != nil:
 				err = u.fast.Serve(u.ln)
 			default:
