@@ -193,13 +193,14 @@ func (s *fastServer) closeAll() {
 }
 
 // handoffListener is the net.Listener net/http serves: Accept returns the
-// connections the fast path handed over.
+// connections the fast path (or tlsListener) handed over.
 type handoffListener struct {
 	addr net.Addr
 	ch   chan net.Conn
 	mu   sync.Mutex
 	done chan struct{}
 	shut bool
+	err  error // what Accept returns once done is closed; set before
 }
 
 func newHandoffListener(addr net.Addr) *handoffListener {
@@ -221,7 +222,7 @@ func (l *handoffListener) Accept() (net.Conn, error) {
 	case c := <-l.ch:
 		return c, nil
 	case <-l.done:
-		return nil, net.ErrClosed
+		return nil, l.err
 	}
 }
 
@@ -231,11 +232,15 @@ func (l *handoffListener) Close() error {
 	return nil
 }
 
-func (l *handoffListener) closeQueue() {
+func (l *handoffListener) closeQueue() { l.closeWith(net.ErrClosed) }
+
+// closeWith closes the queue; Accept returns err from then on.
+func (l *handoffListener) closeWith(err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.shut {
 		l.shut = true
+		l.err = err
 		close(l.done)
 	}
 }

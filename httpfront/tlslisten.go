@@ -34,10 +34,8 @@ type tlsListener struct {
 	conf  *tls.Config
 	std   *http.Server // source of the handshake timeout and ErrorLog
 	log   *slog.Logger
-	ready chan net.Conn // handshaken connections, for Accept
-	end   chan error    // what ended the accept loop (buffered)
-	start sync.Once     // the accept loop starts with the first Accept
-	done  chan struct{} // closed by Close
+	ready *handoffListener // handshaken connections, for Accept
+	start sync.Once        // the accept loop starts with the first Accept
 
 	mu      sync.Mutex
 	closed  bool
@@ -63,26 +61,18 @@ func tlsConfig(conf *tls.Config) *tls.Config {
 func newTLSListener(ln net.Listener, conf *tls.Config, std *http.Server, log *slog.Logger) *tlsListener {
 	return &tlsListener{
 		ln: ln, conf: conf, std: std, log: log,
-		ready:   make(chan net.Conn),
-		end:     make(chan error, 1),
-		done:    make(chan struct{}),
+		ready:   newHandoffListener(ln.Addr()),
 		shaking: make(map[net.Conn]struct{}),
 	}
 }
 
+// Accept returns the next handshaken connection, or what ended the loop
+// that accepts raw ones (net.ErrClosed after Close).
 func (l *tlsListener) Accept() (net.Conn, error) {
 	l.start.Do(func() {
-		go func() { l.end <- acceptLoop(l.ln, l.log, l.isClosed, l.handshakeAsync) }()
+		go func() { l.ready.closeWith(acceptLoop(l.ln, l.log, l.isClosed, l.handshakeAsync)) }()
 	})
-	select {
-	case c := <-l.ready:
-		return c, nil
-	case err := <-l.end:
-		l.end <- err // for the next call
-		return nil, err
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
+	return l.ready.Accept()
 }
 
 // Close is called by net/http's Shutdown and Close.
@@ -93,7 +83,7 @@ func (l *tlsListener) Close() error {
 		return nil
 	}
 	l.closed = true
-	close(l.done)
+	l.ready.closeQueue()
 	for c := range l.shaking {
 		_ = c.Close()
 	}
@@ -152,9 +142,7 @@ func (l *tlsListener) handshake(raw net.Conn) {
 	if tc.ConnectionState().NegotiatedProtocol != "h2" {
 		c = &tlsRejectLogConn{rejectLogConn: rejectLogConn{Conn: tc, log: l.log}, tc: tc}
 	}
-	select {
-	case l.ready <- c:
-	case <-l.done:
+	if !l.ready.push(c) {
 		_ = raw.Close()
 	}
 }
