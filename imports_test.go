@@ -16,13 +16,14 @@ const module = "github.com/phprun/phprun"
 // package's non-test code may use besides the standard library. A prefix
 // ending in "/" allows a whole tree.
 var allowedImports = map[string][]string{
-	"engine/wire": nil,
-	"engine/fdio": nil,
-	"engine":      {module + "/engine/wire", module + "/engine/fdio"},
-	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", "golang.org/x/net/"},
-	"rpc":         {module + "/engine", module + "/engine/wire"},
-	"watch":       {"github.com/fsnotify/fsnotify"},
-	"tui":         {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
+	"engine/wire":         nil,
+	"engine/fdio":         nil,
+	"engine":              {module + "/engine/wire", module + "/engine/fdio"},
+	"httpfront":           {module + "/engine", module + "/engine/wire", module + "/engine/fdio", "golang.org/x/net/"},
+	"rpc":                 {module + "/engine", module + "/engine/wire"},
+	"watch":               {"github.com/fsnotify/fsnotify"},
+	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
+	"internal/protocodec": {"google.golang.org/protobuf/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

@@ -15,6 +15,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
@@ -208,7 +209,7 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}})
 		if err != nil {
 			return nil, err
 		}
