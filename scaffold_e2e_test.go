@@ -192,6 +192,22 @@ func initE2EServe(t *testing.T, bin, dir string) {
 	if got := initReadBody(t, resp); resp.StatusCode != 200 || got != string(css) {
 		t.Errorf("GET /style.css = %d %q, want the file", resp.StatusCode, got)
 	}
+	// The template's middleware order puts headers and gzip around static,
+	// as its comment says: static files get both.
+	if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("GET /style.css: X-Content-Type-Options = %q, want the template's nosniff", got)
+	}
+	big := strings.Repeat("body { margin: 0 auto; }\n", 300)
+	if err := os.WriteFile(filepath.Join(dir, "public", "big.css"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gzReq, _ := http.NewRequest(http.MethodGet, base+"/big.css", nil)
+	gzReq.Header.Set("Accept-Encoding", "gzip")
+	if gzResp, err := client.Do(gzReq); err != nil {
+		t.Error(err)
+	} else if initReadBody(t, gzResp); gzResp.StatusCode != 200 || gzResp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("GET /big.css with Accept-Encoding: gzip = %d, headers %v; want a gzipped static file", gzResp.StatusCode, gzResp.Header)
+	}
 	etag := resp.Header.Get("ETag")
 	if etag == "" {
 		t.Errorf("GET /style.css has no ETag (static.calculate_etag: true); headers %v", resp.Header)

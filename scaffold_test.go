@@ -415,7 +415,7 @@ func TestInitTemplateConfig(t *testing.T) {
 		{"server.relay", "pipes"},
 		{"rpc.listen", "${APP_RPC_LISTEN:-tcp://127.0.0.1:6001}"},
 		{"http.address", "${APP_HTTP_ADDR:-127.0.0.1:8080}"},
-		{"http.middleware", []any{"static", "gzip", "headers"}},
+		{"http.middleware", []any{"headers", "gzip", "static"}},
 		{"http.static.dir", "public"},
 		{"http.static.calculate_etag", true},
 		{"http.pool.num_workers", nil},
