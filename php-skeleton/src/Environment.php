@@ -32,6 +32,15 @@ final class Environment
         );
     }
 
+    /**
+     * startedByServer says whether a server (phprun or RoadRunner, which always set RR_RELAY)
+     * started this process.
+     */
+    public static function startedByServer(): bool
+    {
+        return self::lookup('RR_RELAY') !== null;
+    }
+
     private static function lookup(string $name): ?string
     {
         $v = \getenv($name);

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Phprun;
 
 use Phprun\Exception\ProtocolException;
+use Phprun\Exception\RelayClosedException;
 use Phprun\Output\OutputRedirect;
 use Phprun\Relay\RelayFactory;
 use Phprun\Relay\RelayInterface;
@@ -45,6 +46,15 @@ final class Worker
     /** Set by SIGTERM while busy: exit once the current reply has been sent. */
     private bool $terminating = false;
 
+    /**
+     * Set by create() when the relay came from the environment: this process is meant to be a
+     * server's worker, so an input that ends before the first frame means no server is there.
+     */
+    private bool $launched = false;
+
+    /** Set once the first frame has been received. */
+    private bool $received = false;
+
     public function __construct(private readonly RelayInterface $relay, bool $interceptOutput = true)
     {
         if ($interceptOutput) {
@@ -53,7 +63,9 @@ final class Worker
     }
 
     /**
-     * create builds a worker on the relay named by RR_RELAY (default "pipes").
+     * create builds a worker on the relay named by RR_RELAY. Without $env, a process that no
+     * server started (no RR_RELAY), or whose input ends before the first frame, is told so in
+     * one line on stderr and exits with Launch::EXIT_CODE (see Launch).
      */
     public static function create(?Environment $env = null, bool $interceptOutput = true): self
     {
@@ -61,8 +73,13 @@ final class Worker
             // Before connecting: anything printed while connecting must not reach stdout.
             OutputRedirect::install();
         }
+        $launched = $env === null;
+        if ($launched && !Environment::startedByServer()) {
+            Launch::notStartedByServer('RR_RELAY is not set');
+        }
         $env ??= Environment::fromGlobals();
         $worker = new self(RelayFactory::create($env->relay), $interceptOutput);
+        $worker->launched = $launched;
         $worker->handleSigterm();
 
         return $worker;
@@ -116,7 +133,15 @@ final class Worker
         $this->busy = false;
         // Bounded: each iteration consumes one frame; only control/PONG/STOP frames loop.
         for ($i = 0; $i < 1_000_000; $i++) {
-            $frame = $this->relay->receive();
+            try {
+                $frame = $this->relay->receive();
+            } catch (RelayClosedException $e) {
+                if ($this->launched && !$this->received) {
+                    Launch::notStartedByServer('its input ended before any frame arrived');
+                }
+                throw $e;
+            }
+            $this->received = true;
             if (($frame->flags & Frame::CONTROL) !== 0) {
                 if ($this->handleControl($frame->payload)) {
                     continue;

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Phprun\Relay;
 
+use Phprun\Exception\RelayClosedException;
 use Phprun\Exception\RelayException;
 use Phprun\Frame;
 
@@ -144,7 +145,7 @@ final class StreamRelay implements RelayInterface
             }
             if (\feof($this->in)) {
                 if ($atFrameStart && $buf === '') {
-                    throw new RelayException('phprun: relay ' . $this->name . ' closed by the server (end of input)');
+                    throw new RelayClosedException('phprun: relay ' . $this->name . ' closed by the server (end of input)');
                 }
                 throw new RelayException(\sprintf(
                     'phprun: truncated frame on relay %s: expected %d %s bytes, got %d before end of input',
