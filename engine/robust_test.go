@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -338,6 +339,9 @@ func TestBootBackoffAndRecovery(t *testing.T) {
 	for _, e := range events() {
 		if e.Kind == EventBootFailed {
 			times = append(times, e.Time)
+			if e.PID == 0 || !strings.Contains(e.Message, "worker "+strconv.Itoa(e.PID)+":") {
+				t.Errorf("boot failure event without the failed worker's PID: %+v", e)
+			}
 		}
 	}
 	if g1, g2 := times[1].Sub(times[0]), times[2].Sub(times[1]); g2 <= g1 || g1 < backoffMin/2 {

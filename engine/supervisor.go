@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"time"
 )
 
@@ -218,7 +219,11 @@ func (s *supervisor) bootFailed(gen uint64, err error) {
 	s.retryAt = time.Now().Add(min(d, backoffMax))
 	msg := err.Error()
 	s.p.bootErr.Store(&msg)
-	s.p.publish(Event{Kind: EventBootFailed, Generation: gen, Message: msg, Count: s.failures})
+	var pid int // the worker that failed, for logs and the dashboard
+	if we := (*WorkerError)(nil); errors.As(err, &we) {
+		pid = we.PID
+	}
+	s.p.publish(Event{Kind: EventBootFailed, PID: pid, Generation: gen, Message: msg, Count: s.failures})
 	if s.reload != nil && gen == s.reload.gen {
 		s.finishReload(err)
 		return

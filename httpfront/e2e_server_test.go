@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -286,14 +287,31 @@ func TestE2EAccessRecords(t *testing.T) {
 		recs = append(recs, *r)
 		mu.Unlock()
 	}})
+	pid := pool.Stats().Workers[0].PID
 	get(t, f.url+"/?a=1")
 	get(t, f.url+"/status?code=999")
+	// Failed requests name the worker they reached: a soft error (500)
+	// and a crash (502, the worker is replaced).
+	get(t, f.url+"/error")
+	get(t, f.url+"/exit")
 	mu.Lock()
 	defer mu.Unlock()
-	if len(recs) != 2 {
+	if len(recs) != 4 {
 		t.Fatalf("records: %+v", recs)
 	}
-	pid := pool.Stats().Workers[0].PID
+	for _, r := range recs[2:] {
+		if r.PID != pid || r.Status < 500 || r.Error == "" {
+			t.Errorf("failed request's record: %+v, want pid %d, a 5xx and the error", r, pid)
+		}
+	}
+	for _, path := range []string{"/status", "/error", "/exit"} {
+		want := "path=" + path + " status=50"
+		for _, msg := range []string{`msg="http: request failed"`, `msg="http access"`} {
+			if !hasLogLine(f.logs.String(), msg, want, "pid="+strconv.Itoa(pid)) {
+				t.Errorf("no %s line for %s naming the worker's pid %d:\n%s", msg, path, pid, f.logs.String())
+			}
+		}
+	}
 	r := recs[0]
 	if r.Method != "GET" || r.Path != "/" || r.Query != "a=1" || r.Status != 200 || r.Bytes != 5 || r.PID != pid ||
 		r.Duration <= 0 || r.RemoteAddr != "127.0.0.1" || r.Proto != "HTTP/1.1" || r.Error != "" {
@@ -357,4 +375,18 @@ func TestE2ESlowClient(t *testing.T) {
 	if el := time.Since(start); el > 3*time.Second {
 		t.Errorf("slow client held the connection for %v", el)
 	}
+}
+
+// hasLogLine reports whether one line of logs contains every part.
+func hasLogLine(logs string, parts ...string) bool {
+	for _, line := range strings.Split(logs, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }

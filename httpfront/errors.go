@@ -69,9 +69,13 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, starte
 		return 499
 	}
 	status, retry, public := h.errorStatus(err)
+	pid := errorPID(err)
 	if h.access {
 		if aw := findAccessWriter(w); aw != nil {
 			aw.errText = err.Error()
+			if aw.pid == 0 {
+				aw.pid = pid
+			}
 		}
 	}
 	level := slog.LevelError
@@ -80,7 +84,8 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, starte
 	}
 	h.log.LogAttrs(context.Background(), level, "http: request failed",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
-		slog.Int("status", status), slog.Bool("response_started", started), slog.String("error", err.Error()))
+		slog.Int("status", status), slog.Bool("response_started", started), slog.Int("pid", pid),
+		slog.String("error", err.Error()))
 	if started {
 		return status
 	}
@@ -109,3 +114,33 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, starte
 	_, _ = w.Write([]byte(body))
 	return status
 }
+
+// errorPID is the PID of the worker that a failed request reached (a crash,
+// a soft error, exec_ttl), so that its access record and log line name it;
+// 0 when no worker was involved (no free worker, a body over the limit).
+func errorPID(err error) int {
+	var soft *engine.SoftError
+	if errors.As(err, &soft) {
+		return soft.PID
+	}
+	var we *engine.WorkerError
+	if errors.As(err, &we) {
+		return we.PID
+	}
+	var wf *workerFailure
+	if errors.As(err, &wf) {
+		return wf.pid
+	}
+	return 0
+}
+
+// workerFailure ties an error found after Exec returned (a bad or broken
+// response) to the worker that answered; the text and the status stay the
+// wrapped error's.
+type workerFailure struct {
+	pid int
+	err error
+}
+
+func (e *workerFailure) Error() string { return e.err.Error() }
+func (e *workerFailure) Unwrap() error { return e.err }

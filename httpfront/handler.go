@@ -88,7 +88,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	started, err := h.writeResponse(w, r, resp, st)
 	respStatePool.Put(st)
 	if err != nil {
-		h.fail(w, r, err, started)
+		h.fail(w, r, &workerFailure{pid: resp.PID(), err: err}, started)
 	}
 }
 
