@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/phprun/phprun/engine"
@@ -82,5 +83,73 @@ func TestFilterLogs(t *testing.T) {
 		if n != tc.want {
 			t.Errorf("%q matched %d lines, want %d", tc.q, n, tc.want)
 		}
+	}
+}
+
+// TestFilterReopenEdits: `/` on an active filter edits it (k9s, lazygit):
+// the prompt holds the filter and a space, the cursor at the end, so what
+// is typed next is a new term and not glued onto the last one.
+func TestFilterReopenEdits(t *testing.T) {
+	src := newFakeSource()
+	m := feed(testModel(t, src, 120, 40), src, 40)
+	m = press(m, "2", "/", "5", "x", "x", "enter", "/")
+	if v := m.View(); !strings.Contains(v, "/5xx _") {
+		t.Fatalf("reopened prompt does not hold the filter with the cursor after a space:\n%s", v)
+	}
+	m = press(m, "!", "5", "0", "3", "enter")
+	if got := m.requests.filter.raw; got != "5xx !503" {
+		t.Fatalf("filter = %q, want %q", got, "5xx !503")
+	}
+	want := 0
+	for _, r := range sampleRecords(t0, 40) {
+		if r.Status >= 500 && r.Status != 503 {
+			want++
+		}
+	}
+	if len(m.requests.shown) != want || want == 0 {
+		t.Fatalf("%d rows shown, want %d", len(m.requests.shown), want)
+	}
+	// The cursor moves: home, then a "!" in front negates the first term.
+	m = press(m, "/", "home", "!", "enter")
+	if got := m.requests.filter.raw; got != "!5xx !503" {
+		t.Fatalf("after home and !: filter = %q", got)
+	}
+	// left, backspace and delete edit in the middle; ctrl+u clears.
+	m = press(m, "/", "left", "left", "backspace", "enter")
+	if got := m.requests.filter.raw; got != "!5xx !53" {
+		t.Fatalf("after left left backspace: filter = %q", got)
+	}
+	m = press(m, "/", "home", "delete", "enter")
+	if got := m.requests.filter.raw; got != "5xx !53" {
+		t.Fatalf("after home delete: filter = %q", got)
+	}
+	m = press(m, "/", "ctrl+u", "enter")
+	if m.requests.filter.raw != "" || len(m.requests.shown) != 40 {
+		t.Fatalf("ctrl+u did not clear: %q, %d shown", m.requests.filter.raw, len(m.requests.shown))
+	}
+}
+
+func TestLineInputCursor(t *testing.T) {
+	var in lineInput
+	in.edit("  404  ")
+	if in.String() != "404 " || in.pos != 4 {
+		t.Fatalf("edit: %q at %d", in.String(), in.pos)
+	}
+	in.edit("")
+	if in.String() != "" || in.pos != 0 {
+		t.Fatalf("edit of nothing: %q at %d", in.String(), in.pos)
+	}
+	in.edit("GET /api")
+	in.update(keyMsg("ctrl+w")) // the word before the cursor, with its space
+	if in.String() != "GET " || in.pos != 4 {
+		t.Fatalf("ctrl+w: %q at %d", in.String(), in.pos)
+	}
+	for range 10 {
+		in.update(keyMsg("left")) // stops at 0
+	}
+	in.update(keyMsg("right"))
+	in.update(keyMsg("x"))
+	if in.String() != "GxET " || in.pos != 2 {
+		t.Fatalf("insert in the middle: %q at %d", in.String(), in.pos)
 	}
 }

@@ -168,13 +168,15 @@ func (h *headerPane) view(st styles) string {
 		}
 		id = append(id, u)
 	}
-	if wide {
-		if h.info.Mode != "" {
-			id = append(id, h.info.Mode)
+	// mode and watch come last and only while they fit (narrow terminals)
+	for _, extra := range []string{h.info.Mode, "watch " + h.info.Watch} {
+		if extra == "" || extra == "watch " {
+			continue
 		}
-		if h.info.Watch != "" {
-			id = append(id, "watch "+h.info.Watch)
+		if !wide && ansi.StringWidth(strings.Join(append(id, extra), sep)) > h.w {
+			break
 		}
+		id = append(id, extra)
 	}
 	line1 := strings.Join(id, sep)
 	if h.draining {

@@ -42,6 +42,7 @@ func keyMsg(k string) tea.KeyMsg {
 		"tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "enter": tea.KeyEnter, "esc": tea.KeyEscape,
 		"ctrl+c": tea.KeyCtrlC, "backspace": tea.KeyBackspace, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
 		"up": tea.KeyUp, "down": tea.KeyDown, "space": tea.KeySpace, "ctrl+u": tea.KeyCtrlU,
+		"ctrl+w": tea.KeyCtrlW, "left": tea.KeyLeft, "right": tea.KeyRight, "home": tea.KeyHome, "delete": tea.KeyDelete,
 	}
 	if t, ok := special[k]; ok {
 		return tea.KeyMsg{Type: t}

@@ -105,18 +105,13 @@ func (p *logsPane) levelCell(st styles, level string) (string, paint) {
 	}
 }
 
+// columns are the same at every width (the message takes what is left):
+// without colours the level is shown nowhere else.
 func (p *logsPane) columns() []column {
-	if p.w >= 100 {
-		return layoutColumns([]column{
-			{title: "TIME", width: 8},
-			{title: "LVL", width: 3},
-			{title: "PID", width: 7, right: true},
-			{title: "MESSAGE", flex: true},
-		}, p.w)
-	}
 	return layoutColumns([]column{
 		{title: "TIME", width: 8},
-		{title: "PID", width: 6, right: true},
+		{title: "LVL", width: 3},
+		{title: "PID", width: 7, right: true},
 		{title: "MESSAGE", flex: true},
 	}, p.w)
 }
@@ -129,7 +124,6 @@ func (p *logsPane) view(st styles, focused bool) string {
 	if done {
 		return padLines(lines, p.h)
 	}
-	wide := p.w >= 100
 	rows, first := p.visible()
 	for k, l := range rows {
 		at := l.at.Format("15:04:05")
@@ -139,9 +133,6 @@ func (p *logsPane) view(st styles, focused bool) string {
 		}
 		lvl, lp := p.levelCell(st, l.level)
 		cells := []cell{{at, st.dim}, {lvl, lp}, {pid, st.dim}, {l.text, lp}}
-		if !wide {
-			cells = []cell{{at, st.dim}, {pid, st.dim}, {l.text, lp}}
-		}
 		lines = append(lines, tableRow(st, cols, cells, first+k == p.list.sel, focused))
 	}
 	return padLines(lines, p.h)

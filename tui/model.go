@@ -90,6 +90,7 @@ type Model struct {
 	focus         pane
 	mode          inputMode
 	showHelp      bool
+	helpTop       int // first line of the full help shown (it scrolls when taller than the screen)
 
 	header   headerPane
 	workers  workersPane

@@ -36,6 +36,7 @@ func (p *requestsPane) columns() []column {
 		{title: "METHOD", width: 6},
 		{title: "PATH", flex: true},
 		{title: "DUR", width: 7, right: true},
+		{title: "PID", width: 7, right: true}, // kept: failed requests name their worker here
 	}, p.w)
 }
 

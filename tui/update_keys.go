@@ -21,7 +21,7 @@ func (m *Model) onKeys(msg tea.KeyMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, r := range msg.Runes {
 		if m.mode == modeFilter { // "/" started a filter: the rest is its text
-			m.input.value = append(m.input.value, r)
+			m.input.insert(r)
 			m.applyFilter(m.input.String())
 			continue
 		}
@@ -67,7 +67,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit(false)
 	case key.Matches(msg, m.keys.Help):
-		m.showHelp = !m.showHelp
+		m.showHelp, m.helpTop = !m.showHelp, 0
 		return nil
 	case key.Matches(msg, m.keys.Back):
 		switch {
@@ -81,6 +81,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if m.showHelp {
+		m.helpKey(msg)
 		return nil
 	}
 	if m.detail.kind != detailNone {
@@ -120,7 +121,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.mode = modeConfirm
 	case key.Matches(msg, m.keys.Filter):
 		m.mode = modeFilter
-		m.input.set(m.focusedFilter().raw)
+		m.input.edit(m.focusedFilter().raw)
 	case key.Matches(msg, m.keys.Pause):
 		on := !m.requests.paused
 		m.requests.setPaused(on)
@@ -274,8 +275,9 @@ func (m *Model) syncKeys() {
 	for _, b := range []*key.Binding{&k.Next, &k.Prev, &k.Pane1, &k.Pane2, &k.Pane3} {
 		b.SetEnabled(panes)
 	}
+	helpScrolls := normal && m.showHelp && m.helpMaxTop() > 0
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PgUp, &k.PgDown, &k.Top, &k.Bottom} {
-		b.SetEnabled(browsing)
+		b.SetEnabled(browsing || helpScrolls)
 	}
 	k.Detail.SetEnabled(panes || inDetail)
 	if inDetail {

@@ -53,13 +53,9 @@ func (m Model) View() string {
 	for _, l := range m.header.bannerLines(m.st) {
 		parts = append(parts, fit(l, m.width))
 	}
-	bodyH := m.detail.h
 	switch {
 	case m.showHelp:
-		if !m.full() {
-			parts = append(parts, m.tabs())
-		}
-		parts = append(parts, m.fullHelp(bodyH))
+		parts = append(parts, m.fullHelp()) // in place of the tab bar too
 	case m.detail.kind != detailNone:
 		if !m.full() {
 			parts = append(parts, m.tabs())
@@ -97,22 +93,6 @@ func (m *Model) tabs() string {
 		}
 	}
 	return fit(strings.Join(out, " "), m.width)
-}
-
-func (m *Model) fullHelp(h int) string {
-	lines := []string{m.st.focused.Render("─ Keys") + m.st.dim.Render(" (? or esc to close)"), ""}
-	// the full help lists every binding, not only those enabled right now
-	all := newKeyMap()
-	lines = append(lines, strings.Split(m.help.FullHelpView(all.FullHelp()), "\n")...)
-	lines = append(lines, "",
-		m.st.bold.Render("Filter (/)")+m.st.dim.Render(" — terms separated by spaces, all must match, !term negates:"),
-		"  404 or status:404   4xx   GET or method:get   /api or path:/api   pid:1234",
-		"",
-		m.st.bold.Render("Glyphs")+m.st.dim.Render(" — ")+"○ ready  ● working  ◌ stopping/limit  ■ stopped  ✗ errored   RSS ↑ growing ↓ shrinking")
-	for i, l := range lines {
-		lines[i] = fit(l, m.width)
-	}
-	return padLines(lines, h)
 }
 
 // footer is the prompt of the current mode, or the command result and the
