@@ -1,0 +1,135 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestConfigDocsDefaults holds the Default column of docs/configuration.md
+// to DefaultConfig: a cell that starts with a `value` must be that key's
+// default (durations in Go syntax, lists and maps as JSON or, for lists,
+// comma-separated). Cells in words ("number of CPUs", "— (required)") say
+// something a value cannot and are skipped; most rows have a value.
+func TestConfigDocsDefaults(t *testing.T) {
+	doc, err := os.ReadFile("docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults := map[string]any{}
+	flatten("", toMap(reflect.ValueOf(DefaultConfig())), defaults)
+	checked := 0
+	inTable := false
+	for _, line := range strings.Split(string(doc), "\n") {
+		switch {
+		case strings.HasPrefix(line, "| Key | Default |"):
+			inTable = true
+			continue
+		case !strings.HasPrefix(line, "|"):
+			inTable = false
+			continue
+		case !inTable || strings.HasPrefix(line, "|---"):
+			continue
+		}
+		cells := strings.Split(line, "|")
+		key := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		cell := strings.TrimSpace(cells[2])
+		if !strings.HasPrefix(cell, "`") {
+			continue
+		}
+		documented, _, _ := strings.Cut(cell[1:], "`")
+		actual, ok := defaults[key]
+		if !ok {
+			continue // a section (http.headers.cors); TestConfigDocsKeysExist checks the key
+		}
+		checked++
+		if !sameDefault(documented, jsonValue(actual)) {
+			t.Errorf("docs/configuration.md: `%s` default is documented as `%s`, but it is %s", key, documented, formatValue(actual))
+		}
+	}
+	if checked < 50 {
+		t.Errorf("checked only %d defaults; did the table layout change?", checked)
+	}
+}
+
+// sameDefault compares a documented default with the real one.
+func sameDefault(documented string, actual any) bool {
+	if s, ok := actual.(string); ok {
+		return documented == s || (documented == `""` && s == "")
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(documented), &doc); err != nil {
+		// a list written as "a, b, c"
+		list := []any{}
+		for _, item := range strings.Split(documented, ",") {
+			list = append(list, strings.TrimSpace(item))
+		}
+		doc = list
+	}
+	want, err := json.Marshal(doc)
+	if err != nil {
+		return false
+	}
+	got, err := json.Marshal(actual)
+	return err == nil && string(want) == string(got)
+}
+
+// docKeyRe finds config keys written as code in the docs: a section of
+// phprun's layout, a dot, and more key segments.
+var docKeyRe = regexp.MustCompile("`((?:server|rpc|http|status|logs|watch|dev)\\.[a-z0-9_.]*[a-z0-9_])`")
+
+// TestDocsNameRealKeys: every config key that README.md or a page of docs/
+// names as code is a key of the configuration (map keys such as
+// server.env.APP_ENV are free-form below the map). The RoadRunner key table
+// of the migration guide is the exception: its ✗ rows name keys phprun does
+// not have, on purpose.
+func TestDocsNameRealKeys(t *testing.T) {
+	files, err := filepath.Glob("docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := buildSchema(reflect.TypeOf(Config{}))
+	for _, f := range append(files, "README.md") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "|") && strings.Contains(line, "| ✗ |") {
+				continue // a RoadRunner key phprun does not implement
+			}
+			for _, m := range docKeyRe.FindAllStringSubmatch(line, -1) {
+				if strings.HasSuffix(m[1], ".go") || notKeys[m[1]] {
+					continue
+				}
+				if !docKeyExists(schema, m[1]) {
+					t.Errorf("%s:%d names `%s`, which is not a configuration key", f, i+1, m[1])
+				}
+			}
+		}
+	}
+}
+
+// notKeys are RoadRunner keys that the docs name as not supported.
+var notKeys = map[string]bool{"server.user": true}
+
+// docKeyExists is lookupSchema that accepts any name below a map.
+func docKeyExists(n *schemaNode, key string) bool {
+	for _, seg := range strings.Split(key, ".") {
+		switch {
+		case n == nil:
+			return false
+		case n.elem != nil:
+			n = n.elem // a map: the segment is a free-form key
+		case n.fields == nil:
+			return false
+		default:
+			n = n.fields[seg]
+		}
+	}
+	return n != nil
+}
