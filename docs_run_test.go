@@ -45,7 +45,8 @@ func TestDocCommands(t *testing.T) {
 // runs in the background: the run waits for the status port's /ready and
 // a GET of the app, stops the previous server first, and stops the last
 // one at the end with SIGINT (Ctrl-C), which must end it with status 0.
-// `phprun workers -i` runs for two seconds, then gets Ctrl-C too. Every
+// `phprun workers -i` runs until it has drawn its table twice, then gets
+// Ctrl-C too. Every
 // other step must end within a minute with status 0 (the block's last one:
 // exit=N).
 type docRun struct {
@@ -148,11 +149,20 @@ func (r *docRun) step(step string, want int) {
 			r.t.Fatalf("%s: %s is still running, want exit %d:\n%s", r.b, step, want, r.out.String())
 		}
 	case "watch":
+		before := len(r.out.String())
 		p := r.start(step)
-		select {
-		case <-p.done:
-			r.t.Fatalf("%s: %s ended on its own (%v):\n%s", r.b, step, p.err, r.out.String())
-		case <-time.After(2 * time.Second):
+		// two tables at least (it redraws every second), then Ctrl-C
+		deadline := time.Now().Add(30 * time.Second)
+		for strings.Count(r.out.String()[before:], "PID") < 2 {
+			select {
+			case <-p.done:
+				r.t.Fatalf("%s: %s ended on its own (%v):\n%s", r.b, step, p.err, r.out.String())
+			case <-time.After(100 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				p.kill()
+				r.t.Fatalf("%s: %s showed no two tables within 30s:\n%s", r.b, step, r.out.String())
+			}
 		}
 		r.interrupt(step, p)
 	default:
