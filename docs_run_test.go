@@ -299,12 +299,8 @@ func (r *docRun) foreground(step string, want int) {
 }
 
 func (r *docRun) checkExit(step string, err error, want int) {
-	got := 0
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		got = ee.ExitCode()
-	case err != nil:
+	got, err := exitStatus(err)
+	if err != nil {
 		r.t.Fatalf("%s: %s: %v", r.b, step, err)
 	}
 	if got != want {
@@ -319,4 +315,17 @@ func (p *docProc) kill() {
 	case <-p.done:
 	case <-time.After(10 * time.Second):
 	}
+}
+
+// exitStatus is the exit status of a command that ran (0 for a nil err),
+// or the error that kept it from running.
+func exitStatus(err error) (int, error) {
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode(), nil
+	case err != nil:
+		return 0, err
+	}
+	return 0, nil
 }
