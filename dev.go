@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/tui"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
@@ -26,7 +27,7 @@ func (DevCmd) Run(g *Globals, a *app) error { return runServer(g, a, true) }
 // newWatcher starts watching the project for `phprun dev` (before the
 // workers boot, so a bad watch.dirs fails at once). The uploads directory is
 // ignored: uploads land in the tree while requests run and are not code.
-func newWatcher(cfg Config) (*watch.Watcher, error) {
+func newWatcher(cfg config.Config) (*watch.Watcher, error) {
 	wc := cfg.Watch
 	if up := cfg.HTTP.Uploads.Dir; up != "" {
 		wc.Ignore = append(append([]string(nil), wc.Ignore...), filepath.Clean(up))

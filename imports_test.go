@@ -24,6 +24,10 @@ var allowedImports = map[string][]string{
 	"watch":               {"github.com/fsnotify/fsnotify"},
 	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec": {"google.golang.org/protobuf/"},
+	// internal/config composes the sections the packages above own; only
+	// package main imports it (no entry above lists it).
+	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch",
+		"github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

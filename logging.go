@@ -11,32 +11,18 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/internal/config"
 )
-
-// parseLevel accepts logs.level values.
-func parseLevel(s string) (slog.Level, error) {
-	switch strings.ToLower(s) {
-	case "debug":
-		return slog.LevelDebug, nil
-	case "info":
-		return slog.LevelInfo, nil
-	case "warn", "warning":
-		return slog.LevelWarn, nil
-	case "error", "panic", "fatal":
-		return slog.LevelError, nil
-	}
-	return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)
-}
 
 // newLogger builds phprun's logger from the logs section: JSON lines (one
 // object per line, for log collectors) or console text (for people), on
 // stderr, stdout or a file. The returned close function closes the file.
-func newLogger(cfg LogsConfig, stdout, stderr io.Writer) (*slog.Logger, func() error, error) {
+func newLogger(cfg config.LogsConfig, stdout, stderr io.Writer) (*slog.Logger, func() error, error) {
 	noop := func() error { return nil }
 	if cfg.Mode == "off" || cfg.Mode == "none" {
 		return slog.New(slog.DiscardHandler), noop, nil
 	}
-	level, err := parseLevel(cfg.Level)
+	level, err := config.ParseLevel(cfg.Level)
 	if err != nil {
 		return nil, nil, fmt.Errorf("logs.level: %w", err)
 	}
@@ -197,7 +183,7 @@ func logEvent(log *slog.Logger, e engine.Event) {
 		level, msg = slog.LevelError, "worker failed to boot"
 		attrs = append(attrs, "error", e.Message)
 	case engine.EventLog:
-		level, _ = parseLevel(e.Level)
+		level, _ = config.ParseLevel(e.Level)
 		msg = e.Message
 	default:
 		if e.Message != "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/phprun/phprun/internal/config"
 	"log/slog"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 
 func TestLogEventJSON(t *testing.T) {
 	var buf bytes.Buffer
-	log, _, err := newLogger(LogsConfig{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"}, nil, &buf)
+	log, _, err := newLogger(config.LogsConfig{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"}, nil, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestLogEventJSON(t *testing.T) {
 
 func TestConsoleHandler(t *testing.T) {
 	var buf bytes.Buffer
-	log, _, err := newLogger(LogsConfig{Mode: "development", Level: "debug", Encoding: "console", Output: "stdout"}, &buf, nil)
+	log, _, err := newLogger(config.LogsConfig{Mode: "development", Level: "debug", Encoding: "console", Output: "stdout"}, &buf, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestConsoleHandler(t *testing.T) {
 
 func TestLogsOff(t *testing.T) {
 	var buf bytes.Buffer
-	log, _, err := newLogger(LogsConfig{Mode: "off", Level: "debug", Encoding: "json", Output: "stderr"}, &buf, &buf)
+	log, _, err := newLogger(config.LogsConfig{Mode: "off", Level: "debug", Encoding: "json", Output: "stderr"}, &buf, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/phprun/phprun/internal/config"
 	"io"
 	"os"
 	"runtime"
@@ -111,7 +112,7 @@ func (e *reportedError) Unwrap() []error { return []error{e.err, errReported} }
 func exitCode(err error) int {
 	var (
 		ue *usageError
-		ce *configError
+		ce *config.Error
 		pe *kong.ParseError
 		ke kongExit
 	)

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/phprun/phprun/internal/config"
 	"log/slog"
 	"net"
 	"os"
-	"reflect"
 	"sync"
 	"syscall"
 	"time"
@@ -36,7 +36,7 @@ var errForced = errors.New("forced shutdown: in-flight requests were cut and wor
 // Fields are set by startServer before any goroutine runs and not changed
 // afterwards, except through the once-guarded shutdown.
 type server struct {
-	lc      *loadedConfig
+	lc      *config.Loaded
 	dev     bool
 	log     *slog.Logger
 	bus     *engine.Bus
@@ -98,12 +98,12 @@ func runServer(g *Globals, a *app, dev bool) error {
 		// The dashboard owns the terminal: phprun's own records travel on
 		// the bus and appear in its log pane.
 		uiEvents = bus.Subscribe(8192)
-		level, _ := parseLevel(lc.Config.Logs.Level)
+		level, _ := config.ParseLevel(lc.Config.Logs.Level)
 		log = slog.New(newBusHandler(bus, level))
 	} else {
 		l, closeLog, err := newLogger(lc.Config.Logs, a.stdout, a.stderr)
 		if err != nil {
-			return &configError{[]string{err.Error()}}
+			return &config.Error{Problems: []string{err.Error()}}
 		}
 		defer closeLog()
 		log = l
@@ -165,7 +165,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 // startServer binds every listener first, then boots the workers, then
 // reports the startup summary. On failure everything already started is
 // stopped again: nothing is left running.
-func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
+func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
 	cfg := lc.Config
 	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{}), forced: make(chan struct{})}
 	var undo []func()
@@ -225,7 +225,8 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	phpVersion := make(chan string, 1)
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
-	ecfg := cfg.engineConfig(rpcAddr, dev)
+	ecfg := cfg.Engine(rpcAddr, dev)
+	ecfg.Version = version
 	start := time.Now()
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
@@ -379,7 +380,7 @@ func (s *server) reload(why string) error {
 
 // configJSON answers rpc.Config with the effective configuration.
 func (s *server) configJSON() ([]byte, error) {
-	return json.Marshal(jsonValue(toMap(reflect.ValueOf(s.lc.Config))))
+	return json.Marshal(config.Values(s.lc.Config))
 }
 
 // poolSet is the rpc package's view of the running pools.

@@ -1,8 +1,9 @@
-package main
+package config
 
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 
@@ -71,7 +72,7 @@ type DevConfig struct {
 
 // DefaultConfig returns every documented default. Only server.command and
 // an address to listen on are left for the user.
-func DefaultConfig() Config {
+func Default() Config {
 	ec := engine.DefaultConfig()
 	return Config{
 		Version: "3",
@@ -90,7 +91,7 @@ func DefaultConfig() Config {
 // changes c.
 func (c Config) Validate() error {
 	var errs []error
-	if err := c.engineConfig("", false).Validate(); err != nil {
+	if err := c.Engine("", false).Validate(); err != nil {
 		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
 	}
 	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
@@ -109,7 +110,7 @@ func (d DevConfig) Validate() error {
 // Validate checks the logs section.
 func (l LogsConfig) Validate() error {
 	var errs []error
-	if _, err := parseLevel(l.Level); err != nil {
+	if _, err := ParseLevel(l.Level); err != nil {
 		errs = append(errs, fmt.Errorf("logs.level: %w", err))
 	}
 	switch l.Encoding {
@@ -132,12 +133,11 @@ func (l LogsConfig) Validate() error {
 // num_workers 0 means "number of CPUs" in RoadRunner; the engine wants an
 // explicit count, so it is translated here. rpcAddr is passed to workers as
 // RR_RPC (empty when the rpc section is absent, as RoadRunner does).
-func (c Config) engineConfig(rpcAddr string, dev bool) engine.Config {
+func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
 	ec := engine.DefaultConfig()
 	ec.Server = c.Server
 	ec.Pool = c.HTTP.Pool
 	ec.RPCAddr = rpcAddr
-	ec.Version = version
 	if ec.Pool.NumWorkers == 0 && !ec.Pool.Debug {
 		ec.Pool.NumWorkers = runtime.NumCPU()
 	}
@@ -187,4 +187,20 @@ func flattenErrors(err error) []error {
 		}
 	}
 	return out
+}
+
+// ParseLevel accepts logs.level values (the logger in package main uses it
+// too, so the two cannot disagree).
+func ParseLevel(s string) (slog.Level, error) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error", "panic", "fatal":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)
 }

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -17,24 +17,24 @@ import (
 // configFiles are looked for in this order when -c is not given.
 var configFiles = []string{"phprun.yaml", ".rr.yaml"}
 
-// loadOptions are the loader's inputs besides the files themselves. Keeping
+// Options are the loader's inputs besides the files themselves. Keeping
 // the environment in here (instead of reading os.Environ inside) makes the
 // layering testable in parallel.
-type loadOptions struct {
+type Options struct {
 	File        string      // -c; "" looks for phprun.yaml, then .rr.yaml, in Dir
 	Dir         string      // the working directory
 	Dotenv      string      // --dotenv or DOTENV_PATH; "" loads none
 	Overrides   []string    // -o key.path=value, in order
-	Flags       []flagValue // dedicated flags such as --log-level
+	Flags       []FlagValue // dedicated flags such as --log-level
 	Environ     []string    // the process environment, KEY=value
 	RequireFile bool        // a missing config file is an error (serve, dev)
 }
 
-// flagValue is a dedicated flag that sets one config key.
-type flagValue struct{ Flag, Key, Value string }
+// FlagValue is a dedicated flag that sets one config key.
+type FlagValue struct{ Flag, Key, Value string }
 
-// loadedConfig is the effective configuration and how it came to be.
-type loadedConfig struct {
+// Loaded is the effective configuration and how it came to be.
+type Loaded struct {
 	Config   Config
 	File     string            // the config file's absolute path; "" when none
 	Dir      string            // the config file's directory (else the working directory)
@@ -44,11 +44,11 @@ type loadedConfig struct {
 	Dotenv   map[string]string // variables from the .env file
 }
 
-// configError lists every problem found while loading; it is a usage error
+// Error lists every problem found while loading; it is a usage error
 // (exit code 2).
-type configError struct{ problems []string }
+type Error struct{ Problems []string }
 
-func (e *configError) Error() string { return strings.Join(e.problems, "\n") }
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
 // layer is one source of values, before type conversion.
 type layer struct {
@@ -73,19 +73,19 @@ type loader struct {
 // loadConfig builds the effective Config from, later winning: defaults →
 // config file (with ${VAR} expansion) → .env (PHPRUN_* variables in it) →
 // PHPRUN_* environment → -o overrides and dedicated flags. It returns every
-// problem at once as a *configError; warnings (unknown keys, version 2.7)
-// are returned in loadedConfig.Warnings.
-func loadConfig(opts loadOptions) (*loadedConfig, error) {
+// problem at once as an *Error; warnings (unknown keys, version 2.7)
+// are returned in Loaded.Warnings.
+func Load(opts Options) (*Loaded, error) {
 	schema := buildSchema(reflect.TypeOf(Config{}))
 	l := &loader{schema: schema, allKeys: schema.keys(""), sources: map[string]string{}, present: map[string]bool{}, badKeys: map[string]bool{}}
-	out := &loadedConfig{Dir: opts.Dir}
+	out := &Loaded{Dir: opts.Dir}
 
 	// the command line first: a malformed -o is a usage error whatever the files say
 	flags, err := overrideLayer(opts.Overrides, opts.Flags)
 	if err != nil {
-		return nil, &usageError{err}
+		return nil, &Error{[]string{err.Error()}}
 	}
-	layers := []layer{{kind: "default", data: toMap(reflect.ValueOf(DefaultConfig())).(map[string]any),
+	layers := []layer{{kind: "default", data: toMap(reflect.ValueOf(Default())).(map[string]any),
 		where: func(string) string { return "default" }}}
 
 	file, err := findConfigFile(opts)
@@ -97,7 +97,7 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 		out.File, out.Dir = file, filepath.Dir(file)
 		fl, err := l.fileLayer(file)
 		if err != nil {
-			return nil, &configError{[]string{err.Error()}}
+			return nil, &Error{[]string{err.Error()}}
 		}
 		layers = append(layers, fl)
 		envfile, _ = fl.data["envfile"].(string)
@@ -118,7 +118,7 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 	var dotenv map[string]string
 	if dotenvPath != "" {
 		if dotenv, err = readDotenv(dotenvPath); err != nil {
-			return nil, &configError{[]string{err.Error()}}
+			return nil, &Error{[]string{err.Error()}}
 		}
 	}
 	out.Dotenv = dotenv
@@ -152,14 +152,14 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 	}
 	out.Warnings = l.warnings
 	if len(l.problems) > 0 {
-		return out, &configError{l.problems}
+		return out, &Error{l.problems}
 	}
 	return out, nil
 }
 
 // findConfigFile returns the absolute path of the config file, "" when
 // there is none and none is required.
-func findConfigFile(opts loadOptions) (string, error) {
+func findConfigFile(opts Options) (string, error) {
 	if opts.File != "" {
 		p := opts.File
 		if !filepath.IsAbs(p) {
@@ -167,9 +167,9 @@ func findConfigFile(opts loadOptions) (string, error) {
 		}
 		if _, err := os.Stat(p); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return "", &configError{[]string{fmt.Sprintf("config file %s not found (from -c); create one with `phprun init` or fix the path", opts.File)}}
+				return "", &Error{[]string{fmt.Sprintf("config file %s not found (from -c); create one with `phprun init` or fix the path", opts.File)}}
 			}
-			return "", &configError{[]string{fmt.Sprintf("config file %s: %v", opts.File, err)}}
+			return "", &Error{[]string{fmt.Sprintf("config file %s: %v", opts.File, err)}}
 		}
 		return p, nil
 	}
@@ -180,7 +180,7 @@ func findConfigFile(opts loadOptions) (string, error) {
 		}
 	}
 	if opts.RequireFile {
-		return "", &configError{[]string{fmt.Sprintf("no phprun.yaml or .rr.yaml in %s: run `phprun init` to create a project, or pass -c FILE", opts.Dir)}}
+		return "", &Error{[]string{fmt.Sprintf("no phprun.yaml or .rr.yaml in %s: run `phprun init` to create a project, or pass -c FILE", opts.Dir)}}
 	}
 	return "", nil
 }
@@ -243,7 +243,7 @@ func envLayer(kind string, vars map[string]string, label string, schema *schemaN
 }
 
 // overrideLayer turns -o key.path=value and dedicated flags into a layer.
-func overrideLayer(overrides []string, flags []flagValue) (layer, error) {
+func overrideLayer(overrides []string, flags []FlagValue) (layer, error) {
 	data := map[string]any{}
 	from := map[string]string{}
 	for _, o := range overrides {
