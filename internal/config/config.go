@@ -9,6 +9,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/internal/fielderr"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 )
@@ -86,23 +87,30 @@ func Default() Config {
 	}
 }
 
-// Validate reports every problem at once; messages start with the dotted
-// key they concern so the loader can prefix the file and line. It never
-// changes c.
+// Validate reports every problem at once, each a *fielderr.Error naming
+// the full dotted key, so the loader can prefix the file and line. It never
+// changes c. A new section adds its own Validate to the list below.
 func (c Config) Validate() error {
-	var errs []error
-	if err := c.Engine("", false).Validate(); err != nil {
-		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
-	}
-	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
+	return errors.Join(
+		fielderr.Rekey(c.Engine("", false).Validate(), poolUnderHTTP),
+		c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
 		c.Watch.Validate(), c.Dev.Validate())
-	return errors.Join(errs...)
+}
+
+// poolUnderHTTP moves the engine's "pool.*" keys to where the file has
+// them: the engine validates server and pool together, and RoadRunner's
+// layout puts the pool under http.
+func poolUnderHTTP(key string) string {
+	if strings.HasPrefix(key, "pool.") {
+		return "http." + key
+	}
+	return key
 }
 
 // Validate checks the dev section.
 func (d DevConfig) Validate() error {
 	if d.Workers < 0 || d.Workers > 500 {
-		return fmt.Errorf("dev.workers: want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
+		return fielderr.New("dev.workers", "want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
 	}
 	return nil
 }
@@ -111,20 +119,20 @@ func (d DevConfig) Validate() error {
 func (l LogsConfig) Validate() error {
 	var errs []error
 	if _, err := ParseLevel(l.Level); err != nil {
-		errs = append(errs, fmt.Errorf("logs.level: %w", err))
+		errs = append(errs, fielderr.Wrap("logs.level", err))
 	}
 	switch l.Encoding {
 	case "json", "console":
 	default:
-		errs = append(errs, fmt.Errorf("logs.encoding: want json or console, got %q", l.Encoding))
+		errs = append(errs, fielderr.New("logs.encoding", "want json or console, got %q", l.Encoding))
 	}
 	switch l.Mode {
 	case "development", "production", "raw", "off", "none":
 	default:
-		errs = append(errs, fmt.Errorf("logs.mode: want development, production, raw, off or none, got %q", l.Mode))
+		errs = append(errs, fielderr.New("logs.mode", "want development, production, raw, off or none, got %q", l.Mode))
 	}
 	if strings.TrimSpace(l.Output) == "" {
-		errs = append(errs, errors.New("logs.output: want stderr, stdout or a file path, got \"\""))
+		errs = append(errs, fielderr.New("logs.output", "want stderr, stdout or a file path, got \"\""))
 	}
 	return errors.Join(errs...)
 }
@@ -148,45 +156,6 @@ func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
 		}
 	}
 	return ec
-}
-
-// prefixKeys rewrites the leading key of each joined error ("pool.x: ...")
-// into its full dotted form ("http.pool.x: ...").
-func prefixKeys(err error, rewrite map[string]string) error {
-	var out []error
-	for _, e := range flattenErrors(err) {
-		msg := e.Error()
-		for from, to := range rewrite {
-			if strings.HasPrefix(msg, from) {
-				msg = to + strings.TrimPrefix(msg, from)
-				break
-			}
-		}
-		out = append(out, errors.New(msg))
-	}
-	return errors.Join(out...)
-}
-
-// flattenErrors unpacks nested errors.Join values into single problems.
-func flattenErrors(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flattenErrors(e)...)
-		}
-		return out
-	}
-	// a multi-line message (errors.Join flattened by a package) is several problems
-	var out []error
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if strings.TrimSpace(line) != "" {
-			out = append(out, errors.New(line))
-		}
-	}
-	return out
 }
 
 // ParseLevel accepts logs.level values (the logger in package main uses it

@@ -12,6 +12,8 @@ import (
 
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/v2"
+
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 // configFiles are looked for in this order when -c is not given.
@@ -144,10 +146,15 @@ func Load(opts Options) (*Loaded, error) {
 	// Validate even when some values were rejected: those keep their
 	// defaults, and the user wants every problem in one run. Messages about
 	// a key already reported as mistyped would only repeat it.
-	for _, e := range flattenErrors(out.Config.Validate()) {
-		key, _, _ := strings.Cut(e.Error(), ": ")
-		if !l.badKeys[strings.TrimRight(key, "[0123456789]")] {
-			l.problems = append(l.problems, l.locate(e.Error(), out.File))
+	for _, e := range fielderr.Leaves(out.Config.Validate()) {
+		var fe *fielderr.Error
+		if !errors.As(e, &fe) {
+			l.problems = append(l.problems, l.locate("", e.Error(), out.File))
+			continue
+		}
+		key, _, _ := strings.Cut(fe.Key, "[") // http.middleware[2] → http.middleware
+		if !l.badKeys[key] {
+			l.problems = append(l.problems, l.locate(key, e.Error(), out.File))
 		}
 	}
 	out.Warnings = l.warnings
@@ -450,20 +457,11 @@ func (l *loader) markPresent(key string) {
 	}
 }
 
-// locate prefixes a validation message ("http.pool.num_workers: ...") with
-// where that key was set, so users can go straight to the line.
-func (l *loader) locate(msg, file string) string {
-	key, _, ok := strings.Cut(msg, ": ")
-	if !ok || strings.ContainsAny(key, " \"") {
-		if file != "" {
-			return filepath.Base(file) + ": " + msg
-		}
-		return msg
-	}
-	if i := strings.IndexByte(key, '['); i > 0 { // http.middleware[2] → http.middleware
-		key = key[:i]
-	}
-	if src, ok := l.sources[key]; ok && src != "default" {
+// locate prefixes a validation message about key ("" when the message
+// names none) with where that key was set, so users can go straight to the
+// line.
+func (l *loader) locate(key, msg, file string) string {
+	if src, ok := l.sources[key]; ok && key != "" && src != "default" {
 		return strings.TrimPrefix(strings.TrimPrefix(src, "file "), "flag ") + ": " + msg
 	}
 	if file != "" {
