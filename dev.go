@@ -54,7 +54,7 @@ func (s *server) watchAndReload(ctx context.Context) error {
 		for b := range w.Batches() {
 			start := time.Now()
 			s.describeReload(len(b.Paths), "watch", b.Paths)
-			rctx, cancel := context.WithTimeout(gctx, positive(s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+30*time.Second)
+			rctx, cancel := context.WithTimeout(gctx, s.lc.Config.ReloadTimeout())
 			err := s.pool.Reload(rctx)
 			cancel()
 			if errors.Is(err, engine.ErrPoolClosed) || gctx.Err() != nil {
@@ -193,7 +193,7 @@ func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.
 }
 
 func (t *tuiSource) ResetWorker(pid int) error {
-	ctx, cancel := context.WithTimeout(context.Background(), positive(t.s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), t.s.lc.Config.ReloadTimeout())
 	defer cancel()
 	return t.s.pool.ResetWorker(ctx, pid)
 }

@@ -286,6 +286,10 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 	}
 }
 
+// auxShutdownTimeout bounds closing the RPC and status servers, which hold
+// no user requests worth waiting for.
+const auxShutdownTimeout = 5 * time.Second
+
 // shutdown stops everything in order, once; later calls wait for the first:
 // /ready turns 503, the HTTP front stops accepting and drains (bounded by
 // http.shutdown_timeout), the pool finishes its jobs and stops its workers
@@ -298,25 +302,25 @@ func (s *server) shutdown() error {
 		var errs []error
 		s.front.SetDraining()
 		cfg := s.lc.Config
-		ctx, cancel := s.step(positive(cfg.HTTP.ShutdownTimeout, 30*time.Second))
+		ctx, cancel := s.step(cfg.HTTP.DrainTimeout())
 		if err := s.front.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		cancel()
-		ctx, cancel = s.step(positive(cfg.HTTP.Pool.DestroyTimeout, 60*time.Second))
+		ctx, cancel = s.step(cfg.HTTP.Pool.DestroyTimeout)
 		if err := s.pool.Close(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		cancel()
 		if s.rpcSrv != nil {
-			ctx, cancel = s.step(5 * time.Second)
+			ctx, cancel = s.step(auxShutdownTimeout)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
 			cancel()
 		}
 		if s.status != nil {
-			ctx, cancel = s.step(5 * time.Second)
+			ctx, cancel = s.step(auxShutdownTimeout)
 			if err := s.status.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
@@ -366,7 +370,7 @@ func (s *server) step(d time.Duration) (context.Context, context.CancelFunc) {
 
 // reload is a rolling reset of the workers (SIGUSR2, dashboard).
 func (s *server) reload(why string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), positive(s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.lc.Config.ReloadTimeout())
 	defer cancel()
 	start := time.Now()
 	s.log.Info("reloading workers", "reason", why)
@@ -427,11 +431,4 @@ func applyDotenv(vars map[string]string) {
 			os.Setenv(k, v)
 		}
 	}
-}
-
-func positive(d, fallback time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return fallback
 }

@@ -72,6 +72,19 @@ type Config struct {
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
 }
 
+// defaultShutdownTimeout is http.shutdown_timeout's default; 0 in the file
+// means it too, so that a drain always ends.
+const defaultShutdownTimeout = 30 * time.Second
+
+// DrainTimeout is how long a shutdown waits for requests in flight:
+// ShutdownTimeout, or its default when that is 0.
+func (c Config) DrainTimeout() time.Duration {
+	if c.ShutdownTimeout > 0 {
+		return c.ShutdownTimeout
+	}
+	return defaultShutdownTimeout
+}
+
 // UploadsConfig is `http.uploads`.
 type UploadsConfig struct {
 	// Dir holds upload temp files. Default "" = the OS temp dir.
@@ -178,7 +191,7 @@ func DefaultConfig() Config {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
-		ShutdownTimeout:   30 * time.Second,
+		ShutdownTimeout:   defaultShutdownTimeout,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
@@ -137,7 +138,16 @@ func (l LogsConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
-// engineConfig composes the pool configuration from server and http.pool.
+// reloadSlack is what a reload may take beyond http.pool.reset_timeout:
+// the time to boot the new workers.
+const reloadSlack = 30 * time.Second
+
+// ReloadTimeout bounds one rolling reload or one worker reset as phprun
+// drives them (file change, dashboard, signal): http.pool.reset_timeout for
+// busy workers to finish, plus reloadSlack to boot their replacements.
+func (c Config) ReloadTimeout() time.Duration { return c.HTTP.Pool.ResetTimeout + reloadSlack }
+
+// Engine composes the pool configuration from server and http.pool.
 // num_workers 0 means "number of CPUs" in RoadRunner; the engine wants an
 // explicit count, so it is translated here. rpcAddr is passed to workers as
 // RR_RPC (empty when the rpc section is absent, as RoadRunner does).
