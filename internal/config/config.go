@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
@@ -90,12 +91,22 @@ func Default() Config {
 
 // Validate reports every problem at once, each a *fielderr.Error naming
 // the full dotted key, so the loader can prefix the file and line. It never
-// changes c. A new section adds its own Validate to the list below.
+// changes c. Every section whose type has a Validate method is checked, in
+// field order, so a new section needs no line here; server and http.pool
+// are checked together by the engine.
 func (c Config) Validate() error {
-	return errors.Join(
-		fielderr.Rekey(c.Engine("", false).Validate(), poolUnderHTTP),
-		c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
-		c.Watch.Validate(), c.Dev.Validate())
+	errs := []error{fielderr.Rekey(c.Engine("", false).Validate(), poolUnderHTTP)}
+	v := reflect.ValueOf(c)
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() == reflect.Pointer && f.IsNil() {
+			continue // an optional section that is absent
+		}
+		if s, ok := f.Interface().(interface{ Validate() error }); ok {
+			errs = append(errs, s.Validate())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // poolUnderHTTP moves the engine's "pool.*" keys to where the file has

@@ -309,7 +309,9 @@ func (l *loader) convert(ly layer) map[string]any {
 }
 
 // unsupportedSections are RoadRunner plugins phprun does not implement; a
-// config written for RoadRunner may contain them.
+// config written for RoadRunner may contain them. A name here is consulted
+// only for keys the schema does not know, so a section added to Config
+// works at once; drop its name here as a tidy-up.
 var unsupportedSections = map[string]bool{
 	"jobs": true, "kv": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "service": true, "otel": true, "fileserver": true,

@@ -18,3 +18,7 @@ type HTTPConfig struct {
 func DefaultHTTPConfig() HTTPConfig {
 	return HTTPConfig{Config: httpfront.DefaultConfig(), Pool: engine.DefaultPoolConfig()}
 }
+
+// Validate checks httpfront's part of the section; http.pool is checked
+// with server by the engine (see Config.Validate).
+func (h HTTPConfig) Validate() error { return h.Config.Validate() }
