@@ -131,13 +131,7 @@ func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
 	lc, err := config.Load(opts)
 	var ce *config.Error
 	if errors.As(err, &ce) && lc != nil {
-		var rpcProblems []string
-		for _, p := range ce.Problems {
-			if strings.Contains(p, "rpc.") || strings.Contains(p, "invalid YAML") {
-				rpcProblems = append(rpcProblems, p)
-			}
-		}
-		if len(rpcProblems) > 0 {
+		if rpcProblems := ce.Under("rpc"); len(rpcProblems) > 0 {
 			return nil, &config.Error{Problems: rpcProblems}
 		}
 	} else if err != nil {

@@ -48,9 +48,24 @@ type Loaded struct {
 
 // Error lists every problem found while loading; it is a usage error
 // (exit code 2).
-type Error struct{ Problems []string }
+type Error struct {
+	Problems []string
+	keys     []string // the key each problem concerns, "" for none; nil when unknown
+}
 
 func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Under returns the problems that concern keys in section (such as "rpc"),
+// nil when there are none: `phprun workers` only cares about rpc.listen.
+func (e *Error) Under(section string) []string {
+	var out []string
+	for i, k := range e.keys {
+		if k == section || strings.HasPrefix(k, section+".") {
+			out = append(out, e.Problems[i])
+		}
+	}
+	return out
+}
 
 // layer is one source of values, before type conversion.
 type layer struct {
@@ -66,6 +81,7 @@ type loader struct {
 	allKeys  []string
 	env      envView
 	problems []string
+	keys     []string // the key of each problem, "" for none
 	warnings []string
 	sources  map[string]string
 	present  map[string]bool
@@ -85,7 +101,7 @@ func Load(opts Options) (*Loaded, error) {
 	// the command line first: a malformed -o is a usage error whatever the files say
 	flags, err := overrideLayer(opts.Overrides, opts.Flags)
 	if err != nil {
-		return nil, &Error{[]string{err.Error()}}
+		return nil, &Error{Problems: []string{err.Error()}}
 	}
 	layers := []layer{{kind: "default", data: toMap(reflect.ValueOf(Default())).(map[string]any),
 		where: func(string) string { return "default" }}}
@@ -99,7 +115,7 @@ func Load(opts Options) (*Loaded, error) {
 		out.File, out.Dir = file, filepath.Dir(file)
 		fl, err := l.fileLayer(file)
 		if err != nil {
-			return nil, &Error{[]string{err.Error()}}
+			return nil, &Error{Problems: []string{err.Error()}}
 		}
 		layers = append(layers, fl)
 		envfile, _ = fl.data["envfile"].(string)
@@ -120,7 +136,7 @@ func Load(opts Options) (*Loaded, error) {
 	var dotenv map[string]string
 	if dotenvPath != "" {
 		if dotenv, err = readDotenv(dotenvPath); err != nil {
-			return nil, &Error{[]string{err.Error()}}
+			return nil, &Error{Problems: []string{err.Error()}}
 		}
 	}
 	out.Dotenv = dotenv
@@ -139,7 +155,7 @@ func Load(opts Options) (*Loaded, error) {
 		}
 	}
 	if err := k.UnmarshalWithConf("", &out.Config, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
-		l.problems = append(l.problems, "config: "+err.Error())
+		l.addProblem("", "config: "+err.Error())
 	}
 	out.Sources, out.Present = l.sources, l.present
 	resolvePaths(&out.Config, out.Dir)
@@ -149,17 +165,17 @@ func Load(opts Options) (*Loaded, error) {
 	for _, e := range fielderr.Leaves(out.Config.Validate()) {
 		var fe *fielderr.Error
 		if !errors.As(e, &fe) {
-			l.problems = append(l.problems, l.locate("", e.Error(), out.File))
+			l.addProblem("", l.locate("", e.Error(), out.File))
 			continue
 		}
 		key, _, _ := strings.Cut(fe.Key, "[") // http.middleware[2] → http.middleware
 		if !l.badKeys[key] {
-			l.problems = append(l.problems, l.locate(key, e.Error(), out.File))
+			l.addProblem(key, l.locate(key, e.Error(), out.File))
 		}
 	}
 	out.Warnings = l.warnings
 	if len(l.problems) > 0 {
-		return out, &Error{l.problems}
+		return out, &Error{Problems: l.problems, keys: l.keys}
 	}
 	return out, nil
 }
@@ -174,9 +190,9 @@ func findConfigFile(opts Options) (string, error) {
 		}
 		if _, err := os.Stat(p); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return "", &Error{[]string{fmt.Sprintf("config file %s not found (from -c); create one with `phprun init` or fix the path", opts.File)}}
+				return "", &Error{Problems: []string{fmt.Sprintf("config file %s not found (from -c); create one with `phprun init` or fix the path", opts.File)}}
 			}
-			return "", &Error{[]string{fmt.Sprintf("config file %s: %v", opts.File, err)}}
+			return "", &Error{Problems: []string{fmt.Sprintf("config file %s: %v", opts.File, err)}}
 		}
 		return p, nil
 	}
@@ -187,7 +203,7 @@ func findConfigFile(opts Options) (string, error) {
 		}
 	}
 	if opts.RequireFile {
-		return "", &Error{[]string{fmt.Sprintf("no phprun.yaml or .rr.yaml in %s: run `phprun init` to create a project, or pass -c FILE", opts.Dir)}}
+		return "", &Error{Problems: []string{fmt.Sprintf("no phprun.yaml or .rr.yaml in %s: run `phprun init` to create a project, or pass -c FILE", opts.Dir)}}
 	}
 	return "", nil
 }
@@ -218,13 +234,13 @@ func (l *loader) fileLayer(path string) (layer, error) {
 	}
 	switch v := m["version"]; {
 	case v == nil:
-		l.problems = append(l.problems, fmt.Sprintf("%s: version: required; add version: \"3\" as the first line", name))
+		l.addProblem("version", fmt.Sprintf("%s: version: required; add version: \"3\" as the first line", name))
 	case fmt.Sprint(v) == "3":
 	case strings.HasPrefix(fmt.Sprint(v), "2"):
 		l.warnings = append(l.warnings, fmt.Sprintf("%s: version: %q is RoadRunner's old format; loading it as version \"3\" (keys that changed in v3 are ignored with a warning)", where("version"), fmt.Sprint(v)))
 		m["version"] = "3"
 	default:
-		l.problems = append(l.problems, fmt.Sprintf("%s: version: want \"3\", got %q", where("version"), fmt.Sprint(v)))
+		l.addProblem("version", fmt.Sprintf("%s: version: want \"3\", got %q", where("version"), fmt.Sprint(v)))
 	}
 	return layer{kind: "file", data: m, expand: true, where: func(key string) string { return "file " + where(key) }}, nil
 }
@@ -432,7 +448,13 @@ func (l *loader) expandValue(v any) (any, error) {
 
 func (l *loader) problem(ly layer, key string, err error) {
 	l.badKeys[key] = true
-	l.problems = append(l.problems, fmt.Sprintf("%s: %s: %v", strings.TrimPrefix(strings.TrimPrefix(ly.where(key), "file "), "flag "), key, err))
+	l.addProblem(key, fmt.Sprintf("%s: %s: %v", strings.TrimPrefix(strings.TrimPrefix(ly.where(key), "file "), "flag "), key, err))
+}
+
+// addProblem records one problem and the key it concerns ("" for none).
+func (l *loader) addProblem(key, msg string) {
+	l.problems = append(l.problems, msg)
+	l.keys = append(l.keys, key)
 }
 
 func (l *loader) unknown(key, parent string, ly layer) {

@@ -48,3 +48,26 @@ func TestValidateErrorsAreKeyed(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorUnder checks that problems keep their keys, from type
+// conversion and from Validate alike: `phprun workers` reports only the
+// rpc ones.
+func TestErrorUnder(t *testing.T) {
+	dir := project(t, map[string]string{"phprun.yaml": "version: \"3\"\nrpc:\n  listen: tcp://10.0.0.1:6001\n  allow_remote: maybe\nlogs:\n  level: loud\n"})
+	_, err := Load(Options{Dir: dir})
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("error = %v, want *Error", err)
+	}
+	got := ce.Under("rpc")
+	if len(got) != 2 || !strings.Contains(got[0]+got[1], "rpc.allow_remote: expected true or false") ||
+		!strings.Contains(got[0]+got[1], "rpc.listen: \"tcp://10.0.0.1:6001\" is not a loopback address") {
+		t.Errorf("Under(rpc) = %q, want the allow_remote and listen problems", got)
+	}
+	if len(ce.Problems) < 4 { // + server.command, http.address, logs.level
+		t.Errorf("all problems = %q, want the others too", ce.Problems)
+	}
+	if got := ce.Under("rp"); got != nil {
+		t.Errorf("Under(rp) = %q, want none (a prefix of a key is not a section)", got)
+	}
+}
