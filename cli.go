@@ -3,12 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/phprun/phprun/internal/config"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/phprun/phprun/internal/config"
 )
 
 // app is what commands need from the process. Commands receive it through

@@ -6,7 +6,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/phprun/phprun/internal/config"
 	"io"
 	"os"
 	"runtime"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/mattn/go-isatty"
+
+	"github.com/phprun/phprun/internal/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3". It is

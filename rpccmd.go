@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/phprun/phprun/internal/config"
 	"io"
 	"os/signal"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/rpc"
 )
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/phprun/phprun/internal/config"
 	"log/slog"
 	"net"
 	"os"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/internal/config"
+	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
@@ -98,10 +99,10 @@ func runServer(g *Globals, a *app, dev bool) error {
 		// The dashboard owns the terminal: phprun's own records travel on
 		// the bus and appear in its log pane.
 		uiEvents = bus.Subscribe(8192)
-		level, _ := config.ParseLevel(lc.Config.Logs.Level)
-		log = slog.New(newBusHandler(bus, level))
+		level, _ := logging.ParseLevel(lc.Config.Logs.Level)
+		log = slog.New(logging.NewBusHandler(bus, level))
 	} else {
-		l, closeLog, err := newLogger(lc.Config.Logs, a.stdout, a.stderr)
+		l, closeLog, err := logging.New(lc.Config.Logs, a.stdout, a.stderr)
 		if err != nil {
 			return &config.Error{Problems: []string{err.Error()}}
 		}
@@ -109,7 +110,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 		log = l
 		sub := bus.Subscribe(4096)
 		done := make(chan struct{})
-		go func() { logEvents(log, sub); close(done) }()
+		go func() { logging.LogEvents(log, sub); close(done) }()
 		defer func() { bus.Unsubscribe(sub); <-done }()
 	}
 	for _, w := range lc.Warnings {

@@ -2,8 +2,6 @@ package config
 
 import (
 	"errors"
-	"fmt"
-	"log/slog"
 	"reflect"
 	"runtime"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/internal/fielderr"
+	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 )
@@ -37,27 +36,11 @@ type Config struct {
 	// Status serves /health and /ready. Disabled unless status.address is set.
 	Status httpfront.StatusConfig `koanf:"status"`
 	// Logs controls phprun's own log output.
-	Logs LogsConfig `koanf:"logs"`
+	Logs logging.Config `koanf:"logs"`
 	// Watch says which files `phprun dev` watches for reloads.
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
-}
-
-// LogsConfig is the `logs` section (a subset of RoadRunner's).
-type LogsConfig struct {
-	// Mode is RoadRunner's logger mode; "off" or "none" silence phprun's
-	// logs, any other value (development, production, raw) logs normally.
-	// Default "production".
-	Mode string `koanf:"mode"`
-	// Level is the lowest level logged: debug, info, warn or error. Default "info".
-	Level string `koanf:"level"`
-	// Encoding is "json" (one object per line) or "console" (human-readable
-	// text). Default "json". --log-format overrides it.
-	Encoding string `koanf:"encoding"`
-	// Output is where log lines go: "stderr" (default), "stdout" or a file
-	// path (relative to the config file's directory).
-	Output string `koanf:"output"`
 }
 
 // DevConfig is phprun's own `dev` section, read only by `phprun dev`.
@@ -83,7 +66,7 @@ func Default() Config {
 		RPC:     rpc.DefaultConfig(),
 		HTTP:    DefaultHTTPConfig(),
 		Status:  httpfront.DefaultStatusConfig(),
-		Logs:    LogsConfig{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"},
+		Logs:    logging.DefaultConfig(),
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
 	}
@@ -127,28 +110,6 @@ func (d DevConfig) Validate() error {
 	return nil
 }
 
-// Validate checks the logs section.
-func (l LogsConfig) Validate() error {
-	var errs []error
-	if _, err := ParseLevel(l.Level); err != nil {
-		errs = append(errs, fielderr.Wrap("logs.level", err))
-	}
-	switch l.Encoding {
-	case "json", "console":
-	default:
-		errs = append(errs, fielderr.New("logs.encoding", "want json or console, got %q", l.Encoding))
-	}
-	switch l.Mode {
-	case "development", "production", "raw", "off", "none":
-	default:
-		errs = append(errs, fielderr.New("logs.mode", "want development, production, raw, off or none, got %q", l.Mode))
-	}
-	if strings.TrimSpace(l.Output) == "" {
-		errs = append(errs, fielderr.New("logs.output", "want stderr, stdout or a file path, got \"\""))
-	}
-	return errors.Join(errs...)
-}
-
 // reloadSlack is what a reload may take beyond http.pool.reset_timeout:
 // the time to boot the new workers.
 const reloadSlack = 30 * time.Second
@@ -177,20 +138,4 @@ func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
 		}
 	}
 	return ec
-}
-
-// ParseLevel accepts logs.level values (the logger in package main uses it
-// too, so the two cannot disagree).
-func ParseLevel(s string) (slog.Level, error) {
-	switch strings.ToLower(s) {
-	case "debug":
-		return slog.LevelDebug, nil
-	case "info":
-		return slog.LevelInfo, nil
-	case "warn", "warning":
-		return slog.LevelWarn, nil
-	case "error", "panic", "fatal":
-		return slog.LevelError, nil
-	}
-	return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)
 }
