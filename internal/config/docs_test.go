@@ -74,22 +74,12 @@ func TestConfigDocsKeysExist(t *testing.T) {
 		t.Fatal(err)
 	}
 	schema := buildSchema(reflect.TypeOf(Config{}))
-	inTable, rows := false, 0
-	for _, line := range strings.Split(string(doc), "\n") {
-		switch {
-		case strings.HasPrefix(line, "| Key | Default |"):
-			inTable = true
-			continue
-		case !strings.HasPrefix(line, "|"):
-			inTable = false
-			continue
-		case !inTable || strings.HasPrefix(line, "|---"):
-			continue
-		}
-		cell := strings.TrimSpace(strings.Split(line, "|")[1])
+	rows := 0
+	for _, cells := range referenceRows(string(doc)) {
+		cell := strings.TrimSpace(cells[1])
 		key := strings.Trim(cell, "`")
 		if key == cell || key == "" {
-			t.Errorf("docs/configuration.md: reference row without a `key`: %s", line)
+			t.Errorf("docs/configuration.md: reference row without a `key`: %s", strings.Join(cells, "|"))
 			continue
 		}
 		rows++

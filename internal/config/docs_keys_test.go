@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"encoding/json"
@@ -11,31 +11,19 @@ import (
 )
 
 // TestConfigDocsDefaults holds the Default column of docs/configuration.md
-// to DefaultConfig: a cell that starts with a `value` must be that key's
+// to Default(): a cell that starts with a `value` must be that key's
 // default (durations in Go syntax, lists and maps as JSON or, for lists,
 // comma-separated). Cells in words ("number of CPUs", "— (required)") say
 // something a value cannot and are skipped; most rows have a value.
 func TestConfigDocsDefaults(t *testing.T) {
-	doc, err := os.ReadFile("docs/configuration.md")
+	doc, err := os.ReadFile("../../docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defaults := map[string]any{}
-	flatten("", toMap(reflect.ValueOf(DefaultConfig())), defaults)
+	flatten("", toMap(reflect.ValueOf(Default())), defaults)
 	checked := 0
-	inTable := false
-	for _, line := range strings.Split(string(doc), "\n") {
-		switch {
-		case strings.HasPrefix(line, "| Key | Default |"):
-			inTable = true
-			continue
-		case !strings.HasPrefix(line, "|"):
-			inTable = false
-			continue
-		case !inTable || strings.HasPrefix(line, "|---"):
-			continue
-		}
-		cells := strings.Split(line, "|")
+	for _, cells := range referenceRows(string(doc)) {
 		key := strings.Trim(strings.TrimSpace(cells[1]), "`")
 		cell := strings.TrimSpace(cells[2])
 		if !strings.HasPrefix(cell, "`") {
@@ -54,6 +42,25 @@ func TestConfigDocsDefaults(t *testing.T) {
 	if checked < 50 {
 		t.Errorf("checked only %d defaults; did the table layout change?", checked)
 	}
+}
+
+// referenceRows are the body rows of the reference tables of
+// configuration.md (those whose header starts "| Key | Default |"), each
+// split on "|" (cells[1] is the key, cells[2] the default).
+func referenceRows(doc string) [][]string {
+	var rows [][]string
+	inTable := false
+	for _, line := range strings.Split(doc, "\n") {
+		switch {
+		case strings.HasPrefix(line, "| Key | Default |"):
+			inTable = true
+		case !strings.HasPrefix(line, "|"):
+			inTable = false
+		case inTable && !strings.HasPrefix(line, "|---"):
+			rows = append(rows, strings.Split(line, "|"))
+		}
+	}
+	return rows
 }
 
 // sameDefault compares a documented default with the real one.
@@ -88,12 +95,12 @@ var docKeyRe = regexp.MustCompile("`((?:server|rpc|http|status|logs|watch|dev)\\
 // of the migration guide is the exception: its ✗ rows name keys phprun does
 // not have, on purpose.
 func TestDocsNameRealKeys(t *testing.T) {
-	files, err := filepath.Glob("docs/*.md")
+	files, err := filepath.Glob("../../docs/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	schema := buildSchema(reflect.TypeOf(Config{}))
-	for _, f := range append(files, "README.md") {
+	for _, f := range append(files, "../../README.md") {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
