@@ -24,8 +24,8 @@ import (
 // block, as the text around it assumes); init=DIR (scaffold the app into
 // DIR of an empty directory and start there; init=none: no app; default:
 // the app is the starting directory); exit=N (the block's last command
-// must exit with N, every other with 0); want="text" (the block's output
-// must contain text; repeatable).
+// must exit with N, every other with 0); want="text" or want='text' (the
+// block's output must contain text; repeatable).
 
 // docBlock is one marked shell block.
 type docBlock struct {
@@ -43,7 +43,7 @@ func (b docBlock) String() string { return fmt.Sprintf("%s:%d", b.file, b.line) 
 
 var (
 	docMarkerRe = regexp.MustCompile(`^<!-- (test|untested:[^>]+)(.*?)\s*-->$`)
-	docWantRe   = regexp.MustCompile(`want="([^"]*)"`)
+	docWantRe   = regexp.MustCompile(`want=(?:"([^"]*)"|'([^']*)')`)
 	docFenceRe  = regexp.MustCompile("^```(sh|bash|shell)\\s*$")
 	// a comment after a command: whitespace, #, whitespace
 	docCommentRe = regexp.MustCompile(`\s+#\s.*$`)
@@ -101,7 +101,7 @@ func (b *docBlock) parseMarker(kind, opts string) error {
 	}
 	b.tested = true
 	for _, w := range docWantRe.FindAllStringSubmatch(opts, -1) {
-		b.want = append(b.want, w[1])
+		b.want = append(b.want, w[1]+w[2]) // "text" or 'text'
 	}
 	for _, o := range strings.Fields(docWantRe.ReplaceAllString(opts, "")) {
 		name, val, _ := strings.Cut(o, "=")
@@ -117,7 +117,7 @@ func (b *docBlock) parseMarker(kind, opts string) error {
 			}
 			b.exit = n
 		default:
-			return fmt.Errorf("marker: unknown option %q (server, init=DIR, exit=N, want=\"text\")", o)
+			return fmt.Errorf("marker: unknown option %q (server, init=DIR, exit=N, want=\"text\" or want='text')", o)
 		}
 	}
 	return nil
