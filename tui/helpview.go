@@ -110,12 +110,9 @@ func (m *Model) fullHelp() string {
 	top := min(max(m.helpTop, 0), max(len(lines)-h, 0))
 	hint := " (? or esc to close)"
 	if len(lines) > h {
-		hint = " (? or esc to close · ↑/↓ scroll)"
-		switch {
-		case top+h < len(lines):
-			hint += " ↓ more"
-		default:
-			hint += " end"
+		hint = " (? or esc to close · ↑/↓ scroll) ↓ more"
+		if top+h >= len(lines) {
+			hint = " (? or esc to close · ↑/↓ scroll) end"
 		}
 	}
 	out := []string{fit(m.st.focused.Render("─ Keys")+m.st.dim.Render(hint), m.width)}
