@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestConfigDocsDefaults holds the Default column of docs/configuration.md
@@ -118,6 +119,50 @@ func TestDocsNameRealKeys(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// docDefaultRe finds "`key` (default VALUE)" in running text, where
+// VALUE is code (`tcp://…`) or starts with a digit (30s); words ("below")
+// are not values.
+var docDefaultRe = regexp.MustCompile("`((?:server|rpc|http|status|logs|watch|dev)\\.[a-z0-9_.]*[a-z0-9_])` \\(default (?:`([^`]+)`|([0-9][^)]*))\\)")
+
+// TestDocsDefaultsInText: a default stated in running text anywhere in
+// README.md or docs/ ("`http.shutdown_timeout` (default 30s)") is the
+// key's default; durations compare by value (60s is 1m0s).
+func TestDocsDefaultsInText(t *testing.T) {
+	files, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults := map[string]any{}
+	flatten("", toMap(reflect.ValueOf(Default())), defaults)
+	found := 0
+	for _, f := range append(files, "../../README.md") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range docDefaultRe.FindAllStringSubmatch(string(data), -1) {
+			key, documented := m[1], strings.TrimSpace(m[2]+m[3])
+			actual, ok := defaults[key]
+			if !ok {
+				t.Errorf("%s: states a default for `%s`, which has none", f, key)
+				continue
+			}
+			found++
+			if d, isDur := actual.(time.Duration); isDur {
+				if dd, err := time.ParseDuration(documented); err == nil && dd == d {
+					continue
+				}
+			} else if sameDefault(documented, jsonValue(actual)) {
+				continue
+			}
+			t.Errorf("%s: `%s` (default %s), but the default is %s", f, key, documented, formatValue(actual))
+		}
+	}
+	if found < 3 {
+		t.Errorf("found only %d defaults in running text; did the pattern change?", found)
 	}
 }
 
