@@ -21,8 +21,7 @@ func TestConfigDocsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defaults := map[string]any{}
-	flatten("", toMap(reflect.ValueOf(Default())), defaults)
+	defaults := flatDefaults()
 	checked := 0
 	for _, cells := range referenceRows(string(doc)) {
 		key := strings.Trim(strings.TrimSpace(cells[1]), "`")
@@ -96,17 +95,9 @@ var docKeyRe = regexp.MustCompile("`((?:server|rpc|http|status|logs|watch|dev)\\
 // of the migration guide is the exception: its ✗ rows name keys phprun does
 // not have, on purpose.
 func TestDocsNameRealKeys(t *testing.T) {
-	files, err := filepath.Glob("../../docs/*.md")
-	if err != nil {
-		t.Fatal(err)
-	}
 	schema := buildSchema(reflect.TypeOf(Config{}))
-	for _, f := range append(files, "../../README.md") {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, line := range strings.Split(string(data), "\n") {
+	for f, data := range readDocs(t) {
+		for i, line := range strings.Split(data, "\n") {
 			if strings.HasPrefix(line, "|") && strings.Contains(line, "| ✗ |") {
 				continue // a RoadRunner key phprun does not implement
 			}
@@ -131,19 +122,10 @@ var docDefaultRe = regexp.MustCompile("`((?:server|rpc|http|status|logs|watch|de
 // README.md or docs/ ("`http.shutdown_timeout` (default 30s)") is the
 // key's default; durations compare by value (60s is 1m0s).
 func TestDocsDefaultsInText(t *testing.T) {
-	files, err := filepath.Glob("../../docs/*.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defaults := map[string]any{}
-	flatten("", toMap(reflect.ValueOf(Default())), defaults)
+	defaults := flatDefaults()
 	found := 0
-	for _, f := range append(files, "../../README.md") {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range docDefaultRe.FindAllStringSubmatch(string(data), -1) {
+	for f, data := range readDocs(t) {
+		for _, m := range docDefaultRe.FindAllStringSubmatch(data, -1) {
 			key, documented := m[1], strings.TrimSpace(m[2]+m[3])
 			actual, ok := defaults[key]
 			if !ok {
@@ -184,4 +166,29 @@ func docKeyExists(n *schemaNode, key string) bool {
 		}
 	}
 	return n != nil
+}
+
+// readDocs returns README.md and every page of docs/, by path.
+func readDocs(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range append(files, "../../README.md") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = string(data)
+	}
+	return out
+}
+
+// flatDefaults is Default() by dotted key.
+func flatDefaults() map[string]any {
+	out := map[string]any{}
+	flatten("", toMap(reflect.ValueOf(Default())), out)
+	return out
 }
