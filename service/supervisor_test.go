@@ -70,7 +70,7 @@ func TestCrashLoopBacksOff(t *testing.T) {
 	// 1 s after the first crash, then 2 s: in back-off with a 4 s wait next.
 	eventually(t, 8*time.Second, "back-off", func() bool {
 		st := firstStatus(t, s, "crash")
-		return st.State == StateBackoff && st.Restarts >= 2
+		return st.State == StateBackoff && st.Restarts >= 2 && time.Until(st.Next) > time.Second
 	})
 	st := firstStatus(t, s, "crash")
 	if wait := time.Until(st.Next); wait < 2*time.Second || wait > 4*time.Second {
@@ -148,10 +148,11 @@ func TestEnvIsUpperCasedAndExpanded(t *testing.T) {
 func TestProcessNumRunsIdenticalProcesses(t *testing.T) {
 	s, _, _ := newTestSupervisor(t, Services{"many": {Command: "sleep 30", ProcessNum: 3}})
 	s.Start()
-	st, err := s.Statuses("many")
-	if err != nil || len(st) != 3 {
-		t.Fatalf("%v %+v", err, st)
-	}
+	var st []Status
+	eventually(t, 5*time.Second, "memory figures", func() bool {
+		st, _ = s.Statuses("many")
+		return len(st) == 3 && st[0].RSS > 0 && st[1].RSS > 0 && st[2].RSS > 0
+	})
 	seen := map[int]bool{}
 	for i, p := range st {
 		if p.Index != i || p.State != StateRunning || seen[p.PID] || p.RSS == 0 {
