@@ -9,6 +9,7 @@ import (
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/rpc"
+	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
 )
 
@@ -38,6 +39,9 @@ type Config struct {
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
+	// Service is RoadRunner's service section: named processes phprun
+	// supervises beside the workers. Default: none.
+	Service service.Services `koanf:"service"`
 }
 
 // LogsConfig is the `logs` section (a subset of RoadRunner's).
@@ -94,7 +98,7 @@ func (c Config) Validate() error {
 		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
 	}
 	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
-		c.Watch.Validate(), c.Dev.Validate())
+		c.Watch.Validate(), c.Dev.Validate(), c.Service.Validate())
 	return errors.Join(errs...)
 }
 

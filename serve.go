@@ -17,6 +17,7 @@ import (
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/rpc"
+	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
 )
@@ -36,19 +37,20 @@ var errForced = errors.New("forced shutdown: in-flight requests were cut and wor
 // Fields are set by startServer before any goroutine runs and not changed
 // afterwards, except through the once-guarded shutdown.
 type server struct {
-	lc      *loadedConfig
-	dev     bool
-	log     *slog.Logger
-	bus     *engine.Bus
-	pool    *engine.Pool
-	exec    *poolExec
-	front   *httpfront.Server
-	status  *httpfront.StatusServer // nil without status.address
-	rpcSrv  *rpc.Server             // nil without an rpc section
-	rpcLn   net.Listener
-	access  *engine.AccessRing // nil unless the dashboard reads it
-	php     string             // PHP version, "" if unknown
-	watcher *watch.Watcher     // dev only; nil when not watching
+	lc       *loadedConfig
+	dev      bool
+	log      *slog.Logger
+	bus      *engine.Bus
+	pool     *engine.Pool
+	exec     *poolExec
+	front    *httpfront.Server
+	status   *httpfront.StatusServer // nil without status.address
+	rpcSrv   *rpc.Server             // nil without an rpc section
+	rpcLn    net.Listener
+	access   *engine.AccessRing  // nil unless the dashboard reads it
+	php      string              // PHP version, "" if unknown
+	watcher  *watch.Watcher      // dev only; nil when not watching
+	services *service.Supervisor // the service section (plugin_service.go)
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -225,6 +227,9 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	phpVersion := make(chan string, 1)
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
+	s.startServices()
+	undo = append(undo, s.stopServicesNow)
+
 	ecfg := cfg.engineConfig(rpcAddr, dev)
 	start := time.Now()
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
@@ -307,6 +312,9 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		cancel()
+		if err := s.stopServices(); err != nil {
+			errs = append(errs, err)
+		}
 		if s.rpcSrv != nil {
 			ctx, cancel = s.step(5 * time.Second)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {

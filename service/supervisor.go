@@ -312,6 +312,9 @@ func (s *Supervisor) Close(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
+		if len(procs) > 0 {
+			s.log.Info("services stopped", "processes", len(procs))
+		}
 		return nil
 	case <-ctx.Done():
 	}

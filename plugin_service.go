@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/phprun/phprun/service"
+)
+
+// startServices starts the processes of the service section (RoadRunner's
+// service plugin) before the workers boot, as RoadRunner orders its
+// plugins. A service that cannot start is reported and the rest of phprun
+// runs anyway: it is not a reason to refuse to serve. The supervisor is
+// created even with no services, so that service.Create over RPC works.
+func (s *server) startServices() {
+	s.services = service.New(s.lc.Config.Service, service.Options{Logger: s.log, Bus: s.bus})
+	s.services.Start()
+	if n := len(s.lc.Config.Service); n > 0 {
+		s.log.Info("services started", "services", s.services.Names())
+	}
+}
+
+// stopServices stops every service after the workers (reverse order):
+// SIGTERM, then SIGKILL after each one's timeout_stop_sec; a forced
+// shutdown kills them at once.
+func (s *server) stopServices() error {
+	if s.services == nil {
+		return nil
+	}
+	wait := time.Duration(service.DefaultTimeoutStopSec) * time.Second
+	for _, name := range s.services.Names() {
+		if c, ok := s.services.Config(name); ok {
+			wait = max(wait, time.Duration(c.TimeoutStopSec)*time.Second)
+		}
+	}
+	ctx, cancel := s.step(wait + 2*time.Second)
+	defer cancel()
+	return s.services.Close(ctx)
+}
+
+// stopServicesNow is the undo step of a failed start.
+func (s *server) stopServicesNow() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = s.services.Close(ctx)
+}
