@@ -24,6 +24,8 @@ var allowedImports = map[string][]string{
 	"watch":               {"github.com/fsnotify/fsnotify"},
 	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec": {"google.golang.org/protobuf/"},
+	"service":             {module + "/engine", module + "/service/servicev1", "google.golang.org/protobuf/"},
+	"service/servicev1":   {"google.golang.org/protobuf/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

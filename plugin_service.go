@@ -11,13 +11,20 @@ import (
 // service plugin) before the workers boot, as RoadRunner orders its
 // plugins. A service that cannot start is reported and the rest of phprun
 // runs anyway: it is not a reason to refuse to serve. The supervisor is
-// created even with no services, so that service.Create over RPC works.
-func (s *server) startServices() {
+// created even with no services, so that service.Create over RPC works;
+// the `service` RPC service is registered when the rpc section exists.
+func (s *server) startServices() error {
 	s.services = service.New(s.lc.Config.Service, service.Options{Logger: s.log, Bus: s.bus})
+	if s.rpcSrv != nil {
+		if err := s.rpcSrv.Register("service", service.NewRPC(s.services)); err != nil {
+			return err
+		}
+	}
 	s.services.Start()
 	if n := len(s.lc.Config.Service); n > 0 {
 		s.log.Info("services started", "services", s.services.Names())
 	}
+	return nil
 }
 
 // stopServices stops every service after the workers (reverse order):

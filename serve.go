@@ -227,7 +227,9 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	phpVersion := make(chan string, 1)
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
-	s.startServices()
+	if err := s.startServices(); err != nil {
+		return nil, err
+	}
 	undo = append(undo, s.stopServicesNow)
 
 	ecfg := cfg.engineConfig(rpcAddr, dev)
