@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/phprun/phprun/service"
+	"github.com/phprun/phprun/tui"
 )
 
 // startServices starts the processes of the service section (RoadRunner's
@@ -50,4 +52,31 @@ func (s *server) stopServicesNow() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = s.services.Close(ctx)
+}
+
+var _ tui.ServiceSource = (*tuiSource)(nil)
+
+// Services is the dashboard's Services pane: one row per process.
+func (t *tuiSource) Services() []tui.ServiceInfo {
+	sts := t.s.services.Snapshot()
+	out := make([]tui.ServiceInfo, 0, len(sts))
+	for _, st := range sts {
+		out = append(out, tui.ServiceInfo{Name: st.Service, Index: st.Index, State: string(st.State),
+			Running: st.State == service.StateRunning, PID: st.PID, Restarts: st.Restarts, Started: st.Started,
+			Next: st.Next, Exit: st.Exit, CPU: st.CPU, RSS: st.RSS, LastLine: st.LastLine, LogName: service.LogSource(st.Service)})
+	}
+	return out
+}
+
+// ServiceCommand runs the dashboard's r (restart) and s (stop/start) keys.
+func (t *tuiSource) ServiceCommand(name string, cmd tui.ServiceCmd) error {
+	switch cmd {
+	case tui.ServiceRestart:
+		return t.s.services.Restart(name)
+	case tui.ServiceStop:
+		return t.s.services.Stop(name)
+	case tui.ServiceStart:
+		return t.s.services.StartService(name)
+	}
+	return fmt.Errorf("service %s: unknown command %q", name, cmd)
 }
