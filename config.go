@@ -71,6 +71,10 @@ type DevConfig struct {
 	// ShowErrors puts the worker's error text into 500 bodies (as RR's
 	// pool.debug does). Default true.
 	ShowErrors bool `koanf:"show_errors"`
+	// Services are sidecars that run only under `phprun dev` (a Vite or
+	// Tailwind watcher, a queue consumer), with the keys of the service
+	// section. Default: none.
+	Services service.Services `koanf:"services"`
 }
 
 // DefaultConfig returns every documented default. Only server.command and
@@ -99,15 +103,22 @@ func (c Config) Validate() error {
 	}
 	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
 		c.Watch.Validate(), c.Dev.Validate(), c.Service.Validate())
+	for _, name := range c.Dev.Services.Names() {
+		if _, ok := c.Service[name]; ok {
+			errs = append(errs, &service.FieldError{Key: "dev.services." + name,
+				Err: fmt.Errorf("the service section already has a service named %s; rename one", name)})
+		}
+	}
 	return errors.Join(errs...)
 }
 
 // Validate checks the dev section.
 func (d DevConfig) Validate() error {
+	var errs []error
 	if d.Workers < 0 || d.Workers > 500 {
-		return fmt.Errorf("dev.workers: want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
+		errs = append(errs, fmt.Errorf("dev.workers: want 0 (min(CPUs, 4)) to 500, got %d", d.Workers))
 	}
-	return nil
+	return errors.Join(append(errs, d.Services.ValidateAs("dev.services"))...)
 }
 
 // Validate checks the logs section.

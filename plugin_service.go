@@ -16,17 +16,32 @@ import (
 // created even with no services, so that service.Create over RPC works;
 // the `service` RPC service is registered when the rpc section exists.
 func (s *server) startServices() error {
-	s.services = service.New(s.lc.Config.Service, service.Options{Logger: s.log, Bus: s.bus})
+	s.services = service.New(s.serviceSet(), service.Options{Logger: s.log, Bus: s.bus})
 	if s.rpcSrv != nil {
 		if err := s.rpcSrv.Register("service", service.NewRPC(s.services)); err != nil {
 			return err
 		}
 	}
 	s.services.Start()
-	if n := len(s.lc.Config.Service); n > 0 {
+	if len(s.services.Names()) > 0 {
 		s.log.Info("services started", "services", s.services.Names())
 	}
 	return nil
+}
+
+// serviceSet is the service section, plus dev.services under `phprun
+// dev` (validation keeps their names apart).
+func (s *server) serviceSet() service.Services {
+	set := make(service.Services, len(s.lc.Config.Service))
+	for name, c := range s.lc.Config.Service {
+		set[name] = c
+	}
+	if s.dev {
+		for name, c := range s.lc.Config.Dev.Services {
+			set[name] = c
+		}
+	}
+	return set
 }
 
 // stopServices stops every service after the workers (reverse order):
