@@ -45,6 +45,8 @@ type Globals struct {
 	Dotenv    string   `placeholder:"FILE" env:"DOTENV_PATH" help:"Load environment variables from this .env file before expanding $${VAR} in the config."`
 	LogLevel  string   `placeholder:"LEVEL" help:"Lowest log level: debug, info, warn or error (logs.level)."`
 	LogFormat string   `placeholder:"FORMAT" help:"Log line format: json or console (logs.encoding)."`
+
+	debug string // set by `dev --debug`: the dev.debug key (DevCmd.Run)
 }
 
 // kongExit carries the exit code kong asks for (after --help) out of the
@@ -115,6 +117,7 @@ func (g *Globals) loadOptions(a *app, requireFile bool) (loadOptions, error) {
 		Flags: []flagValue{
 			{Flag: "--log-level", Key: "logs.level", Value: g.LogLevel},
 			{Flag: "--log-format", Key: "logs.encoding", Value: g.LogFormat},
+			{Flag: "--debug", Key: "dev.debug", Value: g.debug},
 		},
 		Environ:     a.environ,
 		RequireFile: requireFile,

@@ -71,6 +71,10 @@ type DevConfig struct {
 	// ShowErrors puts the worker's error text into 500 bodies (as RR's
 	// pool.debug does). Default true.
 	ShowErrors bool `koanf:"show_errors"`
+	// Debug is `phprun dev --debug`: a fresh worker per request
+	// (pool.debug), exec_ttl off, Xdebug's variables for the workers, and
+	// DEBUG in the dashboard's header. Default false.
+	Debug bool `koanf:"debug"`
 	// Services are sidecars that run only under `phprun dev` (a Vite or
 	// Tailwind watcher, a queue consumer), with the keys of the service
 	// section. Default: none.
@@ -160,6 +164,9 @@ func (c Config) engineConfig(rpcAddr string, dev bool) engine.Config {
 		ec.Pool.NumWorkers = c.Dev.Workers
 		if ec.Pool.NumWorkers <= 0 {
 			ec.Pool.NumWorkers = min(runtime.NumCPU(), 4)
+		}
+		if c.Dev.Debug {
+			ec = withDebug(ec)
 		}
 	}
 	return ec

@@ -251,6 +251,9 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	if s.rpcLn != nil {
 		attrs = append(attrs, "rpc", cfg.RPC.Listen)
 	}
+	if ecfg.Pool.Debug {
+		attrs = append(attrs, "debug", "a fresh worker per request, exec_ttl off")
+	}
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
 	log.Info("phprun is serving", attrs...)
