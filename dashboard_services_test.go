@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,29 +50,10 @@ while ($req = $worker->waitRequest()) {
 	if dir, err = filepath.EvalSymlinks(dir); err != nil {
 		t.Fatal(err)
 	}
-	exitFile := filepath.Join(dir, "exit-code")
-	socket := filepath.Join(t.TempDir(), "tmux")
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-S", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	script := fmt.Sprintf(`cd %q && SKELETON=%q %q dev; echo $? > %q; sleep 60`, dir, skeleton, bin, exitFile)
-	tmux("new-session", "-d", "-s", "svc", "-x", "80", "-y", "24", script)
-	defer exec.Command("tmux", "-S", socket, "kill-server").Run()
-
-	screen := func() string { return tmux("capture-pane", "-p", "-t", "svc") }
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			if ok() {
-				return
-			}
-		}
-		t.Fatalf("timed out waiting for %s; screen:\n%s", what, screen())
-	}
+	tm := startTmux(t, dir, bin, skeleton)
+	screen, waitFor := tm.screen, tm.waitFor
+	tmux := tm.tmux
+	exitFile := tm.exitFile
 	// rowPID is the PID column of a service's row, 0 while it has none.
 	rowPID := func(name string) int {
 		for _, l := range strings.Split(screen(), "\n") {
@@ -92,7 +74,7 @@ while ($req = $worker->waitRequest()) {
 	}
 
 	waitFor("the services tab", func() bool { return strings.Contains(screen(), "4 Services") })
-	tmux("send-keys", "-t", "svc", "4")
+	tmux("send-keys", "-t", "dash", "4")
 	waitFor("both services running", func() bool { return rowPID("queue") > 0 && rowPID("vite") > 0 })
 	s := screen()
 	if !strings.Contains(s, "consumer waiting") || !strings.Contains(s, "VITE v5.2.0") {
@@ -100,21 +82,21 @@ while ($req = $worker->waitRequest()) {
 	}
 	oldVite := rowPID("vite")
 
-	tmux("send-keys", "-t", "svc", "j") // queue, vite: select vite
-	tmux("send-keys", "-t", "svc", "r")
+	tmux("send-keys", "-t", "dash", "j") // queue, vite: select vite
+	tmux("send-keys", "-t", "dash", "r")
 	waitFor("the restart", func() bool { p := rowPID("vite"); return p > 0 && p != oldVite })
 	waitFor("the restart toast", func() bool { return strings.Contains(screen(), "restart vite: done") })
 	if groupAliveMain(oldVite) {
 		t.Errorf("the old vite process group %d survived the restart", oldVite)
 	}
 
-	tmux("send-keys", "-t", "svc", "l")
+	tmux("send-keys", "-t", "dash", "l")
 	waitFor("vite's lines in the logs pane", func() bool {
 		s := screen()
 		return strings.Contains(s, "[3 Logs]") && strings.Contains(s, "VITE v5.2.0") && !strings.Contains(s, "consumer waiting")
 	})
 
-	tmux("send-keys", "-t", "svc", "q")
+	tmux("send-keys", "-t", "dash", "q")
 	waitFor("phprun to exit", func() bool { _, err := os.Stat(exitFile); return err == nil })
 	if code := strings.TrimSpace(string(mustRead(t, exitFile))); code != "0" {
 		t.Errorf("phprun dev exited with %s after q, want 0; screen:\n%s", code, screen())
@@ -151,4 +133,75 @@ func pgidOf(pid int) int {
 		return 0
 	}
 	return parsePID(f[2])
+}
+
+// tmuxRun is `phprun dev` in DIR on a private 80×24 tmux server.
+type tmuxRun struct {
+	tmux     func(args ...string) string
+	screen   func() string
+	waitFor  func(what string, ok func() bool)
+	exitFile string // holds phprun's exit code once it ended
+}
+
+func startTmux(t *testing.T, dir, bin, skeleton string, args ...string) tmuxRun {
+	t.Helper()
+	exitFile := filepath.Join(dir, "exit-code")
+	socket := filepath.Join(t.TempDir(), "tmux")
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", append([]string{"-S", socket}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	script := fmt.Sprintf(`cd %q && SKELETON=%q %q dev %s; echo $? > %q; sleep 60`, dir, skeleton, bin, strings.Join(args, " "), exitFile)
+	tmux("new-session", "-d", "-s", "dash", "-x", "80", "-y", "24", script)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", socket, "kill-server").Run() })
+	screen := func() string { return tmux("capture-pane", "-p", "-t", "dash") }
+	return tmuxRun{tmux: tmux, screen: screen, exitFile: exitFile, waitFor: func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if ok() {
+				return
+			}
+		}
+		t.Fatalf("timed out waiting for %s; screen:\n%s", what, screen())
+	}}
+}
+
+// TestDashboardLeakHintInTmux: with a real PHP worker that keeps 1 MiB
+// alive per request on one route, the workers pane flags that route.
+func TestDashboardLeakHintInTmux(t *testing.T) {
+	for _, tool := range []string{"tmux", "php"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	bin, err := exec.LookPath("phprun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	skeleton, _ := filepath.Abs("php-skeleton")
+	addr, err := newLoopbackPorts().addr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := project(t, map[string]string{
+		"phprun.yaml": "version: \"3\"\nserver:\n  command: php " + filepath.Join(skeleton, "examples/leak.php") +
+			"\nhttp:\n  address: " + addr + "\ndev:\n  workers: 1\n  watch: false\n",
+	})
+	tm := startTmux(t, dir, bin, skeleton)
+	tm.waitFor("the dashboard", func() bool { return strings.Contains(tm.screen(), "phprun dev") })
+	for i := 0; i < 8; i++ {
+		resp, err := http.Get("http://" + addr + "/grow?mb=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		time.Sleep(400 * time.Millisecond) // one request per stats poll
+	}
+	tm.tmux("send-keys", "-t", "dash", "1")
+	tm.waitFor("the leak hint", func() bool { return strings.Contains(tm.screen(), "leak? GET /grow +1.0M/req") })
+	tm.tmux("send-keys", "-t", "dash", "q")
+	tm.waitFor("phprun to exit", func() bool { _, err := os.Stat(tm.exitFile); return err == nil })
 }

@@ -100,6 +100,7 @@ type Model struct {
 	logs     logsPane
 	services servicesPane
 	hasSvcs  bool // the Source supervises services: pane 4 exists
+	leaks    leakTracker
 	detail   detailPane
 
 	rate   rateMeter
@@ -143,6 +144,7 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 		workers:  newWorkersPane(),
 		requests: newRequestsPane(opts.MaxRequests),
 		logs:     newLogsPane(opts.MaxLogs),
+		leaks:    newLeakTracker(),
 		focus:    paneRequests,
 	}
 	m.help.Styles = help.Styles{
@@ -266,6 +268,8 @@ func (m *Model) onPoll(msg pollMsg) {
 	if msg.next > m.reqSeq {
 		m.reqSeq = msg.next
 	}
+	m.leaks.observe(msg.stats, msg.recs)
+	m.workers.leak = m.leaks.worst()
 	m.logs.dropped = msg.dropped
 	m.requests.add(msg.recs...)
 	m.header.rate = m.rate.perSecond(m.now, m.opts.Window)
