@@ -205,3 +205,19 @@ func TestDashboardLeakHintInTmux(t *testing.T) {
 	tm.tmux("send-keys", "-t", "dash", "q")
 	tm.waitFor("phprun to exit", func() bool { _, err := os.Stat(tm.exitFile); return err == nil })
 }
+
+// project writes files into a fresh directory and returns it.
+func project(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}

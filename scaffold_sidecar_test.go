@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/phprun/phprun/internal/config"
 )
 
 // TestInitSuggestsDevSidecar: a package.json with a dev script ends up in
@@ -44,7 +46,7 @@ func TestInitSuggestsDevSidecar(t *testing.T) {
 			}
 		}
 		must(t, os.WriteFile(filepath.Join(dir, "phprun.yaml"), []byte(strings.Join(lines, "\n")), 0o644))
-		lc, err := loadConfig(loadOptions{Dir: dir, RequireFile: true})
+		lc, err := config.Load(config.Options{Dir: dir, RequireFile: true})
 		if err != nil {
 			t.Fatalf("uncommented config: %v", err)
 		}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 // Defaults RoadRunner applies to a service whose key is 0 or absent.
@@ -66,17 +68,8 @@ func (c Config) Normalized() Config {
 	return c
 }
 
-// FieldError is one invalid key. Key is the full dotted key
+// Errors a Validate wraps in a *fielderr.Error with the full dotted key
 // ("service.vite.command"), so the config loader can point at its line.
-type FieldError struct {
-	Key string
-	Err error
-}
-
-func (e *FieldError) Error() string { return e.Key + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-// Errors a Validate may wrap in a FieldError.
 var (
 	ErrNoCommand   = errors.New("required: the command to run, e.g. \"php consumer.php\"")
 	ErrNegative    = errors.New("must not be negative")
@@ -88,13 +81,13 @@ var (
 func (s Services) Validate() error { return s.ValidateAs("service") }
 
 // ValidateAs checks every service and returns all problems joined, each a
-// *FieldError whose key starts with section ("service", "dev.services").
+// *fielderr.Error whose key starts with section ("service", "dev.services").
 func (s Services) ValidateAs(section string) error {
 	var errs []error
 	for _, name := range s.Names() {
 		errs = append(errs, s[name].validate(section+"."+name))
 		if name == "" || strings.ContainsAny(name, " .\t\n") {
-			errs = append(errs, &FieldError{Key: section + "." + name, Err: ErrBadName})
+			errs = append(errs, &fielderr.Error{Key: section + "." + name, Err: ErrBadName})
 		}
 	}
 	return errors.Join(errs...)
@@ -103,14 +96,14 @@ func (s Services) ValidateAs(section string) error {
 func (c Config) validate(prefix string) error {
 	var errs []error
 	if strings.TrimSpace(c.Command) == "" {
-		errs = append(errs, &FieldError{Key: prefix + ".command", Err: ErrNoCommand})
+		errs = append(errs, &fielderr.Error{Key: prefix + ".command", Err: ErrNoCommand})
 	}
 	if c.ExecTimeout < 0 {
-		errs = append(errs, &FieldError{Key: prefix + ".exec_timeout", Err: fmt.Errorf("%w, got %s", ErrNegative, c.ExecTimeout)})
+		errs = append(errs, &fielderr.Error{Key: prefix + ".exec_timeout", Err: fmt.Errorf("%w, got %s", ErrNegative, c.ExecTimeout)})
 	}
 	if c.User != "" {
 		if _, err := user.Lookup(c.User); err != nil {
-			errs = append(errs, &FieldError{Key: prefix + ".user", Err: fmt.Errorf("%w %q", ErrUnknownUser, c.User)})
+			errs = append(errs, &fielderr.Error{Key: prefix + ".user", Err: fmt.Errorf("%w %q", ErrUnknownUser, c.User)})
 		}
 	}
 	return errors.Join(errs...)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 func TestNormalizedTakesRoadRunnerDefaults(t *testing.T) {
@@ -44,9 +46,9 @@ func TestValidateNamesEveryBadKey(t *testing.T) {
 			}
 			return
 		}
-		var fe *FieldError
+		var fe *fielderr.Error
 		if !errors.As(e, &fe) {
-			t.Errorf("not a FieldError: %v", e)
+			t.Errorf("not a fielderr.Error: %v", e)
 			return
 		}
 		got[fe.Key] = fe.Err
