@@ -19,20 +19,7 @@ import (
 // to the workers, r restarts the selected one (new PID, old process group
 // gone), l shows its output, and q stops everything with no process left.
 func TestDashboardServicesInTmux(t *testing.T) {
-	for _, tool := range []string{"tmux", "php", "sh"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-	bin, err := exec.LookPath("phprun")
-	if err != nil {
-		t.Fatal(err)
-	}
-	skeleton, _ := filepath.Abs("php-skeleton")
-	addr, err := newLoopbackPorts().addr()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, skeleton, addr := tmuxPrereqs(t, "tmux", "php", "sh")
 	dir := project(t, map[string]string{
 		"phprun.yaml": "version: \"3\"\nserver:\n  command: php worker.php\nhttp:\n  address: " + addr +
 			"\ndev:\n  workers: 1\n  watch: false\n  services:\n    vite:\n      command: sh vite.sh\n      timeout_stop_sec: 2\n" +
@@ -47,7 +34,8 @@ while ($req = $worker->waitRequest()) {
 }
 `,
 	})
-	if dir, err = filepath.EvalSymlinks(dir); err != nil {
+	dir, err := filepath.EvalSymlinks(dir) // as /proc/PID/cwd shows it
+	if err != nil {
 		t.Fatal(err)
 	}
 	tm := startTmux(t, dir, bin, skeleton)
@@ -172,20 +160,7 @@ func startTmux(t *testing.T, dir, bin, skeleton string, args ...string) tmuxRun 
 // TestDashboardLeakHintInTmux: with a real PHP worker that keeps 1 MiB
 // alive per request on one route, the workers pane flags that route.
 func TestDashboardLeakHintInTmux(t *testing.T) {
-	for _, tool := range []string{"tmux", "php"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-	bin, err := exec.LookPath("phprun")
-	if err != nil {
-		t.Fatal(err)
-	}
-	skeleton, _ := filepath.Abs("php-skeleton")
-	addr, err := newLoopbackPorts().addr()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, skeleton, addr := tmuxPrereqs(t, "tmux", "php")
 	dir := project(t, map[string]string{
 		"phprun.yaml": "version: \"3\"\nserver:\n  command: php " + filepath.Join(skeleton, "examples/leak.php") +
 			"\nhttp:\n  address: " + addr + "\ndev:\n  workers: 1\n  watch: false\n",
@@ -220,4 +195,24 @@ func project(t *testing.T, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// tmuxPrereqs skips the test without the tools, and returns phprun's path
+// (installed on $PATH by TestMain), php-skeleton's and a free address.
+func tmuxPrereqs(t *testing.T, tools ...string) (bin, skeleton, addr string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	bin, err := exec.LookPath("phprun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	skeleton, _ = filepath.Abs("php-skeleton")
+	if addr, err = newLoopbackPorts().addr(); err != nil {
+		t.Fatal(err)
+	}
+	return bin, skeleton, addr
 }
