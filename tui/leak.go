@@ -28,6 +28,17 @@ type leakTracker struct {
 	delta   map[int]int64        // PID → a one-request RSS change waiting for its access record
 	pending map[int]string       // PID → a route whose access record came before the exec count
 	routes  map[string]*routeGrowth
+
+	// scratch, cleared and reused by every observe
+	perPID map[int]pidRecords
+	seen   map[int]bool
+}
+
+// pidRecords is what one poll brought for one worker: how many access
+// records, and the first of them.
+type pidRecords struct {
+	n   int
+	rec *engine.AccessRecord
 }
 
 type workerSample struct {
@@ -56,46 +67,61 @@ func (r *routeGrowth) median() (int64, int) {
 
 func newLeakTracker() leakTracker {
 	return leakTracker{last: map[int]workerSample{}, delta: map[int]int64{}, pending: map[int]string{},
-		routes: map[string]*routeGrowth{}}
+		routes: map[string]*routeGrowth{}, perPID: map[int]pidRecords{}, seen: map[int]bool{}}
 }
 
-// routeOf names a route by method and path, without the query.
-func routeOf(r *engine.AccessRecord) string { return r.Method + " " + r.Path }
+// routeOf names a route by method and path, without the query. A failed
+// request (5xx: the worker may have crashed or been killed) names none:
+// its record still pairs with its exec count, but nothing is counted.
+func routeOf(r *engine.AccessRecord) string {
+	if r.Status >= 500 {
+		return ""
+	}
+	return r.Method + " " + r.Path
+}
+
+func hasKey[V any](m map[int]V, k int) bool { _, ok := m[k]; return ok }
 
 // observe takes one poll: the workers' figures and the access records
-// that arrived with them.
+// that arrived with them. It allocates only when it attributes a request.
 func (l *leakTracker) observe(stats []engine.Stats, recs []engine.AccessRecord) {
-	perPID := map[int][]string{}
+	clear(l.perPID)
+	clear(l.seen)
 	for i := range recs {
-		if r := &recs[i]; r.PID != 0 && r.Status < 500 {
-			perPID[r.PID] = append(perPID[r.PID], routeOf(r))
+		if r := &recs[i]; r.PID != 0 {
+			pr := l.perPID[r.PID]
+			if pr.n == 0 {
+				pr.rec = r
+			}
+			pr.n++
+			l.perPID[r.PID] = pr
 		}
 	}
-	seen := map[int]bool{}
 	for _, s := range stats {
 		for _, w := range s.Workers {
-			seen[w.PID] = true
+			l.seen[w.PID] = true
 			prev, ok := l.last[w.PID]
 			l.last[w.PID] = workerSample{execs: w.NumExecs, rss: w.RSS}
-			routes := perPID[w.PID]
+			pr := l.perPID[w.PID]
 			if !ok || w.RSS == 0 || prev.rss == 0 {
 				continue
 			}
 			switch n := w.NumExecs - prev.execs; {
-			case n == 1 && len(routes) == 1:
-				l.attribute(routes[0], int64(w.RSS)-int64(prev.rss))
-			case n == 1 && len(routes) == 0 && l.pending[w.PID] != "":
+			case n == 1 && pr.n == 1:
+				l.attribute(routeOf(pr.rec), int64(w.RSS)-int64(prev.rss))
+			case n == 1 && pr.n == 0 && hasKey(l.pending, w.PID):
 				l.attribute(l.pending[w.PID], int64(w.RSS)-int64(prev.rss))
 				delete(l.pending, w.PID)
-			case n == 1 && len(routes) == 0:
+			case n == 1 && pr.n == 0:
 				l.delta[w.PID] = int64(w.RSS) - int64(prev.rss)
-			case n == 0 && len(routes) == 1:
+			case n == 0 && pr.n == 1:
 				if d, ok := l.delta[w.PID]; ok {
-					l.attribute(routes[0], d)
+					l.attribute(routeOf(pr.rec), d)
 					delete(l.delta, w.PID)
 				} else {
-					l.pending[w.PID] = routes[0]
+					l.pending[w.PID] = routeOf(pr.rec)
 				}
+			case n == 0 && pr.n == 0:
 			default: // several requests, or counts that do not pair: skip
 				delete(l.delta, w.PID)
 				delete(l.pending, w.PID)
@@ -103,7 +129,7 @@ func (l *leakTracker) observe(stats []engine.Stats, recs []engine.AccessRecord) 
 		}
 	}
 	for pid := range l.last {
-		if !seen[pid] {
+		if !l.seen[pid] {
 			delete(l.last, pid)
 			delete(l.delta, pid)
 			delete(l.pending, pid)
@@ -112,6 +138,9 @@ func (l *leakTracker) observe(stats []engine.Stats, recs []engine.AccessRecord) 
 }
 
 func (l *leakTracker) attribute(route string, d int64) {
+	if route == "" {
+		return
+	}
 	r := l.routes[route]
 	if r == nil {
 		if len(l.routes) >= 1000 { // bounded: a crawler hitting random paths

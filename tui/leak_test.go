@@ -84,3 +84,17 @@ func TestWorkersTitleShowsTheLeakHint(t *testing.T) {
 		t.Fatalf("no leak hint:\n%s", v)
 	}
 }
+
+// TestLeakTrackerIgnoresFailedRequests: a 5xx answer (a crashed or killed
+// worker) pairs with its exec count but is not counted for its route.
+func TestLeakTrackerIgnoresFailedRequests(t *testing.T) {
+	l := newLeakTracker()
+	l.observe(leakStats(20<<20, 0), nil)
+	for i := range 8 {
+		rec := []engine.AccessRecord{{Method: "GET", Path: "/boom", Status: 502, PID: 10}}
+		l.observe(leakStats(uint64(21+i)<<20, uint64(i+1)), rec)
+	}
+	if len(l.routes) != 0 {
+		t.Fatalf("failed requests were counted: %v", l.routes)
+	}
+}
