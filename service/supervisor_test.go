@@ -73,8 +73,13 @@ func TestCrashLoopBacksOff(t *testing.T) {
 		return st.State == StateBackoff && st.Restarts >= 2 && time.Until(st.Next) > time.Second
 	})
 	st := firstStatus(t, s, "crash")
-	if wait := time.Until(st.Next); wait < 2*time.Second || wait > 4*time.Second {
-		t.Fatalf("next start in %s, want 2-4 s (state %+v)", wait, st)
+	// the third crash in a row waits 4 s (1, 2, then 4): more than the
+	// 2 s of the second one, whenever this poll saw it
+	if wait := time.Until(st.Next); wait <= time.Second || wait > 4*time.Second {
+		t.Fatalf("next start in %s, want 1-4 s (state %+v)", wait, st)
+	}
+	if d := st.Next.Sub(st.Started); d < 3*time.Second {
+		t.Fatalf("third crash waits %s after its start, want about 4 s (state %+v)", d, st)
 	}
 	if !strings.Contains(logs.String(), "service keeps failing") {
 		t.Fatalf("no back-off message in the log:\n%s", logs)
