@@ -168,6 +168,9 @@ func (h *headerPane) view(st styles) string {
 		}
 		id = append(id, u)
 	}
+	if h.info.Debug {
+		id = append(id, st.bad.Render("DEBUG"))
+	}
 	// mode and watch come last and only while they fit (narrow terminals)
 	for _, extra := range []string{h.info.Mode, "watch " + h.info.Watch} {
 		if extra == "" || extra == "watch " {
