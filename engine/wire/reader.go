@@ -46,6 +46,11 @@ func NewReader(rd io.Reader, size int, maxPayload uint32) *Reader {
 	return &Reader{rd: rd, buf: make([]byte, size), initial: size, max: maxPayload}
 }
 
+// SetMaxPayload changes the largest payload the Reader accepts from the
+// next frame on. The socket relay reads the PID handshake with a small
+// limit and raises it once the peer is known to be a worker.
+func (r *Reader) SetMaxPayload(n uint32) { r.max = n }
+
 // SetJunkHandler makes the Reader skip bytes that do not start a valid
 // header and pass them to fn. The slice passed to fn is only valid during
 // the call. A nil fn restores strict mode.
@@ -87,6 +92,17 @@ func (r *Reader) ReadFrame(f *Frame) error {
 	}
 	h, _ := ParseHeader(r.buf[r.r:r.w]) // validated above
 	if h.PayloadLen > r.max {
+		// The header and its options (at most 40 bytes more) are read so
+		// that the caller can answer the frame (an RPC error reply needs
+		// its seq); the payload is neither read nor allocated for.
+		f.Header, f.Payload = h, nil
+		if err := r.fill(h.Size()); err == nil {
+			for i := 0; i < h.NumOptions; i++ {
+				f.Options[i] = binary.LittleEndian.Uint32(r.buf[r.r+HeaderSize+4*i:])
+			}
+		} else {
+			f.NumOptions = 0
+		}
 		return fmt.Errorf("%w: %d > %d bytes", ErrTooLarge, h.PayloadLen, r.max)
 	}
 	total := h.Size() + int(h.PayloadLen)
@@ -115,23 +131,27 @@ func (r *Reader) flushJunk() {
 	}
 }
 
-// fill makes sure at least n unread bytes are buffered, growing and
-// compacting the buffer as needed.
+// fill makes sure at least n unread bytes are buffered, compacting the
+// buffer and growing it as needed.
+//
+// The buffer grows with the bytes that actually arrive (doubling when it is
+// full, never past n), not to the size a header announces: a peer that
+// announces a large payload and sends nothing costs nothing, and one that
+// sends slowly costs at most twice what it sent.
 func (r *Reader) fill(n int) error {
 	if r.w-r.r >= n {
 		return nil
 	}
 	if len(r.buf)-r.r < n {
-		if len(r.buf) < n {
-			nb := make([]byte, max(n, 2*len(r.buf)))
-			r.w = copy(nb, r.buf[r.r:r.w])
-			r.buf = nb
-		} else {
-			r.w = copy(r.buf, r.buf[r.r:r.w])
-		}
+		r.w = copy(r.buf, r.buf[r.r:r.w])
 		r.r = 0
 	}
 	for r.w-r.r < n {
+		if r.w == len(r.buf) {
+			nb := make([]byte, min(n, 2*len(r.buf)))
+			r.w = copy(nb, r.buf[r.r:r.w])
+			r.buf, r.r = nb, 0
+		}
 		m, err := r.rd.Read(r.buf[r.w:])
 		r.w += m
 		if err != nil {
