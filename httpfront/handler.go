@@ -160,7 +160,9 @@ func readAll(w http.ResponseWriter, r *http.Request, buf *[]byte, limit int64) (
 			if isTooLarge(err) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("read body: %w", err)
+			// A malformed chunked body, a body cut short, a read timeout:
+			// the client's doing, so a 4xx, never a 500 (errorStatus).
+			return nil, fmt.Errorf("%w: %w", errBadBody, err)
 		}
 	}
 	*buf = b
