@@ -3,8 +3,12 @@ package httpfront
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+
+	"github.com/phprun/phprun/engine"
 )
 
 // cut ends a response that broke after its head went out: the worker died,
@@ -32,4 +36,31 @@ func (h *handler) cut(w http.ResponseWriter, r *http.Request, err error, sent in
 		}
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// copyBody passes the rest of a large response frame from the relay to the
+// client in 32 KiB pieces (engine.Payload.StreamBody), so that phprun's
+// memory per response stays bounded whatever the body's size. A write
+// failure stops the response (the worker reads STOP or has the rest
+// drained); a relay failure comes back as the engine's error.
+func copyBody(w http.ResponseWriter, resp *engine.Response) (int64, error) {
+	bufp := copyBufPool.Get().(*[]byte)
+	defer copyBufPool.Put(bufp)
+	buf := *bufp
+	var sent int64
+	for resp.BodyRest() > 0 {
+		n, err := resp.ReadBody(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			sent += int64(m)
+			if werr != nil {
+				_ = resp.Stop()
+				return sent, fmt.Errorf("%w: %v", errClientGone, werr)
+			}
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return sent, err
+		}
+	}
+	return sent, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -89,5 +90,50 @@ func TestCutStreamLooksCut(t *testing.T) {
 	f := startFront(t, cfg, pool, Options{})
 	if resp, body := get(t, f.url+"/"); resp.StatusCode != 200 || body != "hello" {
 		t.Fatalf("after the cuts: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestCutLargeFrame: a worker killed while a large single-frame body is
+// passing through (the body is read from the relay as it is sent) leaves
+// the client with a visibly cut response, and the pool replaces it.
+func TestCutLargeFrame(t *testing.T) {
+	pool := startPool(t, "special", 1, nil, func(c *engine.Config) {
+		c.Server.Command = append(c.Server.Command[:1], append([]string{"-d", "memory_limit=256M"}, c.Server.Command[1:]...)...)
+	})
+	pid := pool.Stats().Workers[0].PID
+	f := startFront(t, testConfig(), pool, Options{})
+	c, err := net.Dial("tcp", strings.TrimPrefix(f.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.WriteString(c, "GET /large?mb=64 HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, 1<<20)
+	if _, err := io.ReadFull(c, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("connection not closed: %v", err)
+	}
+	got := append(first, rest...)
+	if len(got) >= 64<<20 || bytes.HasSuffix(got, []byte("0\r\n\r\n")) {
+		t.Fatalf("a cut body looks complete: %d bytes, ends %q", len(got), got[max(0, len(got)-10):])
+	}
+	waitCut := time.Now().Add(5 * time.Second)
+	for !strings.Contains(f.logs.String(), "response cut") && time.Now().Before(waitCut) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(f.logs.String(), "response cut") {
+		t.Fatalf("no cut line:\n%s", f.logs.String())
+	}
+	if resp, body := get(t, f.url+"/"); resp.StatusCode != 200 || body != "hello" {
+		t.Fatalf("after the cut: %d %q", resp.StatusCode, body)
 	}
 }

@@ -70,10 +70,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	*ctxBuf = appendRequestContext((*ctxBuf)[:0], r, parsed, uploads)
 
 	resp, err := h.exec.Exec(r.Context(), engine.Payload{
-		Context: *ctxBuf,
-		Body:    body,
-		Codec:   wire.CodecJSON,
-		Tag:     engine.Tag{Kind: r.Method, Name: r.URL.Path},
+		Context:    *ctxBuf,
+		Body:       body,
+		Codec:      wire.CodecJSON,
+		Tag:        engine.Tag{Kind: r.Method, Name: r.URL.Path},
+		StreamBody: true,
 	})
 	if err != nil {
 		h.fail(w, r, err, false)
@@ -217,6 +218,13 @@ func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *en
 			if err != nil {
 				_ = resp.Stop()
 				return true, sent, fmt.Errorf("%w: %v", errClientGone, err)
+			}
+			if resp.BodyRest() > 0 {
+				n, err := copyBody(w, resp)
+				sent += n
+				if err != nil {
+					return true, sent, err
+				}
 			}
 		}
 		if !resp.More() {

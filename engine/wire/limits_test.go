@@ -62,3 +62,56 @@ func TestReaderSetMaxPayload(t *testing.T) {
 		t.Fatalf("after SetMaxPayload: %v, %d bytes", err, len(f.Payload))
 	}
 }
+
+// TestReadFrameStart: a payload taken in parts (Payload, then ReadPayload
+// straight from the stream) equals the frame's payload, and the buffer
+// does not grow to its size.
+func TestReadFrameStart(t *testing.T) {
+	payload := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB
+	a, _ := AppendFrame(nil, CodecJSON, 0, []uint32{5}, payload)
+	b, _ := AppendFrame(nil, CodecJSON, 0, nil, []byte("next"))
+	r := NewReader(bytes.NewReader(append(a, b...)), 4096, 1<<30)
+	var f Frame
+	if err := r.ReadFrameStart(&f); err != nil || f.PayloadLen != 1<<20 || f.Opts()[0] != 5 || r.Pending() != 1<<20 {
+		t.Fatalf("start: %v %+v pending %d", err, f.Header, r.Pending())
+	}
+	got, err := r.Payload(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append([]byte(nil), got...)
+	buf := make([]byte, 3000)
+	for {
+		n, err := r.ReadPayload(buf)
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, payload) || r.Pending() != 0 {
+		t.Fatalf("payload differs (%d bytes, pending %d)", len(got), r.Pending())
+	}
+	if len(r.buf) > 8192 {
+		t.Fatalf("buffer grew to %d bytes", len(r.buf))
+	}
+	if err := r.ReadFrame(&f); err != nil || string(f.Payload) != "next" {
+		t.Fatalf("next frame: %v %q", err, f.Payload)
+	}
+	// Cut inside the payload.
+	r = NewReader(bytes.NewReader(a[:len(a)/2]), 4096, 1<<30)
+	if err := r.ReadFrameStart(&f); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, err := r.ReadPayload(buf)
+		if err != nil {
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("cut payload: %v", err)
+			}
+			break
+		}
+	}
+}

@@ -35,6 +35,7 @@ type Reader struct {
 	initial int
 	max     uint32
 	junk    func([]byte)
+	pending int // payload bytes of the current frame not read yet (ReadFrameStart)
 }
 
 // NewReader returns a Reader with an initial buffer of size bytes that
@@ -62,6 +63,110 @@ func (r *Reader) Buffered() int { return r.w - r.r }
 // ReadFrame reads the next frame into f. It returns io.EOF when the stream
 // ends cleanly between frames and io.ErrUnexpectedEOF inside one.
 func (r *Reader) ReadFrame(f *Frame) error {
+	h, err := r.readHeader(f)
+	if err != nil {
+		return err
+	}
+	total := h.Size() + int(h.PayloadLen)
+	if err := r.fill(total); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	b := r.buf[r.r : r.r+total]
+	f.Header = h
+	for i := 0; i < h.NumOptions; i++ {
+		f.Options[i] = binary.LittleEndian.Uint32(b[HeaderSize+4*i:])
+	}
+	f.Payload = b[h.Size():total:total]
+	r.r += total
+	return nil
+}
+
+// ReadFrameStart reads the next frame's header and options into f and
+// leaves its payload unread: the caller takes it with Payload and
+// ReadPayload (Pending says how much is left) before the next frame. It is
+// how a large payload passes through without being held whole in memory.
+func (r *Reader) ReadFrameStart(f *Frame) error {
+	h, err := r.readHeader(f)
+	if err != nil {
+		return err
+	}
+	if err := r.fill(h.Size()); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	f.Header, f.Payload = h, nil
+	for i := 0; i < h.NumOptions; i++ {
+		f.Options[i] = binary.LittleEndian.Uint32(r.buf[r.r+HeaderSize+4*i:])
+	}
+	r.r += h.Size()
+	r.pending = int(h.PayloadLen)
+	return nil
+}
+
+// Pending is how many payload bytes of the frame begun with ReadFrameStart
+// are still unread.
+func (r *Reader) Pending() int { return r.pending }
+
+// Payload returns the next n bytes of the pending payload (n ≤ Pending()),
+// buffered; the slice is valid until the next call on r.
+func (r *Reader) Payload(n int) ([]byte, error) {
+	if n > r.pending {
+		return nil, fmt.Errorf("wire: %d payload bytes asked for, %d pending", n, r.pending)
+	}
+	if err := r.fill(n); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	b := r.buf[r.r : r.r+n : r.r+n]
+	r.r += n
+	r.pending -= n
+	return b, nil
+}
+
+// ReadPayload reads up to len(p) bytes of the pending payload into p:
+// buffered bytes first, then straight from the stream, so the buffer does
+// not grow. It returns io.EOF once the payload is read whole and
+// io.ErrUnexpectedEOF if the stream ends inside it.
+func (r *Reader) ReadPayload(p []byte) (int, error) {
+	if r.pending == 0 {
+		return 0, io.EOF
+	}
+	if len(p) > r.pending {
+		p = p[:r.pending]
+	}
+	var n int
+	var err error
+	if r.w > r.r {
+		n = copy(p, r.buf[r.r:r.w])
+		r.r += n
+	} else {
+		n, err = r.rd.Read(p)
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+	}
+	r.pending -= n
+	if n > 0 {
+		return n, nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return 0, err
+}
+
+// readHeader finds the next CRC-valid header (skipping junk in lenient
+// mode), checks its payload against the limit and returns it, with r.r
+// still at its first byte.
+func (r *Reader) readHeader(f *Frame) (Header, error) {
+	r.pending = 0
 	if r.r == r.w && len(r.buf) > 4*r.initial {
 		// Give back memory a large frame made us take.
 		r.buf, r.r, r.w = make([]byte, r.initial), 0, 0
@@ -69,7 +174,7 @@ func (r *Reader) ReadFrame(f *Frame) error {
 	for {
 		if err := r.fill(HeaderSize); err != nil {
 			r.flushJunk()
-			return err
+			return Header{}, err
 		}
 		b := r.buf[r.r:r.w]
 		if validHeaderAt(b) {
@@ -77,7 +182,7 @@ func (r *Reader) ReadFrame(f *Frame) error {
 		}
 		if r.junk == nil {
 			_, err := ParseHeader(b)
-			return err
+			return Header{}, err
 		}
 		if i := FindHeader(b); i >= 0 {
 			r.junk(b[:i])
@@ -103,23 +208,9 @@ func (r *Reader) ReadFrame(f *Frame) error {
 		} else {
 			f.NumOptions = 0
 		}
-		return fmt.Errorf("%w: %d > %d bytes", ErrTooLarge, h.PayloadLen, r.max)
+		return Header{}, fmt.Errorf("%w: %d > %d bytes", ErrTooLarge, h.PayloadLen, r.max)
 	}
-	total := h.Size() + int(h.PayloadLen)
-	if err := r.fill(total); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return err
-	}
-	b := r.buf[r.r : r.r+total]
-	f.Header = h
-	for i := 0; i < h.NumOptions; i++ {
-		f.Options[i] = binary.LittleEndian.Uint32(b[HeaderSize+4*i:])
-	}
-	f.Payload = b[h.Size():total:total]
-	r.r += total
-	return nil
+	return h, nil
 }
 
 // flushJunk hands unread bytes to the junk handler when the stream ended

@@ -66,6 +66,12 @@ while ($p = $w->waitPayload()) {
             }
             sleep(30);
             break;
+        case '/large':
+            // One frame of mb MiB: "0123456789abcdef" repeated.
+            $body = str_repeat('0123456789abcdef', (int) ($q['mb'] ?? 1) * 65536);
+            $w->respond(new Payload($body, '{"status":200,"headers":{"Content-Type":["application/octet-stream"]}}'), 0x08);
+            unset($body);
+            break;
         case '/nobody':
             // A 204 or 304 with a body: the body must be dropped quietly.
             $w->respond(new Payload('not allowed', '{"status":' . (int) $q['code'] . ',"headers":{}}'), 0x08);
