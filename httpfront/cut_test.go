@@ -2,6 +2,7 @@ package httpfront
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -135,5 +136,49 @@ func TestCutLargeFrame(t *testing.T) {
 	}
 	if resp, body := get(t, f.url+"/"); resp.StatusCode != 200 || body != "hello" {
 		t.Fatalf("after the cut: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestCutByShutdownTimeout: a stream still running when the shutdown
+// timeout ends is cut as visibly as a crashed one: the connection closes
+// without the terminating chunk.
+func TestCutByShutdownTimeout(t *testing.T) {
+	pool := startPool(t, "stream", 1, nil, nil)
+	for _, noFast := range []bool{false, true} {
+		// Not startFront: its cleanup wants a clean Shutdown.
+		srv, err := New(testConfig(), pool, Options{NoFastPath: noFast})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Listen(); err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		go func() { served <- srv.ListenAndServe(context.Background()) }()
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(15 * time.Second))
+		if _, err := io.WriteString(c, "GET /?chunks=100&ms=50 HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		head := make([]byte, 64)
+		if _, err := io.ReadAtLeast(c, head, 1); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		_ = srv.Shutdown(ctx) // runs out: the stream takes 5 s
+		cancel()
+		<-served
+		rest, err := io.ReadAll(c)
+		if err != nil {
+			t.Fatalf("no fast path %v: connection not closed: %v", noFast, err)
+		}
+		got := string(head) + string(rest)
+		if strings.HasSuffix(got, "0\r\n\r\n") || strings.Contains(got, "done\n") {
+			t.Fatalf("no fast path %v: stream cut by the shutdown timeout looks complete: ...%q", noFast, got[max(0, len(got)-40):])
+		}
 	}
 }
