@@ -212,7 +212,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}, MaxPayload: cfg.RPC.MaxRequestBytes})
 		if err != nil {
 			return nil, err
 		}
