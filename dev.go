@@ -143,7 +143,7 @@ func (s *server) dashboardInfo() tui.Info {
 	if s.dev {
 		mode = "dev"
 	}
-	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php}
+	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php, Boot: s.boot}
 	if s.watcher != nil {
 		info.Watch = watchSummary(s.watcher.Info())
 	}

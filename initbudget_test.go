@@ -96,12 +96,22 @@ func TestInitBudget(t *testing.T) {
 			t.Fatalf("no inittrace lines in:\n%s", out)
 		}
 		var b, a int64
-		for _, r := range recs {
+		clockAt := -1
+		for j, r := range recs {
+			if r.pkg == module+"/internal/startclock" {
+				clockAt = j
+			}
+			if r.pkg == module+"/internal/startclock" && j > len(recs)/4 {
+				t.Errorf("internal/startclock is initialised %d of %d packages in: boot_ms would miss what runs before it; keep its imports to time and syscall", j+1, len(recs))
+			}
 			if c, ok := minClock[r.pkg]; !ok || r.clock < c {
 				minClock[r.pkg] = r.clock
 			}
 			b += r.bytes
 			a += r.allocs
+		}
+		if clockAt < 0 {
+			t.Errorf("internal/startclock is not in the init trace: boot_ms has no early clock")
 		}
 		if i == 0 || b < bytesTotal {
 			bytesTotal, allocsTotal = b, a

@@ -16,6 +16,7 @@ import (
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/internal/protocodec"
+	"github.com/phprun/phprun/internal/startclock"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
@@ -48,6 +49,7 @@ type server struct {
 	rpcLn   net.Listener
 	access  *engine.AccessRing // nil unless the dashboard reads it
 	php     string             // PHP version, "" if unknown
+	boot    time.Duration      // process start to workers ready (boot_ms)
 	watcher *watch.Watcher     // dev only; nil when not watching
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
@@ -226,12 +228,12 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
 	ecfg := cfg.engineConfig(rpcAddr, dev)
-	start := time.Now()
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
 	}
 	s.exec.pool = s.pool
 	s.php = <-phpVersion
+	s.boot = startclock.Since()
 
 	attrs := []any{"version", version, "mode", map[bool]string{true: "dev", false: "serve"}[dev],
 		"http", "http://" + s.front.Addr()}
@@ -244,7 +246,7 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	if s.rpcLn != nil {
 		attrs = append(attrs, "rpc", cfg.RPC.Listen)
 	}
-	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
+	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", s.boot.Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
 	log.Info("phprun is serving", attrs...)
 	return s, nil
