@@ -228,6 +228,7 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
 	ecfg := cfg.engineConfig(rpcAddr, dev)
+	ecfg.ServeFirst = true // serve from the first ready worker; the rest join as they boot
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
 	}
@@ -246,7 +247,7 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	if s.rpcLn != nil {
 		attrs = append(attrs, "rpc", cfg.RPC.Listen)
 	}
-	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", s.boot.Milliseconds(),
+	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "ready", s.pool.Stats().Count(engine.StateReady), "boot_ms", s.boot.Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
 	log.Info("phprun is serving", attrs...)
 	return s, nil
