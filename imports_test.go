@@ -24,6 +24,7 @@ var allowedImports = map[string][]string{
 	"watch":               {"github.com/fsnotify/fsnotify"},
 	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec": {"google.golang.org/protobuf/"},
+	"internal/startclock": nil,
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no
