@@ -19,11 +19,17 @@ import (
 // real regression, such as the 26 ms that go-runewidth v0.0.27's init used
 // to cost, and not on a busy CI box.
 const (
-	initRuns          = 7       // each package's clock is the minimum over these runs
+	initRuns          = 7       // runs per round; each package's clock is its minimum over all runs
 	initBudgetTotal   = 10.0    // ms: sum over packages of their minimum clock
 	initBudgetPackage = 2.0     // ms: minimum clock of any single package
 	initBudgetBytes   = 1 << 20 // bytes allocated by all package inits (deterministic)
 	initBudgetAllocs  = 5000    // allocations by all package inits (deterministic)
+	// Minor page faults of a whole `phprun version` (Linux): each first
+	// touch of a page of the binary or the heap. Nearly independent of the
+	// machine's load, and what start-up costs most on a busy VM, where one
+	// fault can take tens of µs. 700 today; 1292 with go-runewidth
+	// v0.0.27, whose tables touched 2.2 MB.
+	initBudgetFaults = 1000
 )
 
 // initRecord is one line of GODEBUG=inittrace=1 output:
@@ -70,79 +76,117 @@ func TestParseInitTrace(t *testing.T) {
 	}
 }
 
+// initSample accumulates several runs of `GODEBUG=inittrace=1 phprun
+// version`.
+type initSample struct {
+	runs     int
+	minClock map[string]float64 // per package, the fastest run's clock
+	bytes    int64              // all packages, the run that allocated least
+	allocs   int64
+	faults   int64 // fewest minor page faults of a run; -1 = not known
+	clockAt  int   // where internal/startclock ran in the last run (-1: absent)
+	inits    int   // how many packages the last run initialised
+}
+
+func (s *initSample) run(t *testing.T, bin string) {
+	t.Helper()
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("phprun version: %v\n%s", err, out)
+	}
+	if f, ok := minorFaults(cmd.ProcessState); ok && (s.faults < 0 || f < s.faults) {
+		s.faults = f
+	}
+	recs, err := parseInitTrace(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 {
+		t.Fatalf("no inittrace lines in:\n%s", out)
+	}
+	var b, a int64
+	s.clockAt, s.inits = -1, len(recs)
+	for j, r := range recs {
+		if r.pkg == module+"/internal/startclock" {
+			s.clockAt = j
+		}
+		if c, ok := s.minClock[r.pkg]; !ok || r.clock < c {
+			s.minClock[r.pkg] = r.clock
+		}
+		b += r.bytes
+		a += r.allocs
+	}
+	if s.runs == 0 || b < s.bytes {
+		s.bytes, s.allocs = b, a
+	}
+	s.runs++
+}
+
+type pkgClock struct {
+	pkg   string
+	clock float64
+}
+
+// slowest returns the packages by their fastest clock, slowest first, and
+// the sum of those clocks.
+func (s *initSample) slowest() ([]pkgClock, float64) {
+	var pkgs []pkgClock
+	total := 0.0
+	for p, c := range s.minClock {
+		pkgs = append(pkgs, pkgClock{p, c})
+		total += c
+	}
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].clock > pkgs[j].clock })
+	return pkgs, total
+}
+
 // TestInitBudget builds phprun and holds its package initialisation to the
 // budget above. Clock figures are per package the minimum over several
 // runs: a run slowed down by another process on the machine raises a few
-// packages in that run only, while a heavy init is slow in every run.
+// packages in that run only, while a heavy init is slow in every run. When
+// the clocks are over budget after one round of runs, up to two more
+// rounds are taken (a busy phase of the machine passes; a heavy init
+// stays).
 func TestInitBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	bin := initBuildPhprun(t)
-	minClock := map[string]float64{}
-	var bytesTotal, allocsTotal int64
-	for i := range initRuns {
-		cmd := exec.Command(bin, "version")
-		cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("phprun version: %v\n%s", err, out)
-		}
-		recs, err := parseInitTrace(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(recs) == 0 {
-			t.Fatalf("no inittrace lines in:\n%s", out)
-		}
-		var b, a int64
-		clockAt := -1
-		for j, r := range recs {
-			if r.pkg == module+"/internal/startclock" {
-				clockAt = j
-			}
-			if r.pkg == module+"/internal/startclock" && j > len(recs)/4 {
-				t.Errorf("internal/startclock is initialised %d of %d packages in: boot_ms would miss what runs before it; keep its imports to time and syscall", j+1, len(recs))
-			}
-			if c, ok := minClock[r.pkg]; !ok || r.clock < c {
-				minClock[r.pkg] = r.clock
-			}
-			b += r.bytes
-			a += r.allocs
-		}
-		if clockAt < 0 {
-			t.Errorf("internal/startclock is not in the init trace: boot_ms has no early clock")
-		}
-		if i == 0 || b < bytesTotal {
-			bytesTotal, allocsTotal = b, a
-		}
-	}
-
-	type pkgClock struct {
-		pkg   string
-		clock float64
-	}
+	s := &initSample{minClock: map[string]float64{}, faults: -1}
 	var pkgs []pkgClock
-	total := 0.0
-	for p, c := range minClock {
-		pkgs = append(pkgs, pkgClock{p, c})
-		total += c
+	var total float64
+	for round := 0; round < 3; round++ {
+		for range initRuns {
+			s.run(t, bin)
+		}
+		if pkgs, total = s.slowest(); total <= initBudgetTotal && pkgs[0].clock <= initBudgetPackage {
+			break
+		}
 	}
-	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].clock > pkgs[j].clock })
 	var top strings.Builder
 	for _, p := range pkgs[:min(8, len(pkgs))] {
 		fmt.Fprintf(&top, "\n  %6.2f ms  %s", p.clock, p.pkg)
 	}
-	t.Logf("package init: %.2f ms clock (sum of per-package minima over %d runs), %d bytes, %d allocs; slowest:%s",
-		total, initRuns, bytesTotal, allocsTotal, top.String())
+	t.Logf("package init: %.2f ms clock (sum of per-package minima over %d runs), %d bytes, %d allocs; `phprun version`: %d minor page faults; slowest:%s",
+		total, s.runs, s.bytes, s.allocs, s.faults, top.String())
 
+	if s.clockAt < 0 {
+		t.Errorf("internal/startclock is not in the init trace: boot_ms has no early clock")
+	} else if s.clockAt > s.inits/4 {
+		t.Errorf("internal/startclock is initialised %d of %d packages in: boot_ms would miss what runs before it; keep its imports to time and syscall", s.clockAt+1, s.inits)
+	}
 	if total > initBudgetTotal {
 		t.Errorf("package init takes %.2f ms, budget %.0f ms: something heavy runs before main (GODEBUG=inittrace=1 phprun version)", total, initBudgetTotal)
 	}
 	if pkgs[0].clock > initBudgetPackage {
 		t.Errorf("init of %s takes %.2f ms in every run, budget %.0f ms per package: make it lazy or pin a version without it", pkgs[0].pkg, pkgs[0].clock, initBudgetPackage)
 	}
-	if bytesTotal > initBudgetBytes || allocsTotal > initBudgetAllocs {
-		t.Errorf("package init allocates %d bytes in %d allocations, budget %d bytes and %d allocations", bytesTotal, allocsTotal, initBudgetBytes, initBudgetAllocs)
+	if s.faults > initBudgetFaults {
+		t.Errorf("`phprun version` takes %d minor page faults, budget %d: start-up touches more memory than it did", s.faults, initBudgetFaults)
+	}
+	if s.bytes > initBudgetBytes || s.allocs > initBudgetAllocs {
+		t.Errorf("package init allocates %d bytes in %d allocations, budget %d bytes and %d allocations", s.bytes, s.allocs, initBudgetBytes, initBudgetAllocs)
 	}
 }

@@ -13,6 +13,7 @@
 # Usage: bench/startup.sh [PHPRUN_BINARY]   (without an argument it builds the repo like
 #        `make build`, stripped, into a temp dir)
 # Env:   RUNS=7 WORKERS=2,8 RR_BIN=/path/to/rr
+#        BASE_BIN=/path/to/phprun   another phprun build measured in the same runs (e.g. main's)
 # Lock:  holds /tmp/phprun-bench.lock (flock) so it never overlaps another benchmark; set
 #        PHPRUN_BENCH_LOCKED=1 if the caller holds it.
 # Needs: go, php (cli), flock. Everything started here is stopped before it exits.
@@ -41,4 +42,4 @@ fi
 echo "# $(date -u +%FT%TZ), commit $(cd "$ROOT" && git rev-parse --short HEAD), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 cd "$ROOT"
 "$WORK/startup" -phprun "$BIN" -runs "${RUNS:-7}" -workers "${WORKERS:-2,8}" \
-  -worker php-skeleton/examples/hello.php ${RR_BIN:+-rr "$RR_BIN"}
+  -worker php-skeleton/examples/hello.php ${RR_BIN:+-rr "$RR_BIN"} ${BASE_BIN:+-base "$BASE_BIN"}

@@ -36,6 +36,7 @@ type server struct {
 
 func main() {
 	phprun := flag.String("phprun", "", "phprun binary (required)")
+	base := flag.String("base", "", "another phprun binary to compare with, e.g. a build of main (optional)")
 	rr := flag.String("rr", os.Getenv("RR_BIN"), "RoadRunner binary (optional; default $RR_BIN)")
 	runs := flag.Int("runs", 7, "runs per figure; the median is reported")
 	workers := flag.String("workers", "2,8", "worker counts for exec → first 200")
@@ -54,6 +55,9 @@ func main() {
 		os.Exit(2)
 	}
 	servers := []server{{name: "phprun", bin: *phprun, version: []string{"version"}}}
+	if *base != "" {
+		servers = append(servers, server{name: "phprun-base", bin: *base, version: []string{"version"}})
+	}
 	if *rr != "" {
 		servers = append(servers, server{name: "rr", bin: *rr, version: []string{"--version"}})
 	}
@@ -96,7 +100,7 @@ func (b *bench) all(servers []server, counts []int) error {
 
 	for _, n := range counts {
 		res := make([][]time.Duration, len(servers))
-		boots := []time.Duration{}
+		boots := make([][]time.Duration, len(servers))
 		for range b.runs {
 			for i, s := range servers {
 				d, boot, err := b.firstOK(s, n)
@@ -105,15 +109,17 @@ func (b *bench) all(servers []server, counts []int) error {
 				}
 				res[i] = append(res[i], d)
 				if boot > 0 {
-					boots = append(boots, boot)
+					boots[i] = append(boots[i], boot)
 				}
 			}
 		}
 		for i, s := range servers {
 			row(fmt.Sprintf("exec → first 200, %d workers", n), s, res[i])
 		}
-		if len(boots) > 0 {
-			row(fmt.Sprintf("boot_ms in the log, %d workers", n), servers[0], boots)
+		for i, s := range servers {
+			if len(boots[i]) > 0 {
+				row(fmt.Sprintf("boot_ms in the log, %d workers", n), s, boots[i])
+			}
 		}
 	}
 
@@ -173,7 +179,7 @@ func (b *bench) start(s server, n int) (*running, time.Time, error) {
 	}
 	defer logf.Close()
 	args := []string{"serve", "-c", cfg}
-	if s.name == "phprun" {
+	if strings.HasPrefix(s.name, "phprun") {
 		args = append(args, "--headless")
 	}
 	cmd := exec.Command(s.bin, args...)
