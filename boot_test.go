@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
@@ -31,8 +32,12 @@ func TestBootMSCountsFromProcessStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	skeleton, _ := filepath.Abs("php-skeleton")
-	dir := project(t, map[string]string{"phprun.yaml": "version: \"3\"\nserver:\n  command: php " +
-		filepath.Join(skeleton, "examples", "hello.php") + "\nhttp:\n  address: " + addr + "\n  pool:\n    num_workers: 1\nlogs:\n  level: debug\n"})
+	dir := t.TempDir()
+	config := "version: \"3\"\nserver:\n  command: php " + filepath.Join(skeleton, "examples", "hello.php") +
+		"\nhttp:\n  address: " + addr + "\n  pool:\n    num_workers: 1\nlogs:\n  level: debug\n"
+	if err := os.WriteFile(filepath.Join(dir, "phprun.yaml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	const stopped = 500 * time.Millisecond
 	cmd := exec.Command(bin, "serve", "--headless")
