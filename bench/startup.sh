@@ -11,7 +11,7 @@
 #   workers            `phprun workers` / `rr workers` against a running 2-worker server
 #
 # Usage: bench/startup.sh [PHPRUN_BINARY]   (without an argument it builds the repo like
-#        `make build`, stripped, into a temp dir)
+#        `make build`: static and stripped, into a temp dir)
 # Env:   RUNS=7 WORKERS=2,8 RR_BIN=/path/to/rr
 #        BASE_BIN=/path/to/phprun   another phprun build measured in the same runs (e.g. main's)
 # Lock:  holds /tmp/phprun-bench.lock (flock) so it never overlaps another benchmark; set
@@ -34,7 +34,7 @@ if [[ -n ${1:-} ]]; then
   BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 else
   echo "building phprun" >&2
-  (cd "$ROOT" && go build -ldflags '-s -w' -o "$WORK/phprun" .)
+  (cd "$ROOT" && CGO_ENABLED=0 go build -ldflags '-s -w' -o "$WORK/phprun" .)
   BIN=$WORK/phprun
 fi
 (cd "$ROOT" && go build -o "$WORK/startup" ./bench/startup)
