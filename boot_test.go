@@ -18,7 +18,8 @@ import (
 // "worker spawned" line to the startup line, both stamped by phprun), and
 // must not exceed what the test measured from outside. A boot_ms counted
 // from the pool's start covers the workers' boot only, however slow the
-// machine.
+// machine. The summary also comes after the "worker ready" line of every
+// worker it counts as ready.
 func TestBootMSCountsFromProcessStart(t *testing.T) {
 	if _, err := exec.LookPath("php"); err != nil {
 		t.Skip("php is not installed")
@@ -75,6 +76,7 @@ func TestBootMSCountsFromProcessStart(t *testing.T) {
 	}()
 	timeout := time.After(60 * time.Second)
 	var spawned time.Time
+	readyLines := 0
 	for {
 		select {
 		case line, ok := <-lines:
@@ -85,6 +87,7 @@ func TestBootMSCountsFromProcessStart(t *testing.T) {
 				Time   time.Time `json:"time"`
 				Msg    string    `json:"msg"`
 				BootMS *int64    `json:"boot_ms"`
+				Ready  int       `json:"ready"`
 			}
 			if err := json.Unmarshal([]byte(line), &rec); err != nil {
 				continue // a worker's own output
@@ -92,12 +95,18 @@ func TestBootMSCountsFromProcessStart(t *testing.T) {
 			if rec.Msg == "worker spawned" && spawned.IsZero() {
 				spawned = rec.Time
 			}
+			if rec.Msg == "worker ready" {
+				readyLines++
+			}
 			if rec.Msg != "phprun is serving" {
 				continue
 			}
 			outside := time.Since(start)
 			if rec.BootMS == nil || spawned.IsZero() {
 				t.Fatalf("no boot_ms in the startup line, or no worker spawned before it: %s", line)
+			}
+			if rec.Ready < 1 || readyLines < rec.Ready {
+				t.Errorf("the startup summary says %d workers ready, after %d \"worker ready\" lines", rec.Ready, readyLines)
 			}
 			boot := time.Duration(*rec.BootMS) * time.Millisecond
 			if workers := rec.Time.Sub(spawned); boot < stopped+workers-time.Millisecond {
