@@ -42,18 +42,11 @@ func (l *eventLog) run() {
 	}
 }
 
-// drain writes the events already waiting in the subscription.
+// drain writes the events already waiting in the subscription. run is its
+// only reader, so a buffer that holds events cannot empty under it.
 func (l *eventLog) drain() {
-	for {
-		select {
-		case e, ok := <-l.sub.C:
-			if !ok {
-				return
-			}
-			logging.LogEvent(l.log, e)
-		default:
-			return
-		}
+	for len(l.sub.C) > 0 {
+		logging.LogEvent(l.log, <-l.sub.C)
 	}
 }
 
