@@ -24,6 +24,9 @@ var allowedImports = map[string][]string{
 	"watch":               {"github.com/fsnotify/fsnotify"},
 	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec": {"google.golang.org/protobuf/"},
+	"jobs":                {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", "google.golang.org/protobuf/"},
+	"jobs/memory":         {module + "/jobs"},
+	"jobs/jobstest":       {module + "/jobs"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no
