@@ -8,6 +8,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 )
@@ -38,6 +39,9 @@ type Config struct {
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
+	// Jobs is RoadRunner's jobs plugin: pipelines and the jobs pool.
+	// Disabled unless the section is present.
+	Jobs jobs.Config `koanf:"jobs"`
 }
 
 // LogsConfig is the `logs` section (a subset of RoadRunner's).
@@ -82,6 +86,7 @@ func DefaultConfig() Config {
 		Logs:    LogsConfig{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"},
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
+		Jobs:    jobs.DefaultConfig(),
 	}
 }
 
@@ -94,7 +99,7 @@ func (c Config) Validate() error {
 		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
 	}
 	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
-		c.Watch.Validate(), c.Dev.Validate())
+		c.Watch.Validate(), c.Dev.Validate(), c.Jobs.Validate())
 	return errors.Join(errs...)
 }
 

@@ -55,6 +55,9 @@ func (s *server) watchAndReload(ctx context.Context) error {
 			s.describeReload(len(b.Paths), "watch", b.Paths)
 			rctx, cancel := context.WithTimeout(gctx, positive(s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+30*time.Second)
 			err := s.pool.Reload(rctx)
+			if jp := s.jobsPool(); err == nil && jp != nil {
+				err = jp.Reload(rctx) // dev reloads both pools
+			}
 			cancel()
 			if errors.Is(err, engine.ErrPoolClosed) || gctx.Err() != nil {
 				return nil

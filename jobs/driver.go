@@ -68,8 +68,9 @@ type Driver interface {
 // Delivery is one job handed out by a Driver. The plugin settles it
 // exactly once with Ack, Nack or Requeue.
 type Delivery interface {
-	// Job is the job as stored (ID, name, payload, headers, priority);
-	// the plugin does not change it.
+	// Job is the job as stored (ID, name, payload, headers); its
+	// Priority is the effective one (the pipeline's when pushed with 0).
+	// The plugin does not change it.
 	Job() *Job
 	// Ack: the job is done.
 	Ack() error

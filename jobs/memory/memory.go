@@ -70,6 +70,7 @@ func (d *Driver) Push(_ context.Context, j *jobs.Job) error {
 	prio := j.Priority
 	if prio == 0 {
 		prio = d.priority
+		j.Priority = prio // Delivery.Job() carries the effective priority
 	}
 	d.mu.Lock()
 	if d.stopped {
