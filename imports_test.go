@@ -26,6 +26,7 @@ var allowedImports = map[string][]string{
 	"internal/protocodec": {"google.golang.org/protobuf/"},
 	"jobs":                {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", "google.golang.org/protobuf/"},
 	"jobs/memory":         {module + "/jobs"},
+	"jobs/boltdb":         {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
 	"jobs/jobstest":       {module + "/jobs"},
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/jobs"
+	"github.com/phprun/phprun/jobs/boltdb"
 	"github.com/phprun/phprun/jobs/memory"
 )
 
@@ -23,9 +24,10 @@ type jobsRunner struct {
 	draining atomic.Bool // set when the shutdown starts: /ready turns 503
 }
 
-// jobDrivers are the registered pipeline drivers.
+// jobDrivers are the registered pipeline drivers, fresh for each run
+// (boltdb's opener shares files among the run's pipelines).
 func jobDrivers() map[string]jobs.Constructor {
-	return map[string]jobs.Constructor{memory.Name: memory.Open}
+	return map[string]jobs.Constructor{memory.Name: memory.Open, boltdb.Name: boltdb.NewOpener().Open}
 }
 
 // jobsEngineConfig composes the jobs pool from server and jobs.pool, as

@@ -3,6 +3,9 @@
 // phprun and are lost when phprun stops (RoadRunner's behaviour, kept and
 // documented); while phprun runs, delivery is at-least-once: a job whose
 // consumer crashes is nacked with requeue by the plugin and comes back.
+//
+// The same heaps serve the boltdb driver: New with a Store writes every
+// change through to it, so the jobs outlive the process.
 package memory
 
 import (
@@ -22,10 +25,20 @@ const Name = "memory"
 // defaultPrefetch is RoadRunner's: how many deliveries may be out at once.
 const defaultPrefetch = 100_000
 
+// Store persists a pipeline's jobs for a durable driver built on these
+// heaps (boltdb). Keys are the store's; 0 asks Put for a new one.
+type Store interface {
+	// Put writes j, due at due (zero: ready), and returns its key.
+	Put(key uint64, j *jobs.Job, due time.Time) (uint64, error)
+	// Delete forgets the job under key.
+	Delete(key uint64) error
+}
+
 // Driver is one memory pipeline.
 type Driver struct {
 	name     string
 	q        jobs.Queue
+	store    Store // nil for the memory driver
 	priority int64 // the pipeline's; jobs with priority 0 take it
 	prefetch int64
 
@@ -41,14 +54,21 @@ type Driver struct {
 
 // Open is the jobs.Constructor of the memory driver.
 func Open(_ context.Context, o jobs.Options) (jobs.Driver, error) {
+	return New(o, nil, defaultPrefetch)
+}
+
+// New returns a pipeline on these heaps; store (may be nil) receives every
+// change. defPrefetch is the driver's default for the prefetch key.
+func New(o jobs.Options, store Store, defPrefetch int64) (*Driver, error) {
 	d := &Driver{
 		name:     o.Pipeline.Name,
 		q:        o.Queue,
+		store:    store,
 		priority: o.Pipeline.Priority(),
-		prefetch: o.Pipeline.Int("prefetch", defaultPrefetch),
+		prefetch: o.Pipeline.Int("prefetch", defPrefetch),
 	}
 	if d.prefetch <= 0 {
-		d.prefetch = defaultPrefetch
+		d.prefetch = defPrefetch
 	}
 	if d.q == nil {
 		return nil, fmt.Errorf("jobs: memory pipeline %s: no queue to deliver to", d.name)
@@ -63,6 +83,7 @@ type item struct {
 	prio int64
 	seq  uint64
 	due  time.Time
+	key  uint64 // the Store's key; 0 without a store
 }
 
 // Push stores j: ready at once, or in the delay heap.
@@ -72,16 +93,41 @@ func (d *Driver) Push(_ context.Context, j *jobs.Job) error {
 		prio = d.priority
 		j.Priority = prio // Delivery.Job() carries the effective priority
 	}
+	it := &item{job: j, prio: prio}
+	if d.store != nil {
+		var due time.Time
+		if j.Delay > 0 {
+			due = time.Now().Add(j.Delay)
+		}
+		key, err := d.store.Put(0, j, due)
+		if err != nil {
+			return fmt.Errorf("jobs: pipeline %s: store job %s: %w", d.name, j.ID, err)
+		}
+		it.key = key
+	}
 	d.mu.Lock()
 	if d.stopped {
 		d.mu.Unlock()
 		return jobs.ErrStopped
 	}
-	it := &item{job: j, prio: prio}
 	out := d.storeLocked(it, j.Delay)
 	d.mu.Unlock()
 	d.hand(out)
 	return nil
+}
+
+// Restore files a job read back from the Store under key (a durable
+// driver's start-up); due in the past means ready.
+func (d *Driver) Restore(key uint64, j *jobs.Job, due time.Time) {
+	prio := j.Priority
+	if prio == 0 {
+		prio = d.priority
+		j.Priority = prio
+	}
+	d.mu.Lock()
+	out := d.storeLocked(&item{job: j, prio: prio, key: key}, time.Until(due))
+	d.mu.Unlock()
+	d.hand(out)
 }
 
 // storeLocked files it as ready or delayed and returns what may now be
@@ -206,7 +252,29 @@ func (d *Driver) Stop(context.Context) error {
 func (d *Driver) Destroy(ctx context.Context) error { return d.Stop(ctx) }
 
 // settle ends a delivery: back into the heaps when again, then refills.
+// With a Store the change is written first; if that fails the job stays
+// stored as it was and comes back after a restart (at-least-once).
 func (d *Driver) settle(it *item, again bool, delay time.Duration) {
+	if d.store != nil {
+		var err error
+		if again {
+			var due time.Time
+			if delay > 0 {
+				due = time.Now().Add(delay)
+			}
+			_, err = d.store.Put(it.key, it.job, due)
+		} else {
+			err = d.store.Delete(it.key)
+		}
+		if err != nil {
+			d.mu.Lock()
+			d.reserved--
+			out := d.pumpLocked()
+			d.mu.Unlock()
+			d.hand(out)
+			return
+		}
+	}
 	d.mu.Lock()
 	d.reserved--
 	var out []jobs.Delivery
