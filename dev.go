@@ -178,7 +178,12 @@ type tuiSource struct {
 
 var _ tui.DropCounter = (*tuiSource)(nil)
 
-func (t *tuiSource) Stats() []engine.Stats { return []engine.Stats{t.s.pool.Stats()} }
+func (t *tuiSource) Stats() []engine.Stats {
+	if jp := t.s.jobsPool(); jp != nil {
+		return []engine.Stats{t.s.pool.Stats(), jp.Stats()}
+	}
+	return []engine.Stats{t.s.pool.Stats()}
+}
 
 func (t *tuiSource) Events() <-chan engine.Event { return t.events.C }
 
@@ -197,7 +202,11 @@ func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.
 func (t *tuiSource) ResetWorker(pid int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), positive(t.s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+10*time.Second)
 	defer cancel()
-	return t.s.pool.ResetWorker(ctx, pid)
+	err := t.s.pool.ResetWorker(ctx, pid)
+	if jp := t.s.jobsPool(); jp != nil && errors.Is(err, engine.ErrNoSuchWorker) {
+		return jp.ResetWorker(ctx, pid) // a jobs worker
+	}
+	return err
 }
 
 func (t *tuiSource) ResetAll() error {
