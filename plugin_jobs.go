@@ -12,6 +12,7 @@ import (
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/boltdb"
 	"github.com/phprun/phprun/jobs/memory"
+	"github.com/phprun/phprun/rpc"
 )
 
 // jobsRunner is the jobs plugin as main runs it: the plugin and its own
@@ -141,4 +142,19 @@ func (s *server) jobsPool() *engine.Pool {
 		return nil
 	}
 	return s.jobs.pool
+}
+
+// informerJobs answers informer.Jobs: the pipelines, for the "jobs" plugin.
+func (s *server) informerJobs(plugin string) []rpc.JobState {
+	if s.jobs == nil || plugin != "jobs" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var out []rpc.JobState
+	for _, st := range s.jobs.plugin.Stats(ctx) {
+		out = append(out, rpc.JobState{Pipeline: st.Pipeline, Driver: st.Driver, Queue: st.Queue, Active: st.Active,
+			Delayed: st.Delayed, Reserved: st.Reserved, Ready: st.Ready, Priority: uint64(st.Priority), ErrorMessage: st.Error})
+	}
+	return out
 }

@@ -214,7 +214,7 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}, Jobs: s.informerJobs})
 		if err != nil {
 			return nil, err
 		}

@@ -44,6 +44,12 @@ func needPHP(t *testing.T) {
 // start runs cfg with workers PHP consumers. Cleanup stops everything.
 func start(t *testing.T, cfg jobs.Config, workers int) *harness {
 	t.Helper()
+	return startWith(t, cfg, workers, nil)
+}
+
+// startWith is start with a change to the pool's config.
+func startWith(t *testing.T, cfg jobs.Config, workers int, tune func(*engine.Config)) *harness {
+	t.Helper()
 	needPHP(t)
 	h := &harness{t: t, log: filepath.Join(t.TempDir(), "jobs.log"), done: make(chan jobs.Finished, 1024)}
 	ec := engine.DefaultConfig()
@@ -52,6 +58,9 @@ func start(t *testing.T, cfg jobs.Config, workers int) *harness {
 	ec.Server.Env = map[string]string{"JOBS_LOG": h.log}
 	ec.Pool.NumWorkers = workers
 	ec.Pool.DestroyTimeout = 5 * time.Second
+	if tune != nil {
+		tune(&ec)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	pool, err := engine.New(ctx, ec, nil)
@@ -221,6 +230,20 @@ func TestCrashRedelivers(t *testing.T) {
 	s := h.seen()
 	if len(s) != 2 || s[0].PID == s[1].PID {
 		t.Fatalf("PHP saw %+v, want two deliveries on two workers", s)
+	}
+}
+
+// A job that exceeds exec_ttl has its worker killed and is delivered
+// again, to the replacement worker.
+func TestExecTTLRedelivers(t *testing.T) {
+	h := startWith(t, memCfg([]string{"p1"}, "p1"), 1, func(ec *engine.Config) { ec.Pool.Supervisor.ExecTTL = 500 * time.Millisecond })
+	marker := filepath.Join(t.TempDir(), "slow")
+	h.push(&jobs.Job{ID: "t", Name: "slow-once", Pipeline: "p1", Payload: []byte(marker)})
+	if f := h.finished(10 * time.Second); f.Outcome != jobs.OutcomeFailed || !strings.Contains(f.Error, "exec_ttl") {
+		t.Fatalf("first delivery %+v, want failed by exec_ttl", f)
+	}
+	if f := h.finished(15 * time.Second); f.Outcome != jobs.OutcomeAck || f.ID != "t" {
+		t.Fatalf("redelivery %+v, want t acked", f)
 	}
 }
 

@@ -36,6 +36,13 @@ while ($task = $consumer->waitTask()) {
             }
             $task->ack();
             break;
+        case 'slow-once':
+            if (!file_exists($task->payload)) {
+                touch($task->payload);
+                sleep(5);
+            }
+            $task->ack();
+            break;
         case 'garbage':
             $consumer->worker()->respond(new \Phprun\Payload('this is not json'));
             break;
