@@ -21,6 +21,12 @@ const (
 	replyRequeue  = 4
 )
 
+// The ack and complete() replies as PHP encodes them (PROTOCOL-PLUGINS 3.3).
+const (
+	replyAckJSON      = `{"type":2,"data":{}}`
+	replyCompleteJSON = `{"type":0,"data":[]}`
+)
+
 // crashRequeueDelay postpones the redelivery of a job whose worker died,
 // so a job that kills every worker does not spin.
 const crashRequeueDelay = time.Second
@@ -58,8 +64,8 @@ func (p *Plugin) poll(ctx context.Context) {
 	}
 }
 
-// jobContext is the context JSON a jobs worker receives; the field order
-// is RoadRunner's.
+// jobContext is the context JSON a jobs worker receives (appendContext
+// writes it); the field order is RoadRunner's.
 type jobContext struct {
 	ID       string              `json:"id"`
 	Job      string              `json:"job"`
@@ -90,18 +96,11 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 	if j.AutoAck {
 		_ = d.Ack()
 	}
-	headers := j.Headers
-	if headers == nil {
-		headers = map[string][]string{}
-	}
-	w := bytes.NewBuffer(buf)
-	_ = json.NewEncoder(w).Encode(jobContext{ID: j.ID, Job: j.Name, Driver: p.driverOf(j.Pipeline),
-		Headers: headers, Pipeline: j.Pipeline})
-	ctxJSON := bytes.TrimSuffix(w.Bytes(), []byte("\n"))
+	buf = appendContext(buf[:0], j, p.driverOf(j.Pipeline))
 
 	f := Finished{ID: j.ID, Name: j.Name, Pipeline: j.Pipeline}
 	resp, err := p.deps.Pool.Exec(context.Background(), engine.Payload{
-		Context: ctxJSON, Body: j.Payload, Codec: wire.CodecRaw,
+		Context: buf, Body: j.Payload, Codec: wire.CodecRaw,
 		Tag: engine.Tag{Kind: "job", Name: j.Pipeline + ":" + j.Name},
 	})
 	if err != nil {
@@ -121,7 +120,7 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 	if p.deps.OnFinish != nil {
 		p.deps.OnFinish(f)
 	}
-	return w.Bytes()[:0]
+	return buf
 }
 
 // settleFailure handles a job that did not get a reply. A worker error
@@ -148,7 +147,9 @@ func (p *Plugin) settleFailure(d Delivery, f *Finished, err error) {
 // or unreadable reply acks, so a broken reply cannot loop a job forever).
 func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) {
 	f.Outcome = OutcomeAck
-	if len(bytes.TrimSpace(body)) == 0 {
+	// The usual answers, byte for byte as RoadRunner's PHP client and
+	// php-skeleton send them, skip the JSON decoder.
+	if len(bytes.TrimSpace(body)) == 0 || string(body) == replyAckJSON || string(body) == replyCompleteJSON {
 		_ = d.Ack()
 		return
 	}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unique"
 
 	"github.com/phprun/phprun/jobs"
 )
@@ -76,30 +77,42 @@ func New(o jobs.Options, store Store, defPrefetch int64) (*Driver, error) {
 	return d, nil
 }
 
-// item is a stored job with its effective priority, FIFO sequence and, in
-// the delay heap, the time it is due.
+// item is a stored job (held by value: one allocation per queued job, so
+// a million small jobs fit in well under 200 MB of heap) with its FIFO
+// sequence and, in the delay heap, when it is due. job.Priority is the
+// effective priority.
 type item struct {
-	job  *jobs.Job
-	prio int64
-	seq  uint64
-	due  time.Time
-	key  uint64 // the Store's key; 0 without a store
+	job jobs.Job
+	seq uint64
+	due int64  // unix nanoseconds; 0 = ready
+	key uint64 // the Store's key; 0 without a store
+}
+
+// newItem copies j into an item, sharing the strings every job of the
+// pipeline repeats (pipeline and job name) instead of keeping one copy
+// per job.
+func (d *Driver) newItem(j *jobs.Job, prio int64, key uint64) *item {
+	it := &item{job: *j, key: key}
+	it.job.Priority = prio
+	it.job.Pipeline = d.name
+	it.job.Name = unique.Make(j.Name).Value()
+	it.job.Delay = 0
+	return it
 }
 
 // Push stores j: ready at once, or in the delay heap.
 func (d *Driver) Push(_ context.Context, j *jobs.Job) error {
 	prio := j.Priority
 	if prio == 0 {
-		prio = d.priority
-		j.Priority = prio // Delivery.Job() carries the effective priority
+		prio = d.priority // Delivery.Job() carries the effective priority
 	}
-	it := &item{job: j, prio: prio}
+	it := d.newItem(j, prio, 0)
 	if d.store != nil {
 		var due time.Time
 		if j.Delay > 0 {
 			due = time.Now().Add(j.Delay)
 		}
-		key, err := d.store.Put(0, j, due)
+		key, err := d.store.Put(0, &it.job, due)
 		if err != nil {
 			return fmt.Errorf("jobs: pipeline %s: store job %s: %w", d.name, j.ID, err)
 		}
@@ -122,10 +135,9 @@ func (d *Driver) Restore(key uint64, j *jobs.Job, due time.Time) {
 	prio := j.Priority
 	if prio == 0 {
 		prio = d.priority
-		j.Priority = prio
 	}
 	d.mu.Lock()
-	out := d.storeLocked(&item{job: j, prio: prio, key: key}, time.Until(due))
+	out := d.storeLocked(d.newItem(j, prio, key), time.Until(due))
 	d.mu.Unlock()
 	d.hand(out)
 }
@@ -136,7 +148,7 @@ func (d *Driver) storeLocked(it *item, delay time.Duration) []jobs.Delivery {
 	d.seq++
 	it.seq = d.seq
 	if delay > 0 {
-		it.due = time.Now().Add(delay)
+		it.due = time.Now().Add(delay).UnixNano()
 		heap.Push(&d.delayed, it)
 		d.armLocked()
 		return nil
@@ -169,7 +181,7 @@ func (d *Driver) armLocked() {
 	if d.delayed.Len() == 0 {
 		return
 	}
-	wait := time.Until(d.delayed[0].due)
+	wait := time.Until(time.Unix(0, d.delayed[0].due))
 	if d.timer == nil {
 		d.timer = time.AfterFunc(wait, d.promote)
 		return
@@ -184,9 +196,10 @@ func (d *Driver) promote() {
 		d.mu.Unlock()
 		return
 	}
-	now := time.Now()
-	for d.delayed.Len() > 0 && !d.delayed[0].due.After(now) {
+	now := time.Now().UnixNano()
+	for d.delayed.Len() > 0 && d.delayed[0].due <= now {
 		it := heap.Pop(&d.delayed).(*item)
+		it.due = 0
 		d.seq++
 		it.seq = d.seq
 		heap.Push(&d.ready, it)
@@ -262,7 +275,7 @@ func (d *Driver) settle(it *item, again bool, delay time.Duration) {
 			if delay > 0 {
 				due = time.Now().Add(delay)
 			}
-			_, err = d.store.Put(it.key, it.job, due)
+			_, err = d.store.Put(it.key, &it.job, due)
 		} else {
 			err = d.store.Delete(it.key)
 		}
@@ -294,7 +307,7 @@ type delivery struct {
 	settled atomic.Bool
 }
 
-func (dl *delivery) Job() *jobs.Job { return dl.it.job }
+func (dl *delivery) Job() *jobs.Job { return &dl.it.job }
 
 func (dl *delivery) Ack() error {
 	if !dl.settled.CompareAndSwap(false, true) {
@@ -326,8 +339,8 @@ type readyHeap []*item
 
 func (h readyHeap) Len() int { return len(h) }
 func (h readyHeap) Less(i, j int) bool {
-	if h[i].prio != h[j].prio {
-		return h[i].prio < h[j].prio
+	if h[i].job.Priority != h[j].job.Priority {
+		return h[i].job.Priority < h[j].job.Priority
 	}
 	return h[i].seq < h[j].seq
 }
@@ -345,7 +358,7 @@ func (h *readyHeap) Pop() any {
 type delayHeap []*item
 
 func (h delayHeap) Len() int           { return len(h) }
-func (h delayHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h delayHeap) Less(i, j int) bool { return h[i].due < h[j].due }
 func (h delayHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *delayHeap) Push(x any)        { *h = append(*h, x.(*item)) }
 func (h *delayHeap) Pop() any {

@@ -12,6 +12,7 @@ require __DIR__ . '/../../php-skeleton/autoload.php';
 $log = (string) getenv('JOBS_LOG');
 $consumer = \Phprun\Jobs\Consumer::create();
 while ($task = $consumer->waitTask()) {
+    if ($task->name === 'Bench') { $task->ack(); continue; }
     $line = ['id' => $task->id, 'name' => $task->name, 'pipeline' => $task->pipeline, 'driver' => $task->driver,
         'headers' => (object) $task->headers(), 'payload' => $task->payload, 'pid' => getmypid(), 'mode' => getenv('RR_MODE')];
     file_put_contents($log, json_encode($line, JSON_UNESCAPED_SLASHES) . "\n", FILE_APPEND | LOCK_EX);
