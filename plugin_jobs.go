@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -31,21 +30,6 @@ func jobDrivers() map[string]jobs.Constructor {
 	return map[string]jobs.Constructor{memory.Name: memory.Open, boltdb.Name: boltdb.NewOpener().Open}
 }
 
-// jobsEngineConfig composes the jobs pool from server and jobs.pool, as
-// engineConfig does for the HTTP pool.
-func (c Config) jobsEngineConfig(rpcAddr string) engine.Config {
-	ec := engine.DefaultConfig()
-	ec.Name, ec.Mode = "jobs", "jobs"
-	ec.Server = c.Server
-	ec.Pool = c.Jobs.Pool
-	ec.RPCAddr = rpcAddr
-	ec.Version = version
-	if ec.Pool.NumWorkers == 0 && !ec.Pool.Debug {
-		ec.Pool.NumWorkers = runtime.NumCPU()
-	}
-	return ec
-}
-
 // startJobs starts the jobs pool and plugin when the config has a jobs
 // section, and registers the jobs RPC service. Nothing is left running
 // on error.
@@ -54,7 +38,8 @@ func (s *server) startJobs(ctx context.Context, rpcAddr string) error {
 		return nil
 	}
 	cfg := s.lc.Config
-	ec := cfg.jobsEngineConfig(rpcAddr)
+	ec := cfg.JobsEngine(rpcAddr)
+	ec.Version = version
 	pool, err := engine.New(ctx, ec, s.bus)
 	if err != nil {
 		return fmt.Errorf("start jobs workers (%s): %w", commandLine(ec), err)
@@ -97,7 +82,7 @@ func (s *server) stopJobs() error {
 		return nil
 	}
 	s.jobs.draining.Store(true)
-	ctx, cancel := s.step(positive(s.lc.Config.Jobs.Pool.DestroyTimeout, 60*time.Second))
+	ctx, cancel := s.step(s.lc.Config.Jobs.Pool.DestroyTimeout)
 	defer cancel()
 	err := s.jobs.plugin.Stop(ctx)
 	if cerr := s.jobs.pool.Close(ctx); cerr != nil && err == nil {
