@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/phprun/phprun/engine"
@@ -30,6 +31,11 @@ const (
 // crashRequeueDelay postpones the redelivery of a job whose worker died,
 // so a job that kills every worker does not spin.
 const crashRequeueDelay = time.Second
+
+// maxCrashes is how many workers a job may take down before it is dropped:
+// at-least-once for a worker that died by accident, but a job that kills
+// every worker (a poison message) does not loop forever.
+const maxCrashes = 3
 
 // Outcomes of a finished job, as Finished.Outcome and log lines say them.
 const (
@@ -142,7 +148,16 @@ func (p *Plugin) settleFailure(d Delivery, f *Finished, err error) (settle func(
 		if errors.As(err, &we) {
 			f.PID = we.PID
 		}
-		settle = func() { _ = d.Nack(true, crashRequeueDelay) }
+		j := d.Job()
+		if errors.Is(err, engine.ErrWorkerCrashed) || errors.Is(err, engine.ErrExecTTL) {
+			j.Crashes++
+		}
+		if j.Crashes >= maxCrashes {
+			f.Error += fmt.Sprintf(" (dropped: %d workers died running this job)", j.Crashes)
+			settle = func() { _ = d.Nack(false, 0) }
+		} else {
+			settle = func() { _ = d.Nack(true, crashRequeueDelay) }
+		}
 	}
 	p.log.Error("job failed", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "error", f.Error)
 	return settle
