@@ -103,7 +103,7 @@ func memCfg(consume []string, names ...string) jobs.Config {
 
 func (h *harness) push(j *jobs.Job) {
 	h.t.Helper()
-	if err := h.p.Push(j); err != nil {
+	if err := h.p.Push(context.Background(), j); err != nil {
 		h.t.Fatalf("push %s: %v", j.ID, err)
 	}
 }
