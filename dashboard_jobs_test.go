@@ -110,7 +110,7 @@ require getenv('SKELETON') . '/autoload.php';
 		return false
 	})
 
-	tmux("send-keys", "-t", "jobs", "4")
+	tmux("send-keys", "-t", "jobs", "5")
 	tmux("send-keys", "-t", "jobs", "p")
 	waitFor("the paused pipeline", line("mail ", "paused"))
 	out, err := exec.Command(bin, "jobs", "list", "--json", "-o", "rpc.listen=tcp://"+rpcAddr).CombinedOutput()
