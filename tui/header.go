@@ -171,11 +171,19 @@ func (h *headerPane) view(st styles) string {
 	if h.info.Debug {
 		id = append(id, st.bad.Render("DEBUG"))
 	}
-	// mode and watch come last and only while they fit (narrow terminals)
-	for _, extra := range []string{h.info.Mode, "watch " + h.info.Watch} {
-		if extra == "" || extra == "watch " {
-			continue
-		}
+	// mode, watch and boot time come last and only while they fit (narrow
+	// terminals)
+	var extras []string
+	if h.info.Mode != "" {
+		extras = append(extras, h.info.Mode)
+	}
+	if h.info.Watch != "" {
+		extras = append(extras, "watch "+h.info.Watch)
+	}
+	if h.info.Boot > 0 {
+		extras = append(extras, st.dim.Render("booted in ")+fmtDuration(h.info.Boot))
+	}
+	for _, extra := range extras {
 		if !wide && ansi.StringWidth(strings.Join(append(id, extra), sep)) > h.w {
 			break
 		}
