@@ -114,8 +114,10 @@ func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http
 			h = st
 		case "proxy_ip_parser":
 			h = newProxyIP(cfg, h)
+		case "sendfile":
+			h = &sendfileMiddleware{next: h, log: log}
 		default:
-			log.Warn("http: middleware not supported by phprun; skipped", slog.String("middleware", name))
+			log.Warn("http: middleware not available in phprun; skipped (RoadRunner warns the same way)", slog.String("middleware", name))
 		}
 	}
 	if wantAccess {
