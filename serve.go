@@ -177,7 +177,7 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 		}
 	}()
 
-	opts := httpfront.Options{Logger: log, Debug: dev && cfg.Dev.ShowErrors,
+	opts := httpfront.Options{Logger: log, Debug: dev && cfg.Dev.ShowErrors || cfg.HTTP.Pool.Debug, // RoadRunner: pool.debug shows errors
 		NoFastPath: os.Getenv("PHPRUN_HTTP_FASTPATH") == "0"}
 	if ui {
 		s.access = engine.NewAccessRing(4096)
