@@ -226,6 +226,9 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
 	ecfg := cfg.engineConfig(rpcAddr, dev)
+	if err := runOnInit(ctx, ecfg, log); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)

@@ -23,6 +23,38 @@ type ServerConfig struct {
 	// or "unix://path.sock". It is passed to PHP verbatim as RR_RELAY, so it
 	// must be a string PHP's relay parser accepts.
 	Relay string `koanf:"relay"`
+	// User runs the workers as this user, a name or a numeric
+	// id; phprun must then run as root. Default "": phprun's own user.
+	User string `koanf:"user"`
+	// Group runs the workers with this group, a name or a numeric id.
+	// Default "": the primary group of User (or phprun's group).
+	Group string `koanf:"group"`
+	// OnInit is a command run once before the first workers start.
+	// Default nil (none).
+	OnInit *OnInitConfig `koanf:"on_init"`
+	// RelayTimeout is RoadRunner v2's bound on a socket worker connecting.
+	// RoadRunner 2025 accepts and ignores it; so does phprun, where
+	// pool.allocate_timeout bounds the whole boot. Default 0.
+	RelayTimeout time.Duration `koanf:"relay_timeout"`
+}
+
+// OnInitConfig is `server.on_init`: a command RoadRunner runs once before
+// it starts workers (migrations, cache warm-up).
+type OnInitConfig struct {
+	// Command is the command line, split like server.command. Required.
+	Command []string `koanf:"command"`
+	// ExecTimeout kills the command when it runs longer. Default 60s.
+	ExecTimeout time.Duration `koanf:"exec_timeout"`
+	// Env is added to the command's environment (keys upper-cased,
+	// values through os.ExpandEnv), like server.env. Default none.
+	Env map[string]string `koanf:"env"`
+	// User runs the command as this user. Default "": phprun's own
+	// (server.user does not apply, as in RoadRunner).
+	User string `koanf:"user"`
+	// ExitOnError stops phprun when the command fails or times out;
+	// otherwise the failure is logged and the workers start anyway, as in
+	// RoadRunner. Default false.
+	ExitOnError bool `koanf:"exit_on_error"`
 }
 
 // SupervisorConfig is `<plugin>.pool.supervisor`: per-worker limits. A zero
@@ -67,6 +99,44 @@ type PoolConfig struct {
 	Debug bool `koanf:"debug"`
 	// Supervisor holds the per-worker limits.
 	Supervisor SupervisorConfig `koanf:"supervisor"`
+	// DynamicAllocator, when set, lets the pool grow past NumWorkers while
+	// jobs wait for a worker, and shrink back when the extra workers sit
+	// idle (RoadRunner ≥ 2024.3). Default nil (a fixed pool).
+	DynamicAllocator *DynamicAllocatorConfig `koanf:"dynamic_allocator"`
+}
+
+// DynamicAllocatorConfig is `<plugin>.pool.dynamic_allocator`.
+type DynamicAllocatorConfig struct {
+	// MaxWorkers is the most extra workers on top of num_workers. Default 10.
+	MaxWorkers uint64 `koanf:"max_workers"`
+	// SpawnRate is how many extra workers start at a time when a job finds
+	// none free. Default 1.
+	SpawnRate uint64 `koanf:"spawn_rate"`
+	// IdleTimeout retires an extra worker idle this long. Default 60s.
+	IdleTimeout time.Duration `koanf:"idle_timeout"`
+}
+
+// Dynamic allocator defaults, RoadRunner's, applied to zero values.
+const (
+	defaultDynMaxWorkers  = 10
+	defaultDynSpawnRate   = 1
+	defaultDynIdleTimeout = time.Minute
+	maxDynWorkers         = 500
+)
+
+// limits returns the allocator's settings with defaults for zero values.
+func (d *DynamicAllocatorConfig) limits() (maxWorkers, spawnRate int, idle time.Duration) {
+	maxWorkers, spawnRate, idle = defaultDynMaxWorkers, defaultDynSpawnRate, defaultDynIdleTimeout
+	if d.MaxWorkers > 0 {
+		maxWorkers = int(min(d.MaxWorkers, maxDynWorkers))
+	}
+	if d.SpawnRate > 0 {
+		spawnRate = int(min(d.SpawnRate, maxDynWorkers))
+	}
+	if d.IdleTimeout > 0 {
+		idle = d.IdleTimeout
+	}
+	return maxWorkers, spawnRate, idle
 }
 
 // Config is everything New needs to run one pool. The caller (main) composes
@@ -128,6 +198,24 @@ func (c Config) Validate() error {
 	if err := ValidateRelay(c.Server.Relay); err != nil {
 		add("server.relay: %v", err)
 	}
+	if c.Server.User != "" || c.Server.Group != "" {
+		if _, err := lookupCredential(c.Server.User, c.Server.Group); err != nil {
+			add("server.user/server.group: %v", err)
+		}
+	}
+	if o := c.Server.OnInit; o != nil {
+		if len(o.Command) == 0 || strings.TrimSpace(o.Command[0]) == "" {
+			add("server.on_init.command: required when server.on_init is set")
+		}
+		if o.ExecTimeout < 0 {
+			add("server.on_init.exec_timeout: must not be negative, got %v", o.ExecTimeout)
+		}
+		if o.User != "" {
+			if _, err := lookupCredential(o.User, ""); err != nil {
+				add("server.on_init.user: %v", err)
+			}
+		}
+	}
 	p := c.Pool
 	switch {
 	case p.Debug:
@@ -147,6 +235,14 @@ func (c Config) Validate() error {
 	} {
 		if d.v <= 0 {
 			add("%s: must be a positive duration such as 60s, got %v", d.key, d.v)
+		}
+	}
+	if d := p.DynamicAllocator; d != nil {
+		if d.MaxWorkers > maxDynWorkers {
+			add("pool.dynamic_allocator.max_workers: must be at most %d, got %d", maxDynWorkers, d.MaxWorkers)
+		}
+		if d.IdleTimeout < 0 {
+			add("pool.dynamic_allocator.idle_timeout: must not be negative, got %v", d.IdleTimeout)
 		}
 	}
 	s := p.Supervisor
