@@ -60,4 +60,3 @@ func TestDynamicAllocatorValidate(t *testing.T) {
 		}
 	}
 }
-
