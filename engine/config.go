@@ -105,35 +105,40 @@ type PoolConfig struct {
 	DynamicAllocator *DynamicAllocatorConfig `koanf:"dynamic_allocator"`
 }
 
-// DynamicAllocatorConfig is `<plugin>.pool.dynamic_allocator`.
+// DynamicAllocatorConfig is `<plugin>.pool.dynamic_allocator`. Values out
+// of range are clamped as RoadRunner clamps them, never rejected.
 type DynamicAllocatorConfig struct {
-	// MaxWorkers is the most extra workers on top of num_workers. Default 10.
+	// MaxWorkers is the most extra workers on top of num_workers. Default
+	// 10, at most 1000.
 	MaxWorkers uint64 `koanf:"max_workers"`
 	// SpawnRate is how many extra workers start at a time when a job finds
-	// none free. Default 1.
+	// none free. Default 5, at most 100.
 	SpawnRate uint64 `koanf:"spawn_rate"`
-	// IdleTimeout retires an extra worker idle this long. Default 60s.
+	// IdleTimeout retires an extra worker idle this long. Default 60s,
+	// also for values under 1s.
 	IdleTimeout time.Duration `koanf:"idle_timeout"`
 }
 
-// Dynamic allocator defaults, RoadRunner's, applied to zero values.
+// Dynamic allocator defaults and bounds, RoadRunner's (its pool caps
+// num_workers plus extras at 2048; phprun's num_workers is at most 500).
 const (
 	defaultDynMaxWorkers  = 10
-	defaultDynSpawnRate   = 1
+	defaultDynSpawnRate   = 5
 	defaultDynIdleTimeout = time.Minute
-	maxDynWorkers         = 500
+	maxDynWorkers         = 1000
+	maxDynSpawnRate       = 100
 )
 
-// limits returns the allocator's settings with defaults for zero values.
+// limits returns the allocator's settings with defaults and bounds applied.
 func (d *DynamicAllocatorConfig) limits() (maxWorkers, spawnRate int, idle time.Duration) {
 	maxWorkers, spawnRate, idle = defaultDynMaxWorkers, defaultDynSpawnRate, defaultDynIdleTimeout
 	if d.MaxWorkers > 0 {
 		maxWorkers = int(min(d.MaxWorkers, maxDynWorkers))
 	}
 	if d.SpawnRate > 0 {
-		spawnRate = int(min(d.SpawnRate, maxDynWorkers))
+		spawnRate = int(min(d.SpawnRate, maxDynSpawnRate))
 	}
-	if d.IdleTimeout > 0 {
+	if d.IdleTimeout >= time.Second {
 		idle = d.IdleTimeout
 	}
 	return maxWorkers, spawnRate, idle
@@ -235,14 +240,6 @@ func (c Config) Validate() error {
 	} {
 		if d.v <= 0 {
 			add("%s: must be a positive duration such as 60s, got %v", d.key, d.v)
-		}
-	}
-	if d := p.DynamicAllocator; d != nil {
-		if d.MaxWorkers > maxDynWorkers {
-			add("pool.dynamic_allocator.max_workers: must be at most %d, got %d", maxDynWorkers, d.MaxWorkers)
-		}
-		if d.IdleTimeout < 0 {
-			add("pool.dynamic_allocator.idle_timeout: must not be negative, got %v", d.IdleTimeout)
 		}
 	}
 	s := p.Supervisor

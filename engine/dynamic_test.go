@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,7 +12,7 @@ import (
 // after idle_timeout, back to num_workers.
 func TestDynamicAllocator(t *testing.T) {
 	cfg := helperConfig(t, "", 1)
-	cfg.Pool.DynamicAllocator = &DynamicAllocatorConfig{MaxWorkers: 2, SpawnRate: 1, IdleTimeout: 300 * time.Millisecond}
+	cfg.Pool.DynamicAllocator = &DynamicAllocatorConfig{MaxWorkers: 2, SpawnRate: 1, IdleTimeout: time.Second}
 	p := newPool(t, cfg, nil)
 
 	var wg sync.WaitGroup
@@ -47,16 +46,25 @@ func TestDynamicAllocator(t *testing.T) {
 	}
 }
 
-func TestDynamicAllocatorValidate(t *testing.T) {
-	cfg := helperConfig(t, "", 1)
-	cfg.Pool.DynamicAllocator = &DynamicAllocatorConfig{MaxWorkers: 501, IdleTimeout: -time.Second}
-	err := cfg.Validate()
-	if err == nil {
-		t.Fatal("no error")
-	}
-	for _, want := range []string{"pool.dynamic_allocator.max_workers", "pool.dynamic_allocator.idle_timeout"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("missing %s in %v", want, err)
+// RoadRunner clamps dynamic_allocator values instead of rejecting them.
+func TestDynamicAllocatorLimits(t *testing.T) {
+	for _, tc := range []struct {
+		in        DynamicAllocatorConfig
+		max, rate int
+		idle      time.Duration
+	}{
+		{DynamicAllocatorConfig{}, 10, 5, time.Minute},
+		{DynamicAllocatorConfig{MaxWorkers: 5000, SpawnRate: 500, IdleTimeout: 10 * time.Millisecond}, 1000, 100, time.Minute},
+		{DynamicAllocatorConfig{MaxWorkers: 3, SpawnRate: 2, IdleTimeout: 2 * time.Second}, 3, 2, 2 * time.Second},
+	} {
+		m, r, i := tc.in.limits()
+		if m != tc.max || r != tc.rate || i != tc.idle {
+			t.Errorf("%+v: got %d %d %v", tc.in, m, r, i)
 		}
+	}
+	cfg := helperConfig(t, "", 1)
+	cfg.Pool.DynamicAllocator = &DynamicAllocatorConfig{MaxWorkers: 5000, IdleTimeout: -time.Second}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("RoadRunner accepts these values: %v", err)
 	}
 }
