@@ -153,6 +153,9 @@ type Config struct {
 	Mode string
 	// Dir is the workers' working directory; "" inherits phprun's.
 	Dir string
+	// DirNote says where Dir came from ("the config file's folder; -w
+	// changes it"), for the "worker script not found" message.
+	DirNote string
 	// RPCAddr is passed as RR_RPC when non-empty.
 	RPCAddr string
 	// Version is passed as RR_VERSION.
