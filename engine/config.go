@@ -206,9 +206,14 @@ func (c Config) Validate() error {
 	if err := ValidateRelay(c.Server.Relay); err != nil {
 		add("server.relay: %v", err)
 	}
-	if c.Server.User != "" || c.Server.Group != "" {
-		if _, err := lookupCredential(c.Server.User, c.Server.Group); err != nil {
-			add("server.user/server.group: %v", err)
+	if c.Server.User != "" {
+		if _, err := lookupCredential(c.Server.User, ""); err != nil {
+			add("server.user: %v", err)
+		}
+	}
+	if c.Server.Group != "" {
+		if _, err := lookupCredential("", c.Server.Group); err != nil {
+			add("server.group: %v", err)
 		}
 	}
 	if o := c.Server.OnInit; o != nil {

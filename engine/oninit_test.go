@@ -61,7 +61,7 @@ func TestValidateUserAndOnInit(t *testing.T) {
 	cfg.Server.User = "no-such-user-phprun"
 	cfg.Server.OnInit = &OnInitConfig{}
 	err := cfg.Validate()
-	for _, want := range []string{`server.user/server.group: unknown user "no-such-user-phprun"`, "server.on_init.command: required"} {
+	for _, want := range []string{`server.user: unknown user "no-such-user-phprun"`, "server.on_init.command: required"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in %v", want, err)
 		}
