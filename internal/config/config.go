@@ -1,0 +1,141 @@
+package config
+
+import (
+	"errors"
+	"reflect"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/internal/fielderr"
+	"github.com/phprun/phprun/internal/logging"
+	"github.com/phprun/phprun/rpc"
+	"github.com/phprun/phprun/watch"
+)
+
+// Config is the whole phprun.yaml (RoadRunner's version-3 layout plus
+// phprun's own watch and dev sections). Each section's type belongs to the
+// package that uses it; this struct only composes them, and its koanf tags
+// are the key names users write. The loader derives the set of known keys
+// (for "did you mean") and the expected types from these tags.
+type Config struct {
+	// Version is the config format; "3" is required ("2.7" loads with a warning).
+	Version string `koanf:"version"`
+	// Envfile names a .env file to load, relative to the config file
+	// (RoadRunner's envfile); --dotenv and DOTENV_PATH win. Default "".
+	Envfile string `koanf:"envfile"`
+	// Server says how to start workers (command, env, relay).
+	Server engine.ServerConfig `koanf:"server"`
+	// RPC is the goridge RPC endpoint used by `phprun workers/reset` and PHP
+	// (RR_RPC). Disabled unless the section is present.
+	RPC rpc.Config `koanf:"rpc"`
+	// HTTP is the front server with its worker pool (http.pool).
+	HTTP HTTPConfig `koanf:"http"`
+	// Status serves /health and /ready. Disabled unless status.address is set.
+	Status httpfront.StatusConfig `koanf:"status"`
+	// Logs controls phprun's own log output.
+	Logs logging.Config `koanf:"logs"`
+	// Watch says which files `phprun dev` watches for reloads.
+	Watch watch.Config `koanf:"watch"`
+	// Dev tunes `phprun dev`.
+	Dev DevConfig `koanf:"dev"`
+}
+
+// DevConfig is phprun's own `dev` section, read only by `phprun dev`.
+type DevConfig struct {
+	// Workers is the pool size in dev mode, replacing http.pool.num_workers.
+	// Default 0: min(number of CPUs, 4), enough to notice concurrency bugs
+	// without heating the laptop.
+	Workers int `koanf:"workers"`
+	// Watch turns file watching (and reload on change) on. Default true.
+	Watch bool `koanf:"watch"`
+	// ShowErrors puts the worker's error text into 500 bodies (as RR's
+	// pool.debug does). Default true.
+	ShowErrors bool `koanf:"show_errors"`
+}
+
+// DefaultConfig returns every documented default. Only server.command and
+// an address to listen on are left for the user.
+func Default() Config {
+	ec := engine.DefaultConfig()
+	return Config{
+		Version: "3",
+		Server:  ec.Server,
+		RPC:     rpc.DefaultConfig(),
+		HTTP:    DefaultHTTPConfig(),
+		Status:  httpfront.DefaultStatusConfig(),
+		Logs:    logging.DefaultConfig(),
+		Watch:   watch.DefaultConfig(),
+		Dev:     DevConfig{Watch: true, ShowErrors: true},
+	}
+}
+
+// Validate reports every problem at once, each a *fielderr.Error naming
+// the full dotted key, so the loader can prefix the file and line. It never
+// changes c. Every section whose type has a Validate method is checked, in
+// field order, so a new section needs no line here; server and http.pool
+// are checked together by the engine.
+func (c Config) Validate() error {
+	errs := []error{fielderr.Rekey(c.Engine("", false).Validate(), poolUnderHTTP)}
+	v := reflect.ValueOf(c)
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() == reflect.Pointer && f.IsNil() {
+			continue // an optional section that is absent
+		}
+		if s, ok := f.Interface().(interface{ Validate() error }); ok {
+			errs = append(errs, s.Validate())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// poolUnderHTTP moves the engine's "pool.*" keys to where the file has
+// them: the engine validates server and pool together, and RoadRunner's
+// layout puts the pool under http.
+func poolUnderHTTP(key string) string {
+	if strings.HasPrefix(key, "pool.") {
+		return "http." + key
+	}
+	return key
+}
+
+// Validate checks the dev section.
+func (d DevConfig) Validate() error {
+	if d.Workers < 0 || d.Workers > 500 {
+		return fielderr.New("dev.workers", "want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
+	}
+	return nil
+}
+
+// reloadSlack is what a reload may take beyond http.pool.reset_timeout:
+// the time to boot the new workers.
+const reloadSlack = 30 * time.Second
+
+// ReloadTimeout bounds one rolling reload or one worker reset as phprun
+// drives them (file change, dashboard, signal): http.pool.reset_timeout for
+// busy workers to finish, plus reloadSlack to boot their replacements.
+func (c Config) ReloadTimeout() time.Duration { return c.HTTP.Pool.ResetTimeout + reloadSlack }
+
+// Engine composes the pool configuration from server and http.pool.
+// num_workers 0 means "number of CPUs" in RoadRunner; the engine wants an
+// explicit count, so it is translated here. rpcAddr is passed to workers as
+// RR_RPC (empty when the rpc section is absent, as RoadRunner does).
+func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
+	ec := engine.DefaultConfig()
+	ec.Server = c.Server
+	ec.Pool = c.HTTP.Pool
+	ec.RPCAddr = rpcAddr
+	if ec.Pool.NumWorkers == 0 && !ec.Pool.Debug {
+		ec.Pool.NumWorkers = runtime.NumCPU()
+	}
+	if dev {
+		ec.Pool.NumWorkers = c.Dev.Workers
+		if ec.Pool.NumWorkers <= 0 {
+			ec.Pool.NumWorkers = min(runtime.NumCPU(), 4)
+		}
+	}
+	return ec
+}
