@@ -110,7 +110,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 		log = l
 		sub := bus.Subscribe(4096)
 		done := make(chan struct{})
-		go func() { logging.LogEvents(log, sub); close(done) }()
+		go func() { logging.LogEvents(logging.ChannelLogger(log, lc.Config.Logs, "server"), sub); close(done) }()
 		defer func() { bus.Unsubscribe(sub); <-done }()
 	}
 	for _, w := range lc.Warnings {
@@ -178,7 +178,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		}
 	}()
 
-	opts := httpfront.Options{Logger: log, Debug: dev && cfg.Dev.ShowErrors || cfg.HTTP.Pool.Debug, // RoadRunner: pool.debug shows errors
+	opts := httpfront.Options{Logger: logging.ChannelLogger(log, cfg.Logs, "http"), Debug: dev && cfg.Dev.ShowErrors || cfg.HTTP.Pool.Debug, // RoadRunner: pool.debug shows errors
 		NoFastPath: os.Getenv("PHPRUN_HTTP_FASTPATH") == "0"}
 	if ui {
 		s.access = engine.NewAccessRing(4096)
@@ -194,7 +194,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	undo = append(undo, func() { _ = s.front.Shutdown(context.Background()) })
 
 	if cfg.Status.Address != "" {
-		if s.status, err = httpfront.NewStatus(cfg.Status, log, s.front); err != nil {
+		if s.status, err = httpfront.NewStatus(cfg.Status, logging.ChannelLogger(log, cfg.Logs, "status"), s.front); err != nil {
 			return nil, err
 		}
 		if err := s.status.Listen(); err != nil {
@@ -210,7 +210,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: logging.ChannelLogger(log, cfg.Logs, "rpc"), Config: s.configJSON, Proto: protocodec.Codec{}})
 		if err != nil {
 			return nil, err
 		}
@@ -228,6 +228,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 
 	ecfg := cfg.Engine(rpcAddr, dev)
 	ecfg.Version = version
+	ecfg.DirNote = lc.BaseNote // the workers run in lc.Base (runServer)
 	if err := runOnInit(ctx, ecfg, log); err != nil {
 		return nil, err
 	}

@@ -116,7 +116,7 @@ func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http
 		case "sendfile":
 			h = &sendfileMiddleware{next: h, log: log}
 		default:
-			log.Warn("http: middleware not available in phprun; skipped (RoadRunner warns the same way)", slog.String("middleware", name))
+			// skipped; Config.Warnings says so once, through the config loader
 		}
 	}
 	if wantAccess {

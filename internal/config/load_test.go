@@ -228,8 +228,8 @@ func TestConfigProblems(t *testing.T) {
 			warns: []string{"phprun.yaml:6:1: unknown key htttp (did you mean http?); ignored"}},
 		{name: "RoadRunner plugin", yaml: baseYAML + "jobs:\n  pool: {}\n", noErrors: true,
 			warns: []string{"phprun.yaml:6:1: section jobs is a RoadRunner plugin that phprun does not implement"}},
-		{name: "unknown middleware", yaml: baseYAML + "  middleware: [gzip, nope]\n",
-			noErrors: true}, // RoadRunner warns and serves; httpfront logs it
+		{name: "unknown middleware warns", yaml: baseYAML + "  middleware: [gzip, nope]\n", noErrors: true, // RoadRunner warns and serves
+			warns: []string{`phprun.yaml:6:3: http.middleware[1]: middleware "nope" is not available in phprun; skipped`}},
 		{name: "every problem at once", yaml: `server:
   relay: "tcp://:6002"
 http:
