@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -127,4 +128,65 @@ func TestPathBase(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), filepath.Join(root, "other", "public")) {
 		t.Errorf("got %v, want %s", err, want)
 	}
+}
+
+// rrV3Keys are the keys of RoadRunner's published v3 schema (and its
+// plugins' config structs) for the sections phprun implements: server,
+// rpc, http, status, logs.
+var rrV3Keys = strings.Fields(`
+server.command server.env server.relay server.relay_timeout server.user server.group
+server.on_init.command server.on_init.exec_timeout server.on_init.env server.on_init.user server.on_init.exit_on_error
+rpc.listen
+http.address http.internal_error_code http.max_request_size http.raw_body http.access_logs http.middleware
+http.trusted_subnets http.trusted_headers
+http.uploads.dir http.uploads.forbid http.uploads.allow
+http.headers.request http.headers.response http.headers.cors.allowed_origin http.headers.cors.allowed_origin_regex
+http.headers.cors.allowed_headers http.headers.cors.allowed_methods http.headers.cors.allow_credentials
+http.headers.cors.exposed_headers http.headers.cors.max_age http.headers.cors.options_success_status http.headers.cors.debug
+http.static.dir http.static.forbid http.static.allow http.static.calculate_etag http.static.weak http.static.request http.static.response
+http.ssl.address http.ssl.redirect http.ssl.cert http.ssl.key http.ssl.root_ca http.ssl.client_auth_type
+http.ssl.acme.cache_dir http.ssl.acme.email http.ssl.acme.alt_http_port http.ssl.acme.alt_tlsalpn_port
+http.ssl.acme.challenge_type http.ssl.acme.use_production_endpoint http.ssl.acme.domains
+http.http2.h2c http.http2.max_concurrent_streams http.http3.address http.http3.cert http.http3.key http.fcgi.address
+http.pool.num_workers http.pool.max_jobs http.pool.max_queue_size http.pool.allocate_timeout http.pool.reset_timeout
+http.pool.stream_timeout http.pool.destroy_timeout http.pool.debug http.pool.command
+http.pool.supervisor.watch_tick http.pool.supervisor.ttl http.pool.supervisor.idle_ttl
+http.pool.supervisor.max_worker_memory http.pool.supervisor.exec_ttl
+http.pool.dynamic_allocator.max_workers http.pool.dynamic_allocator.spawn_rate http.pool.dynamic_allocator.idle_timeout
+status.address status.unavailable_status_code status.check_timeout
+logs.mode logs.level logs.encoding logs.output logs.err_output logs.line_ending
+logs.channels.http.mode logs.channels.http.level logs.channels.http.encoding logs.channels.http.output
+logs.channels.http.err_output logs.channels.http.line_ending
+logs.file_logger_options.log_output logs.file_logger_options.max_size logs.file_logger_options.max_age
+logs.file_logger_options.max_backups logs.file_logger_options.compress
+`)
+
+// Every RoadRunner v3 key of an implemented section is either a phprun key
+// or one of the features phprun names as missing: none can be reported as
+// unknown (with a "did you mean").
+func TestEveryRoadRunnerKeyIsKnown(t *testing.T) {
+	schema := buildSchema(reflect.TypeOf(Config{}))
+	for _, key := range rrV3Keys {
+		if n := lookupRRKey(schema, key); n == nil && rrUnsupportedWarning(key) == "" {
+			t.Errorf("RoadRunner key %s is unknown to phprun", key)
+		}
+	}
+}
+
+// lookupRRKey finds key in the schema, reading map levels (channels.NAME)
+// as their element.
+func lookupRRKey(n *schemaNode, key string) *schemaNode {
+	for _, seg := range strings.Split(key, ".") {
+		switch {
+		case n == nil:
+			return nil
+		case n.fields != nil:
+			n = n.fields[seg]
+		case n.elem != nil:
+			n = n.elem
+		default:
+			return nil
+		}
+	}
+	return n
 }
