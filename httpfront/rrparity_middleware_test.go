@@ -167,3 +167,15 @@ func TestRRForbidEmptyExtension(t *testing.T) {
 		t.Errorf("uploads with forbid [\"\"]: %+v", got)
 	}
 }
+
+// The sendfile middleware costs no allocation on a request without
+// X-Sendfile (STYLE.md 6).
+func TestSendfileNoAllocs(t *testing.T) {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
+	m := &sendfileMiddleware{next: inner}
+	w := &nopWriter{h: http.Header{}}
+	r, _ := http.NewRequest("GET", "/", nil)
+	if n := testing.AllocsPerRun(100, func() { m.ServeHTTP(w, r) }); n != 0 {
+		t.Errorf("%v allocations per request", n)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // xSendfile is the response header a worker sets to have phprun send a
@@ -24,12 +25,19 @@ type sendfileMiddleware struct {
 	log  *slog.Logger
 }
 
+// sendfileWriters recycles the per-request wrapper, so the middleware
+// adds no allocation to a request that carries no X-Sendfile.
+var sendfileWriters = sync.Pool{New: func() any { return new(sendfileWriter) }}
+
 func (m *sendfileMiddleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &sendfileWriter{ResponseWriter: w}
+	sw := sendfileWriters.Get().(*sendfileWriter)
+	*sw = sendfileWriter{ResponseWriter: w}
 	m.next.ServeHTTP(sw, r)
-	if sw.path != "" {
-		m.serve(w, sw.path)
+	if path := sw.path; path != "" {
+		m.serve(w, path)
 	}
+	*sw = sendfileWriter{}
+	sendfileWriters.Put(sw)
 }
 
 // serve writes the named file as the response.
