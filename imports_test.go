@@ -29,11 +29,13 @@ var allowedImports = map[string][]string{
 	"internal/protocodec": {"google.golang.org/protobuf/"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
-	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch",
+	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/service",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
+	"service":           {module + "/engine", module + "/service/servicev1", fielderr, "google.golang.org/protobuf/"},
+	"service/servicev1": {"google.golang.org/protobuf/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

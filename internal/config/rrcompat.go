@@ -35,7 +35,7 @@ func rrUnsupportedWarning(key string) string {
 // are upper-cased in every layer, so PHPRUN_SERVER__ENV__APP_ENV and
 // server.env.app_env from the file are one entry and the environment wins.
 func caseInsensitiveMap(key string) bool {
-	return key == "server.env" || strings.HasSuffix(key, ".env")
+	return key == "server.env" || key == "server.on_init.env"
 }
 
 // mapFromList accepts the list form of a map, common in published
