@@ -142,6 +142,7 @@ func (p *Pool) acquireSlow(ctx context.Context, since time.Time) (*worker, error
 	if wt == nil {
 		return w, err
 	}
+	p.askGrow()
 	if done := ctx.Done(); done != nil {
 		select {
 		case w = <-wt.ch:

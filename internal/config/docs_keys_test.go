@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,8 @@ func referenceRows(doc string) [][]string {
 // sameDefault compares a documented default with the real one.
 func sameDefault(documented string, actual any) bool {
 	if s, ok := actual.(string); ok {
-		return documented == s || (documented == `""` && s == "")
+		unescaped, err := strconv.Unquote(`"` + documented + `"`) // `\n` for a newline
+		return documented == s || (documented == `""` && s == "") || (err == nil && unescaped == s)
 	}
 	var doc any
 	if err := json.Unmarshal([]byte(documented), &doc); err != nil {
@@ -91,9 +93,9 @@ var docKeyRe = regexp.MustCompile("`((?:server|rpc|http|status|logs|watch|dev)\\
 
 // TestDocsNameRealKeys: every config key that README.md or a page of docs/
 // names as code is a key of the configuration (map keys such as
-// server.env.APP_ENV are free-form below the map). The RoadRunner key table
-// of the migration guide is the exception: its ✗ rows name keys phprun does
-// not have, on purpose.
+// server.env.APP_ENV are free-form below the map). RoadRunner keys phprun
+// knows and warns about (rrUnsupported), and the ✗ rows of the migration
+// guide's key table, name keys phprun does not have, on purpose.
 func TestDocsNameRealKeys(t *testing.T) {
 	schema := buildSchema(reflect.TypeOf(Config{}))
 	for f, data := range readDocs(t) {
@@ -102,7 +104,7 @@ func TestDocsNameRealKeys(t *testing.T) {
 				continue // a RoadRunner key phprun does not implement
 			}
 			for _, m := range docKeyRe.FindAllStringSubmatch(line, -1) {
-				if strings.HasSuffix(m[1], ".go") || notKeys[m[1]] {
+				if strings.HasSuffix(m[1], ".go") || notKeys[m[1]] || rrUnsupportedWarning(m[1]) != "" {
 					continue
 				}
 				if !docKeyExists(schema, m[1]) {
