@@ -24,6 +24,9 @@ var allowedImports = map[string][]string{
 	"watch":               {"github.com/fsnotify/fsnotify"},
 	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec": {"google.golang.org/protobuf/"},
+	"kv":                  {module + "/kv/kvv1", "github.com/go-viper/mapstructure/v2"},
+	"kv/kvv1":             {"google.golang.org/protobuf/"},
+	"kv/memory":           {module + "/kv"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no
