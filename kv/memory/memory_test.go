@@ -19,7 +19,7 @@ func TestSweeperFrees(t *testing.T) {
 	defer s.Close()
 	items := make([]kv.Item, 100)
 	for i := range items {
-		items[i] = kv.Item{Key: string(rune('a' + i%26)) + strings.Repeat("x", i), Value: []byte("v"), Expires: time.Now().Add(50 * time.Millisecond)}
+		items[i] = kv.Item{Key: string(rune('a'+i%26)) + strings.Repeat("x", i), Value: []byte("v"), Expires: time.Now().Add(50 * time.Millisecond)}
 	}
 	_ = s.Set(t.Context(), append(items, kv.Item{Key: "keep", Value: []byte("v")}))
 	deadline := time.Now().Add(5 * time.Second)
