@@ -8,6 +8,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/kv"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 )
@@ -38,6 +39,8 @@ type Config struct {
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
+	// KV is RoadRunner's kv section: named storages. Default none.
+	KV kv.Config `koanf:"kv"`
 }
 
 // LogsConfig is the `logs` section (a subset of RoadRunner's).
@@ -94,7 +97,7 @@ func (c Config) Validate() error {
 		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
 	}
 	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
-		c.Watch.Validate(), c.Dev.Validate())
+		c.Watch.Validate(), c.Dev.Validate(), c.KV.Validate(kvDrivers()))
 	return errors.Join(errs...)
 }
 

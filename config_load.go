@@ -68,6 +68,9 @@ type loader struct {
 	sources  map[string]string
 	present  map[string]bool
 	badKeys  map[string]bool // keys whose value was rejected
+	// fileWhere gives the config file's position of a key or of its
+	// nearest parent; nil without a file.
+	fileWhere func(key string) string
 }
 
 // loadConfig builds the effective Config from, later winning: defaults →
@@ -209,6 +212,7 @@ func (l *loader) fileLayer(path string) (layer, error) {
 		}
 		return name
 	}
+	l.fileWhere = where
 	switch v := m["version"]; {
 	case v == nil:
 		l.problems = append(l.problems, fmt.Sprintf("%s: version: required; add version: \"3\" as the first line", name))
@@ -304,7 +308,7 @@ func (l *loader) convert(ly layer) map[string]any {
 // unsupportedSections are RoadRunner plugins phprun does not implement; a
 // config written for RoadRunner may contain them.
 var unsupportedSections = map[string]bool{
-	"jobs": true, "kv": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
+	"jobs": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "service": true, "otel": true, "fileserver": true,
 	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,
@@ -465,6 +469,14 @@ func (l *loader) locate(msg, file string) string {
 	}
 	if src, ok := l.sources[key]; ok && src != "default" {
 		return strings.TrimPrefix(strings.TrimPrefix(src, "file "), "flag ") + ": " + msg
+	}
+	// a key no layer set (kv.<name>.driver missing) or one inside a
+	// free-form map (kv.<name>.config.x): the file's nearest parent key
+	// below the section (a missing section key names the file only)
+	if parent, _, ok := strings.Cut(key, "."); ok && l.fileWhere != nil && strings.Count(key, ".") >= 2 {
+		if w := l.fileWhere(key); w != l.fileWhere(parent) {
+			return w + ": " + msg
+		}
 	}
 	if file != "" {
 		return filepath.Base(file) + ": " + msg

@@ -16,6 +16,7 @@ import (
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/internal/protocodec"
+	"github.com/phprun/phprun/kv"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
@@ -49,6 +50,7 @@ type server struct {
 	access  *engine.AccessRing // nil unless the dashboard reads it
 	php     string             // PHP version, "" if unknown
 	watcher *watch.Watcher     // dev only; nil when not watching
+	kv      *kv.Plugin         // nil without a kv section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -215,6 +217,11 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 		}
 	}
 
+	if err := s.startKV(ctx); err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { _ = s.stopKV() })
+
 	if dev && cfg.Dev.Watch {
 		if s.watcher, err = newWatcher(cfg); err != nil {
 			return nil, err
@@ -243,6 +250,9 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	}
 	if s.rpcLn != nil {
 		attrs = append(attrs, "rpc", cfg.RPC.Listen)
+	}
+	if s.kv != nil {
+		attrs = append(attrs, "kv", s.kvSummary())
 	}
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
@@ -313,6 +323,9 @@ func (s *server) shutdown() error {
 				errs = append(errs, err)
 			}
 			cancel()
+		}
+		if err := s.stopKV(); err != nil {
+			errs = append(errs, err)
 		}
 		if s.status != nil {
 			ctx, cancel = s.step(5 * time.Second)
