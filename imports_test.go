@@ -27,6 +27,8 @@ var allowedImports = map[string][]string{
 	"kv":                  {module + "/kv/kvv1", "github.com/go-viper/mapstructure/v2"},
 	"kv/kvv1":             {"google.golang.org/protobuf/"},
 	"kv/memory":           {module + "/kv"},
+	"kv/boltdb":           {module + "/kv", "go.etcd.io/bbolt"},
+	"kv/redis":            {module + "/kv", "github.com/redis/go-redis/v9"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/phprun/phprun/kv"
+	"github.com/phprun/phprun/kv/boltdb"
 	"github.com/phprun/phprun/kv/memory"
+	"github.com/phprun/phprun/kv/redis"
 )
 
 // kvDrivers are the kv drivers phprun offers, by the name a storage's
@@ -15,6 +17,8 @@ import (
 func kvDrivers() map[string]kv.Driver {
 	return map[string]kv.Driver{
 		"memory": memory.Driver{},
+		"boltdb": boltdb.Driver{},
+		"redis":  redis.Driver{},
 	}
 }
 
