@@ -29,6 +29,7 @@ var allowedImports = map[string][]string{
 	"kv/memory":           {module + "/kv"},
 	"kv/boltdb":           {module + "/kv", "go.etcd.io/bbolt"},
 	"kv/redis":            {module + "/kv", "github.com/redis/go-redis/v9"},
+	"metrics":             {module + "/engine", "github.com/prometheus/client_golang/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no
