@@ -9,6 +9,7 @@ import (
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/kv"
+	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	Dev DevConfig `koanf:"dev"`
 	// KV is RoadRunner's kv section: named storages. Default none.
 	KV kv.Config `koanf:"kv"`
+	// Metrics is RoadRunner's metrics section (Prometheus endpoint, app
+	// metrics). Disabled unless the section is present.
+	Metrics metrics.Config `koanf:"metrics"`
 }
 
 // LogsConfig is the `logs` section (a subset of RoadRunner's).
@@ -85,6 +89,7 @@ func DefaultConfig() Config {
 		Logs:    LogsConfig{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"},
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
+		Metrics: metrics.DefaultConfig(),
 	}
 }
 
@@ -97,7 +102,8 @@ func (c Config) Validate() error {
 		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
 	}
 	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
-		c.Watch.Validate(), c.Dev.Validate(), c.KV.Validate(kvDrivers()))
+		c.Watch.Validate(), c.Dev.Validate(), c.KV.Validate(kvDrivers()),
+		c.Metrics.Validate())
 	return errors.Join(errs...)
 }
 

@@ -308,7 +308,7 @@ func (l *loader) convert(ly layer) map[string]any {
 // unsupportedSections are RoadRunner plugins phprun does not implement; a
 // config written for RoadRunner may contain them.
 var unsupportedSections = map[string]bool{
-	"jobs": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
+	"jobs": true, "reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "service": true, "otel": true, "fileserver": true,
 	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,

@@ -17,6 +17,7 @@ import (
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/kv"
+	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
@@ -51,6 +52,7 @@ type server struct {
 	php     string             // PHP version, "" if unknown
 	watcher *watch.Watcher     // dev only; nil when not watching
 	kv      *kv.Plugin         // nil without a kv section
+	metrics *metrics.Plugin    // nil without a metrics section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -185,6 +187,13 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 		s.access = engine.NewAccessRing(4096)
 		opts.Access = s.access.Add
 	}
+	if err := s.startMetrics(&opts); err != nil {
+		if s.metrics != nil {
+			_ = s.metrics.Shutdown(context.Background())
+		}
+		return nil, err
+	}
+	undo = append(undo, func() { _ = s.stopMetrics(context.Background()) })
 	if s.front, err = httpfront.New(cfg.HTTP.Config, s.exec, opts); err != nil {
 		return nil, err
 	}
@@ -217,6 +226,9 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 		}
 	}
 
+	if err := s.registerMetricsRPC(); err != nil {
+		return nil, err
+	}
 	if err := s.startKV(ctx); err != nil {
 		return nil, err
 	}
@@ -253,6 +265,9 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	}
 	if s.kv != nil {
 		attrs = append(attrs, "kv", s.kvSummary())
+	}
+	if s.metrics != nil {
+		attrs = append(attrs, "metrics", s.metricsURL())
 	}
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
@@ -292,6 +307,9 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 	}
 	if s.watcher != nil {
 		g.Go(func() error { return s.watchAndReload(runCtx) })
+	}
+	if s.metrics != nil {
+		g.Go(s.metrics.Serve)
 	}
 }
 
@@ -334,6 +352,11 @@ func (s *server) shutdown() error {
 			}
 			cancel()
 		}
+		ctx, cancel = s.step(5 * time.Second)
+		if err := s.stopMetrics(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
 		if s.isForced() {
 			s.shutdownErr = errForced
 			return

@@ -30,9 +30,9 @@ type Config struct {
 	// AccessLogs logs one line per request. Default false.
 	AccessLogs bool `koanf:"access_logs"`
 	// Middleware lists middleware by RoadRunner name, outermost first:
-	// headers, gzip, static, proxy_ip_parser. RoadRunner names phprun does not
-	// implement (sendfile, http_metrics, cache, otel) are skipped with a
-	// warning. Default none.
+	// headers, gzip, static, proxy_ip_parser, http_metrics (counted by the
+	// metrics plugin). RoadRunner names phprun does not implement
+	// (sendfile, cache, otel) are skipped with a warning. Default none.
 	Middleware []string `koanf:"middleware"`
 	// Uploads configures multipart file uploads.
 	Uploads UploadsConfig `koanf:"uploads"`
@@ -188,8 +188,8 @@ func DefaultStatusConfig() StatusConfig {
 
 // middleware names phprun implements, and RoadRunner names it accepts but skips.
 var (
-	knownMiddleware       = map[string]bool{"headers": true, "gzip": true, "static": true, "proxy_ip_parser": true}
-	unsupportedMiddleware = map[string]bool{"sendfile": true, "http_metrics": true, "cache": true, "otel": true}
+	knownMiddleware       = map[string]bool{"headers": true, "gzip": true, "static": true, "proxy_ip_parser": true, "http_metrics": true}
+	unsupportedMiddleware = map[string]bool{"sendfile": true, "cache": true, "otel": true}
 	clientAuthTypes       = map[string]bool{"": true, "no_client_certs": true, "request_client_cert": true,
 		"require_any_client_cert": true, "verify_client_cert_if_given": true, "require_and_verify_client_cert": true}
 )
@@ -239,7 +239,7 @@ func (c Config) Validate() error {
 	}
 	for i, m := range c.Middleware {
 		if !knownMiddleware[m] && !unsupportedMiddleware[m] {
-			add("http.middleware[%d]: unknown middleware %q (want headers, gzip, static or proxy_ip_parser)", i, m)
+			add("http.middleware[%d]: unknown middleware %q (want headers, gzip, static, proxy_ip_parser or http_metrics)", i, m)
 		}
 	}
 	for _, l := range []struct {
