@@ -27,7 +27,13 @@ type Client struct {
 // Dial connects to the server at listen, an `rpc.listen` value. A server
 // listening on all interfaces (tcp://0.0.0.0:6001, tcp://:6001) is dialled
 // on loopback. Errors name the address tried and how to change it.
-func Dial(listen string) (*Client, error) {
+func Dial(listen string) (*Client, error) { return dial(listen, nil) }
+
+// DialProto is Dial for services that speak protobuf (kv, jobs): Call
+// then encodes arguments and decodes replies with proto (flag 0x80).
+func DialProto(listen string, proto Codec) (*Client, error) { return dial(listen, proto) }
+
+func dial(listen string, proto Codec) (*Client, error) {
 	a, err := ParseAddress(listen)
 	if err != nil {
 		return nil, fmt.Errorf("%w (set it with -o rpc.listen=tcp://127.0.0.1:6001 or the rpc.listen key)", err)
@@ -47,6 +53,9 @@ func Dial(listen string) (*Client, error) {
 		return nil, fmt.Errorf("rpc: cannot reach phprun at %s: %w (is the server running? point to it with -o rpc.listen=%s://... or the rpc.listen key of the config file)", a, err, a.Network)
 	}
 	codec := newClientCodec(conn, wire.CodecGob)
+	if proto != nil {
+		codec.codec, codec.proto = wire.CodecProto, proto
+	}
 	return &Client{addr: a.String(), c: rpc.NewClientWithCodec(codec), codec: codec}, nil
 }
 
@@ -105,6 +114,11 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 
 // Close closes the connection.
 func (c *Client) Close() error { return c.c.Close() }
+
+// Call runs any method: a plugin's service (kv.MGet over DialProto).
+func (c *Client) Call(ctx context.Context, method string, arg, reply any) error {
+	return c.call(ctx, method, arg, reply)
+}
 
 // call runs one method, giving up when ctx ends (the reply, if it comes,
 // is then dropped by net/rpc).
