@@ -7,6 +7,7 @@ import (
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/metrics"
+	"github.com/phprun/phprun/tui"
 )
 
 // startMetrics builds the metrics plugin when the config has a metrics
@@ -76,4 +77,13 @@ func (s *server) stopMetrics(ctx context.Context) error {
 		return nil
 	}
 	return s.metrics.Shutdown(ctx)
+}
+
+// pluginInfo adds the kv storages and the metrics URL to the dashboard's
+// header.
+func (s *server) pluginInfo(info *tui.Info) {
+	if s.kv != nil {
+		info.KV = s.kvSummary()
+	}
+	info.Metrics = s.metricsURL()
 }

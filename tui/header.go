@@ -175,6 +175,12 @@ func (h *headerPane) view(st styles) string {
 		if h.info.Watch != "" {
 			id = append(id, "watch "+h.info.Watch)
 		}
+		if h.info.KV != "" {
+			id = append(id, "kv "+h.info.KV)
+		}
+		if h.info.Metrics != "" {
+			id = append(id, "metrics "+h.info.Metrics)
+		}
 	}
 	line1 := strings.Join(id, sep)
 	if h.draining {
