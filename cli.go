@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/phprun/phprun/internal/config"
 )
 
 // app is what commands need from the process. Commands receive it through
@@ -102,17 +104,17 @@ func runCLI(args []string, a *app) (err error) {
 }
 
 // loadOptions turns the global flags into the config loader's inputs.
-func (g *Globals) loadOptions(a *app, requireFile bool) (loadOptions, error) {
+func (g *Globals) loadOptions(a *app, requireFile bool) (config.Options, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		return loadOptions{}, fmt.Errorf("working directory: %w", err)
+		return config.Options{}, fmt.Errorf("working directory: %w", err)
 	}
-	return loadOptions{
+	return config.Options{
 		File:      g.Config,
 		Dir:       dir,
 		Dotenv:    g.Dotenv,
 		Overrides: g.Override,
-		Flags: []flagValue{
+		Flags: []config.FlagValue{
 			{Flag: "--log-level", Key: "logs.level", Value: g.LogLevel},
 			{Flag: "--log-format", Key: "logs.encoding", Value: g.LogFormat},
 		},
@@ -125,21 +127,21 @@ func (g *Globals) loadOptions(a *app, requireFile bool) (loadOptions, error) {
 // what could be loaded, if anything. Warnings are printed to stderr unless
 // quiet is set (serve logs them through its logger instead); on a config
 // error they are always printed, since they often explain the error.
-func (g *Globals) load(a *app, requireFile, quiet bool) (*loadedConfig, error) {
+func (g *Globals) load(a *app, requireFile, quiet bool) (*config.Loaded, error) {
 	opts, err := g.loadOptions(a, requireFile)
 	if err != nil {
 		return nil, err
 	}
-	lc, err := loadConfig(opts)
+	lc, err := config.Load(opts)
 	if lc != nil && (!quiet || err != nil) {
 		for _, w := range lc.Warnings {
 			fmt.Fprintf(a.stderr, "phprun: warning: %s\n", w)
 		}
 	}
 	if err != nil {
-		var ce *configError
-		if errors.As(err, &ce) && len(ce.problems) > 1 {
-			err = &configError{append([]string{fmt.Sprintf("%d problems in the configuration:", len(ce.problems))}, indent(ce.problems)...)}
+		var ce *config.Error
+		if errors.As(err, &ce) && len(ce.Problems) > 1 {
+			err = &config.Error{Problems: append([]string{fmt.Sprintf("%d problems in the configuration:", len(ce.Problems))}, indent(ce.Problems)...)}
 		}
 		return lc, err // lc may be non-nil: what could be loaded, for `phprun config`
 	}

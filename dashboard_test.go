@@ -40,7 +40,8 @@ func TestDashboardInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := project(t, map[string]string{
+	dir := t.TempDir()
+	for name, body := range map[string]string{
 		"phprun.yaml": "version: \"3\"\nserver:\n  command: php worker.php\nhttp:\n  address: " + addr +
 			"\ndev:\n  workers: 2\nwatch:\n  debounce: 50ms\n",
 		"worker.php": `<?php
@@ -50,7 +51,11 @@ while ($req = $worker->waitRequest()) {
     $worker->respond(200, "ok\n", ['Content-Type' => ['text/plain']]);
 }
 `,
-	})
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if dir, err = filepath.EvalSymlinks(dir); err != nil { // as /proc/PID/cwd shows it
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/tui"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
@@ -26,7 +27,7 @@ func (DevCmd) Run(g *Globals, a *app) error { return runServer(g, a, true) }
 // newWatcher starts watching the project for `phprun dev` (before the
 // workers boot, so a bad watch.dirs fails at once). The uploads directory is
 // ignored: uploads land in the tree while requests run and are not code.
-func newWatcher(cfg Config) (*watch.Watcher, error) {
+func newWatcher(cfg config.Config) (*watch.Watcher, error) {
 	wc := cfg.Watch
 	if up := cfg.HTTP.Uploads.Dir; up != "" {
 		wc.Ignore = append(append([]string(nil), wc.Ignore...), filepath.Clean(up))
@@ -53,7 +54,7 @@ func (s *server) watchAndReload(ctx context.Context) error {
 		for b := range w.Batches() {
 			start := time.Now()
 			s.describeReload(len(b.Paths), "watch", b.Paths)
-			rctx, cancel := context.WithTimeout(gctx, positive(s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+30*time.Second)
+			rctx, cancel := context.WithTimeout(gctx, s.lc.Config.ReloadTimeout())
 			err := s.pool.Reload(rctx)
 			cancel()
 			if errors.Is(err, engine.ErrPoolClosed) || gctx.Err() != nil {
@@ -193,7 +194,7 @@ func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.
 }
 
 func (t *tuiSource) ResetWorker(pid int) error {
-	ctx, cancel := context.WithTimeout(context.Background(), positive(t.s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), t.s.lc.Config.ReloadTimeout())
 	defer cancel()
 	return t.s.pool.ResetWorker(ctx, pid)
 }

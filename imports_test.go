@@ -10,7 +10,10 @@ import (
 	"testing"
 )
 
-const module = "github.com/phprun/phprun"
+const (
+	module   = "github.com/phprun/phprun"
+	fielderr = module + "/internal/fielderr"
+)
 
 // allowedImports is ARCHITECTURE.md's dependency table: which imports each
 // package's non-test code may use besides the standard library. A prefix
@@ -18,18 +21,27 @@ const module = "github.com/phprun/phprun"
 var allowedImports = map[string][]string{
 	"engine/wire":         nil,
 	"engine/fdio":         nil,
-	"engine":              {module + "/engine/wire", module + "/engine/fdio"},
-	"httpfront":           {module + "/engine", module + "/engine/wire", module + "/engine/fdio", "golang.org/x/net/"},
-	"rpc":                 {module + "/engine", module + "/engine/wire"},
-	"watch":               {"github.com/fsnotify/fsnotify"},
+	"engine":              {module + "/engine/wire", module + "/engine/fdio", fielderr},
+	"httpfront":           {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, "golang.org/x/net/"},
+	"rpc":                 {module + "/engine", module + "/engine/wire", fielderr},
+	"watch":               {"github.com/fsnotify/fsnotify", fielderr},
 	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec": {"google.golang.org/protobuf/"},
-	"kv":                  {module + "/kv/kvv1", "github.com/go-viper/mapstructure/v2"},
-	"kv/kvv1":             {"google.golang.org/protobuf/"},
-	"kv/memory":           {module + "/kv"},
-	"kv/boltdb":           {module + "/kv", "go.etcd.io/bbolt"},
-	"kv/redis":            {module + "/kv", "github.com/redis/go-redis/v9"},
-	"metrics":             {module + "/engine", "github.com/prometheus/client_golang/"},
+	// internal/config composes the sections the packages above own; only
+	// package main imports it (no entry above lists it).
+	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch",
+		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4",
+		module + "/kv", module + "/kv/drivers", module + "/metrics"},
+	"internal/logging": {module + "/engine", fielderr},
+	// the typed field error every section's Validate returns; a leaf
+	"internal/fielderr": nil,
+	"kv":                {module + "/kv/kvv1", fielderr, "github.com/go-viper/mapstructure/v2"},
+	"kv/drivers":        {module + "/kv", module + "/kv/memory", module + "/kv/boltdb", module + "/kv/redis"},
+	"kv/kvv1":           {"google.golang.org/protobuf/"},
+	"kv/memory":         {module + "/kv"},
+	"kv/boltdb":         {module + "/kv", "go.etcd.io/bbolt"},
+	"kv/redis":          {module + "/kv", "github.com/redis/go-redis/v9"},
+	"metrics":           {module + "/engine", fielderr, "github.com/prometheus/client_golang/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

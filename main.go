@@ -13,6 +13,8 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/mattn/go-isatty"
+
+	"github.com/phprun/phprun/internal/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3". It is
@@ -111,7 +113,7 @@ func (e *reportedError) Unwrap() []error { return []error{e.err, errReported} }
 func exitCode(err error) int {
 	var (
 		ue *usageError
-		ce *configError
+		ce *config.Error
 		pe *kong.ParseError
 		ke kongExit
 	)

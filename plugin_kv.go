@@ -7,20 +7,8 @@ import (
 	"strings"
 
 	"github.com/phprun/phprun/kv"
-	"github.com/phprun/phprun/kv/boltdb"
-	"github.com/phprun/phprun/kv/memory"
-	"github.com/phprun/phprun/kv/redis"
+	"github.com/phprun/phprun/kv/drivers"
 )
-
-// kvDrivers are the kv drivers phprun offers, by the name a storage's
-// `driver` key gives.
-func kvDrivers() map[string]kv.Driver {
-	return map[string]kv.Driver{
-		"memory": memory.Driver{},
-		"boltdb": boltdb.Driver{},
-		"redis":  redis.Driver{},
-	}
-}
 
 // errKVNeedsRPC: PHP reaches kv storages over RR_RPC only.
 var errKVNeedsRPC = errors.New("kv: storages are served over RPC; add an rpc section (rpc.listen: tcp://127.0.0.1:6001)")
@@ -34,7 +22,7 @@ func (s *server) startKV(ctx context.Context) error {
 	if s.rpcSrv == nil {
 		return errKVNeedsRPC
 	}
-	p, err := kv.Open(ctx, s.lc.Config.KV, kvDrivers())
+	p, err := kv.Open(ctx, kv.Config(s.lc.Config.KV), drivers.All())
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
@@ -97,49 +96,4 @@ next:
 		}
 	}
 	return 0, false
-}
-
-// TestMetricsConfig: summary objectives survive the loader (which splits
-// keys on dots), and a bad collector is reported with its line.
-func TestMetricsConfig(t *testing.T) {
-	yaml := `version: "3"
-server:
-  command: php worker.php
-http:
-  address: 127.0.0.1:8080
-metrics:
-  address: 127.0.0.1:2112
-  collect:
-    lat:
-      type: summary
-      objectives: {0.5: 0.05, 0.99: 0.001}
-`
-	lc, err := loadConfig(loadOptions{Dir: project(t, map[string]string{"phprun.yaml": yaml})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := lc.Config.Metrics.Collect["lat"].Quantiles()
-	if err != nil || len(q) != 2 || q[0.5] != 0.05 || q[0.99] != 0.001 {
-		t.Fatalf("objectives = %v, %v", q, err)
-	}
-	bad := `version: "3"
-server:
-  command: php worker.php
-http:
-  address: 127.0.0.1:8080
-metrics:
-  address: nohost
-  collect:
-    lat:
-      type: meter
-`
-	_, err = loadConfig(loadOptions{Dir: project(t, map[string]string{"phprun.yaml": bad})})
-	for _, want := range []string{
-		`phprun.yaml:7:3: metrics.address: want host:port, got "nohost"`,
-		"phprun.yaml:9:5: metrics.collect.lat: invalid metric type `meter` for `lat`",
-	} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("error %v\nwant %q", err, want)
-		}
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/rpc"
 )
 
@@ -137,17 +138,11 @@ func rpcListen(g *Globals, a *app) (string, error) {
 	}
 	// Only rpc.listen matters here: a config that the server would reject
 	// for other reasons (or no config at all) must not stop `phprun workers`.
-	lc, err := loadConfig(opts)
-	var ce *configError
+	lc, err := config.Load(opts)
+	var ce *config.Error
 	if errors.As(err, &ce) && lc != nil {
-		var rpcProblems []string
-		for _, p := range ce.problems {
-			if strings.Contains(p, "rpc.") || strings.Contains(p, "invalid YAML") {
-				rpcProblems = append(rpcProblems, p)
-			}
-		}
-		if len(rpcProblems) > 0 {
-			return "", &configError{rpcProblems}
+		if rpcProblems := ce.Under("rpc"); len(rpcProblems) > 0 {
+			return "", &config.Error{Problems: rpcProblems}
 		}
 	} else if err != nil {
 		return "", err

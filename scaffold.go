@@ -41,19 +41,15 @@ type scaffoldTemplate struct {
 	name    string
 	layers  []string
 	runtime bool
-	summary string
 }
 
 // scaffoldTemplates lists the templates in the order help text shows them.
 // It is a function so that the table stays immutable.
 func scaffoldTemplates() []scaffoldTemplate {
 	return []scaffoldTemplate{
-		{"default", []string{"common", "default"}, true,
-			"dependency-free worker using phprun's bundled runtime"},
-		{"psr7", []string{"common", "psr", "psr7"}, true,
-			"PSR-7 worker (phprun runtime + nyholm/psr7)"},
-		{"roadrunner", []string{"common", "psr", "roadrunner"}, false,
-			"PSR-7 worker using RoadRunner's spiral/roadrunner-http"},
+		{"default", []string{"common", "default"}, true},               // dependency-free worker on phprun's runtime
+		{"psr7", []string{"common", "psr", "psr7"}, true},              // PSR-7 worker (phprun runtime + nyholm/psr7)
+		{"roadrunner", []string{"common", "psr", "roadrunner"}, false}, // RoadRunner's spiral/roadrunner-http
 	}
 }
 

@@ -8,13 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"reflect"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/internal/config"
+	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/kv"
 	"github.com/phprun/phprun/metrics"
@@ -38,7 +39,7 @@ var errForced = errors.New("forced shutdown: in-flight requests were cut and wor
 // Fields are set by startServer before any goroutine runs and not changed
 // afterwards, except through the once-guarded shutdown.
 type server struct {
-	lc      *loadedConfig
+	lc      *config.Loaded
 	dev     bool
 	log     *slog.Logger
 	bus     *engine.Bus
@@ -102,18 +103,18 @@ func runServer(g *Globals, a *app, dev bool) error {
 		// The dashboard owns the terminal: phprun's own records travel on
 		// the bus and appear in its log pane.
 		uiEvents = bus.Subscribe(8192)
-		level, _ := parseLevel(lc.Config.Logs.Level)
-		log = slog.New(newBusHandler(bus, level))
+		level, _ := logging.ParseLevel(lc.Config.Logs.Level)
+		log = slog.New(logging.NewBusHandler(bus, level))
 	} else {
-		l, closeLog, err := newLogger(lc.Config.Logs, a.stdout, a.stderr)
+		l, closeLog, err := logging.New(lc.Config.Logs, a.stdout, a.stderr)
 		if err != nil {
-			return &configError{[]string{err.Error()}}
+			return &config.Error{Problems: []string{err.Error()}}
 		}
 		defer closeLog()
 		log = l
 		sub := bus.Subscribe(4096)
 		done := make(chan struct{})
-		go func() { logEvents(log, sub); close(done) }()
+		go func() { logging.LogEvents(log, sub); close(done) }()
 		defer func() { bus.Unsubscribe(sub); <-done }()
 	}
 	for _, w := range lc.Warnings {
@@ -169,7 +170,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 // startServer binds every listener first, then boots the workers, then
 // reports the startup summary. On failure everything already started is
 // stopped again: nothing is left running.
-func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
+func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
 	cfg := lc.Config
 	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{}), forced: make(chan struct{})}
 	var undo []func()
@@ -244,7 +245,8 @@ func startServer(ctx context.Context, lc *loadedConfig, log *slog.Logger, bus *e
 	phpVersion := make(chan string, 1)
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
-	ecfg := cfg.engineConfig(rpcAddr, dev)
+	ecfg := cfg.Engine(rpcAddr, dev)
+	ecfg.Version = version
 	start := time.Now()
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
@@ -313,6 +315,10 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 	}
 }
 
+// auxShutdownTimeout bounds closing the RPC and status servers, which hold
+// no user requests worth waiting for.
+const auxShutdownTimeout = 5 * time.Second
+
 // shutdown stops everything in order, once; later calls wait for the first:
 // /ready turns 503, the HTTP front stops accepting and drains (bounded by
 // http.shutdown_timeout), the pool finishes its jobs and stops its workers
@@ -325,18 +331,18 @@ func (s *server) shutdown() error {
 		var errs []error
 		s.front.SetDraining()
 		cfg := s.lc.Config
-		ctx, cancel := s.step(positive(cfg.HTTP.ShutdownTimeout, 30*time.Second))
+		ctx, cancel := s.step(cfg.HTTP.DrainTimeout())
 		if err := s.front.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		cancel()
-		ctx, cancel = s.step(positive(cfg.HTTP.Pool.DestroyTimeout, 60*time.Second))
+		ctx, cancel = s.step(cfg.HTTP.Pool.DestroyTimeout)
 		if err := s.pool.Close(ctx); err != nil {
 			errs = append(errs, err)
 		}
 		cancel()
 		if s.rpcSrv != nil {
-			ctx, cancel = s.step(5 * time.Second)
+			ctx, cancel = s.step(auxShutdownTimeout)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
@@ -346,7 +352,7 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		if s.status != nil {
-			ctx, cancel = s.step(5 * time.Second)
+			ctx, cancel = s.step(auxShutdownTimeout)
 			if err := s.status.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
@@ -401,7 +407,7 @@ func (s *server) step(d time.Duration) (context.Context, context.CancelFunc) {
 
 // reload is a rolling reset of the workers (SIGUSR2, dashboard).
 func (s *server) reload(why string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), positive(s.lc.Config.HTTP.Pool.ResetTimeout, time.Minute)+30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.lc.Config.ReloadTimeout())
 	defer cancel()
 	start := time.Now()
 	s.log.Info("reloading workers", "reason", why)
@@ -415,7 +421,7 @@ func (s *server) reload(why string) error {
 
 // configJSON answers rpc.Config with the effective configuration.
 func (s *server) configJSON() ([]byte, error) {
-	return json.Marshal(jsonValue(toMap(reflect.ValueOf(s.lc.Config))))
+	return json.Marshal(config.Values(s.lc.Config))
 }
 
 // poolSet is the rpc package's view of the running pools.
@@ -462,11 +468,4 @@ func applyDotenv(vars map[string]string) {
 			os.Setenv(k, v)
 		}
 	}
-}
-
-func positive(d, fallback time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return fallback
 }

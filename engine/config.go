@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/phprun/phprun/internal/fielderr"
 	"runtime"
 	"strconv"
 	"strings"
@@ -121,20 +122,20 @@ func (c Config) command() []string {
 // names in messages are the config file's, relative to the pool's section.
 func (c Config) Validate() error {
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	add := func(key, format string, args ...any) { errs = append(errs, fielderr.New(key, format, args...)) }
 	if len(c.command()) == 0 || strings.TrimSpace(c.command()[0]) == "" {
-		add("server.command: required, e.g. \"php worker.php\"")
+		add("server.command", "required, e.g. \"php worker.php\"")
 	}
 	if err := ValidateRelay(c.Server.Relay); err != nil {
-		add("server.relay: %v", err)
+		errs = append(errs, fielderr.Wrap("server.relay", err))
 	}
 	p := c.Pool
 	switch {
 	case p.Debug:
 	case p.NumWorkers <= 0:
-		add("pool.num_workers: must be at least 1, got %d", p.NumWorkers)
+		add("pool.num_workers", "must be at least 1, got %d", p.NumWorkers)
 	case p.NumWorkers > 500:
-		add("pool.num_workers: must be at most 500, got %d", p.NumWorkers)
+		add("pool.num_workers", "must be at most 500, got %d", p.NumWorkers)
 	}
 	for _, d := range []struct {
 		key string
@@ -146,7 +147,7 @@ func (c Config) Validate() error {
 		{"pool.stream_timeout", p.StreamTimeout},
 	} {
 		if d.v <= 0 {
-			add("%s: must be a positive duration such as 60s, got %v", d.key, d.v)
+			add(d.key, "must be a positive duration such as 60s, got %v", d.v)
 		}
 	}
 	s := p.Supervisor
@@ -159,11 +160,11 @@ func (c Config) Validate() error {
 		{"pool.supervisor.exec_ttl", s.ExecTTL},
 	} {
 		if d.v < 0 {
-			add("%s: must not be negative, got %v", d.key, d.v)
+			add(d.key, "must not be negative, got %v", d.v)
 		}
 	}
 	if s.WatchTick <= 0 && (s.TTL > 0 || s.IdleTTL > 0 || s.MaxWorkerMemory > 0) {
-		add("pool.supervisor.watch_tick: must be positive when ttl, idle_ttl or max_worker_memory is set")
+		add("pool.supervisor.watch_tick", "must be positive when ttl, idle_ttl or max_worker_memory is set")
 	}
 	return errors.Join(errs...)
 }

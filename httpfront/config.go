@@ -3,6 +3,7 @@ package httpfront
 import (
 	"errors"
 	"fmt"
+	"github.com/phprun/phprun/internal/fielderr"
 	"net"
 	"os"
 	"regexp"
@@ -69,6 +70,19 @@ type Config struct {
 	// ShutdownTimeout bounds the drain when ListenAndServe's context ends.
 	// Default 30s (RoadRunner's endure.grace_period). phprun key.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+}
+
+// defaultShutdownTimeout is http.shutdown_timeout's default; 0 in the file
+// means it too, so that a drain always ends.
+const defaultShutdownTimeout = 30 * time.Second
+
+// DrainTimeout is how long a shutdown waits for requests in flight:
+// ShutdownTimeout, or its default when that is 0.
+func (c Config) DrainTimeout() time.Duration {
+	if c.ShutdownTimeout > 0 {
+		return c.ShutdownTimeout
+	}
+	return defaultShutdownTimeout
 }
 
 // UploadsConfig is `http.uploads`.
@@ -177,7 +191,7 @@ func DefaultConfig() Config {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
-		ShutdownTimeout:   30 * time.Second,
+		ShutdownTimeout:   defaultShutdownTimeout,
 	}
 }
 
@@ -224,22 +238,22 @@ func (c Config) maxRequestBytes() int64 {
 // touches the file system only to check that paths exist.
 func (c Config) Validate() error {
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	add := func(key, format string, args ...any) { errs = append(errs, fielderr.New(key, format, args...)) }
 
 	if c.Address == "" && !c.TLSEnabled() {
-		add("http.address: required (or configure http.ssl.cert and http.ssl.key)")
+		add("http.address", "required (or configure http.ssl.cert and http.ssl.key)")
 	}
 	if c.Address != "" {
 		if _, _, err := net.SplitHostPort(c.Address); err != nil {
-			add("http.address: want host:port, got %q", c.Address)
+			add("http.address", "want host:port, got %q", c.Address)
 		}
 	}
 	if c.InternalErrorCode < 400 || c.InternalErrorCode > 599 {
-		add("http.internal_error_code: must be a 4xx or 5xx status, got %d", c.InternalErrorCode)
+		add("http.internal_error_code", "must be a 4xx or 5xx status, got %d", c.InternalErrorCode)
 	}
 	for i, m := range c.Middleware {
 		if !knownMiddleware[m] && !unsupportedMiddleware[m] {
-			add("http.middleware[%d]: unknown middleware %q (want headers, gzip, static, proxy_ip_parser or http_metrics)", i, m)
+			add(fmt.Sprintf("http.middleware[%d]", i), "unknown middleware %q (want headers, gzip, static, proxy_ip_parser or http_metrics)", m)
 		}
 	}
 	for _, l := range []struct {
@@ -249,67 +263,67 @@ func (c Config) Validate() error {
 		{"http.static.forbid", c.Static.Forbid}, {"http.static.allow", c.Static.Allow}} {
 		for i, e := range l.exts {
 			if strings.TrimPrefix(e, ".") == "" || strings.ContainsAny(e, "/\\") {
-				add("%s[%d]: want an extension such as \".php\", got %q", l.key, i, e)
+				add(fmt.Sprintf("%s[%d]", l.key, i), "want an extension such as \".php\", got %q", e)
 			}
 		}
 	}
 	if c.Uploads.Dir != "" {
 		if fi, err := os.Stat(c.Uploads.Dir); err != nil || !fi.IsDir() {
-			add("http.uploads.dir: %q is not a directory", c.Uploads.Dir)
+			add("http.uploads.dir", "%q is not a directory", c.Uploads.Dir)
 		}
 	}
 	for i, s := range c.TrustedSubnets {
 		if _, _, err := net.ParseCIDR(s); err != nil {
-			add("http.trusted_subnets[%d]: want a CIDR such as 10.0.0.0/8, got %q", i, s)
+			add(fmt.Sprintf("http.trusted_subnets[%d]", i), "want a CIDR such as 10.0.0.0/8, got %q", s)
 		}
 	}
 	if c.hasMiddleware("proxy_ip_parser") && len(c.TrustedSubnets) == 0 {
-		add("http.trusted_subnets: required when proxy_ip_parser is in http.middleware")
+		add("http.trusted_subnets", "required when proxy_ip_parser is in http.middleware")
 	}
 	for i, h := range c.TrustedHeaders {
 		if h == "" || strings.ContainsAny(h, " :\r\n") {
-			add("http.trusted_headers[%d]: invalid header name %q", i, h)
+			add(fmt.Sprintf("http.trusted_headers[%d]", i), "invalid header name %q", h)
 		}
 	}
 	if c.hasMiddleware("static") {
 		if fi, err := os.Stat(c.Static.Dir); err != nil || !fi.IsDir() {
-			add("http.static.dir: %q is not a directory", c.Static.Dir)
+			add("http.static.dir", "%q is not a directory", c.Static.Dir)
 		}
 	}
 	if cors := c.Headers.CORS; cors != nil {
 		if cors.AllowedOriginRegex != "" {
 			if _, err := regexp.Compile(cors.AllowedOriginRegex); err != nil {
-				add("http.headers.cors.allowed_origin_regex: %v", err)
+				errs = append(errs, fielderr.Wrap("http.headers.cors.allowed_origin_regex", err))
 			}
 		}
 		if s := cors.OptionsSuccessStatus; s != 0 && (s < 200 || s > 299) {
-			add("http.headers.cors.options_success_status: must be 2xx, got %d", s)
+			add("http.headers.cors.options_success_status", "must be 2xx, got %d", s)
 		}
 		if cors.MaxAge < 0 {
-			add("http.headers.cors.max_age: must not be negative, got %d", cors.MaxAge)
+			add("http.headers.cors.max_age", "must not be negative, got %d", cors.MaxAge)
 		}
 	}
 	if c.TLSEnabled() {
 		if c.SSL.Cert == "" || c.SSL.Key == "" {
-			add("http.ssl: cert and key are both required")
+			add("http.ssl", "cert and key are both required")
 		}
 		for _, f := range []struct{ key, path string }{{"http.ssl.cert", c.SSL.Cert}, {"http.ssl.key", c.SSL.Key}, {"http.ssl.root_ca", c.SSL.RootCA}} {
 			if f.path == "" {
 				continue
 			}
 			if _, err := os.Stat(f.path); err != nil {
-				add("%s: %v", f.key, err)
+				errs = append(errs, fielderr.Wrap(f.key, err))
 			}
 		}
 		if _, _, err := net.SplitHostPort(c.SSL.Address); err != nil {
-			add("http.ssl.address: want host:port, got %q", c.SSL.Address)
+			add("http.ssl.address", "want host:port, got %q", c.SSL.Address)
 		}
 	}
 	if c.SSL.Redirect && !c.TLSEnabled() {
-		add("http.ssl.redirect: needs http.ssl.cert and http.ssl.key")
+		add("http.ssl.redirect", "needs http.ssl.cert and http.ssl.key")
 	}
 	if !clientAuthTypes[c.SSL.ClientAuthType] {
-		add("http.ssl.client_auth_type: unknown value %q", c.SSL.ClientAuthType)
+		add("http.ssl.client_auth_type", "unknown value %q", c.SSL.ClientAuthType)
 	}
 	for _, d := range []struct {
 		key string
@@ -317,11 +331,11 @@ func (c Config) Validate() error {
 	}{{"http.read_header_timeout", c.ReadHeaderTimeout}, {"http.read_timeout", c.ReadTimeout},
 		{"http.write_timeout", c.WriteTimeout}, {"http.idle_timeout", c.IdleTimeout}, {"http.shutdown_timeout", c.ShutdownTimeout}} {
 		if d.v < 0 {
-			add("%s: must not be negative, got %v", d.key, d.v)
+			add(d.key, "must not be negative, got %v", d.v)
 		}
 	}
 	if c.MaxHeaderBytes < 0 {
-		add("http.max_header_bytes: must not be negative, got %d", c.MaxHeaderBytes)
+		add("http.max_header_bytes", "must not be negative, got %d", c.MaxHeaderBytes)
 	}
 	return errors.Join(errs...)
 }
@@ -331,14 +345,14 @@ func (c StatusConfig) Validate() error {
 	var errs []error
 	if c.Address != "" {
 		if _, _, err := net.SplitHostPort(c.Address); err != nil {
-			errs = append(errs, fmt.Errorf("status.address: want host:port, got %q", c.Address))
+			errs = append(errs, fielderr.New("status.address", "want host:port, got %q", c.Address))
 		}
 	}
 	if c.UnavailableStatusCode < 400 || c.UnavailableStatusCode > 599 {
-		errs = append(errs, fmt.Errorf("status.unavailable_status_code: must be 4xx or 5xx, got %d", c.UnavailableStatusCode))
+		errs = append(errs, fielderr.New("status.unavailable_status_code", "must be 4xx or 5xx, got %d", c.UnavailableStatusCode))
 	}
 	if c.CheckTimeout < 0 {
-		errs = append(errs, fmt.Errorf("status.check_timeout: must not be negative, got %d", c.CheckTimeout))
+		errs = append(errs, fielderr.New("status.check_timeout", "must not be negative, got %d", c.CheckTimeout))
 	}
 	return errors.Join(errs...)
 }

@@ -13,7 +13,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/phprun/phprun/engine"
 )
@@ -295,7 +294,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		}()
 	}
 	stop := context.AfterFunc(ctx, func() {
-		sctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout())
+		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.DrainTimeout())
 		defer cancel()
 		if err := s.Shutdown(sctx); err != nil {
 			s.log.Warn("http: shutdown", slog.String("error", err.Error()))
@@ -310,13 +309,6 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		}
 	}
 	return first
-}
-
-func (s *Server) shutdownTimeout() time.Duration {
-	if s.cfg.ShutdownTimeout > 0 {
-		return s.cfg.ShutdownTimeout
-	}
-	return 30 * time.Second
 }
 
 // SetDraining makes /ready answer 503 ("service is shutting down") while

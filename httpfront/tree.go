@@ -62,9 +62,6 @@ func (n *node) set(k string, v *node) {
 	n.values = append(n.values, v)
 }
 
-// empty reports whether the tree has no members.
-func (n *node) empty() bool { return len(n.keys) == 0 }
-
 // fetchIndexes splits a form name into its bracket path: "a[b][]" →
 // ["a","b",""]. Spaces are dropped anywhere, as in RoadRunner's
 // FetchIndexes, whose quirks (a stray "]" ends a key, text after "]"

@@ -2,8 +2,9 @@ package kv
 
 import (
 	"errors"
-	"fmt"
 	"sort"
+
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 // Config is RoadRunner v3's `kv` section: storages by name. The section
@@ -45,18 +46,18 @@ func (c Config) Validate(drivers map[string]Driver) error {
 		sc := c[name]
 		key := "kv." + name
 		if name == "" {
-			errs = append(errs, errors.New("kv: a storage needs a name"))
+			errs = append(errs, fielderr.New("kv", "a storage needs a name"))
 			continue
 		}
 		if sc.MaxValueSize < 0 {
-			errs = append(errs, fmt.Errorf("%s.max_value_size: want 0 (16 MiB) or a positive number of bytes, got %d", key, sc.MaxValueSize))
+			errs = append(errs, fielderr.New(key+".max_value_size", "want 0 (16 MiB) or a positive number of bytes, got %d", sc.MaxValueSize))
 		}
 		d, ok := drivers[sc.Driver]
 		switch {
 		case sc.Driver == "":
-			errs = append(errs, fmt.Errorf("%s.driver: missing; could not find mandatory driver field in the %s storage (want one of %s)", key, name, driverList(drivers)))
+			errs = append(errs, fielderr.New(key+".driver", "missing; could not find mandatory driver field in the %s storage (want one of %s)", name, driverList(drivers)))
 		case !ok:
-			errs = append(errs, fmt.Errorf("%s.driver: unknown driver %q (phprun has %s)", key, sc.Driver, driverList(drivers)))
+			errs = append(errs, fielderr.New(key+".driver", "unknown driver %q (phprun has %s)", sc.Driver, driverList(drivers)))
 		default:
 			if err := d.Check(sc.Config); err != nil {
 				errs = append(errs, prefixConfigErrors(key+".config", err)...)

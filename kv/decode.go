@@ -6,18 +6,15 @@ import (
 	"sort"
 
 	"github.com/go-viper/mapstructure/v2"
+
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 // FieldError is a problem with one key of a driver's config map. Key is
-// relative to that map ("addrs", "tls.cert"); Validate prefixes it with
-// kv.<storage>.config so that the loader can point at the file's line.
-type FieldError struct {
-	Key string
-	Err error
-}
-
-func (e *FieldError) Error() string { return e.Key + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
+// relative to that map ("addrs", "tls.cert"); Validate puts
+// kv.<storage>.config in front so that the loader can point at the file's
+// line. It is the config loader's fielderr.Error.
+type FieldError = fielderr.Error
 
 // Decode fills out (a pointer to a driver's Config struct with koanf tags)
 // from raw, the driver's `config` map. Strings convert to numbers, bools
@@ -65,24 +62,16 @@ func fieldErrors(err error) []error {
 }
 
 // prefixConfigErrors puts key (kv.<storage>.config) in front of each
-// problem, joining it with a FieldError's own key.
+// problem's own key, or makes key the key of a problem that has none.
 func prefixConfigErrors(key string, err error) []error {
 	var out []error
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		var fe *FieldError
+	for _, e := range fielderr.Leaves(err) {
+		var fe *fielderr.Error
 		if errors.As(e, &fe) {
-			out = append(out, fmt.Errorf("%s.%s: %w", key, fe.Key, fe.Err))
-			return
+			out = append(out, &fielderr.Error{Key: key + "." + fe.Key, Err: fe.Err})
+			continue
 		}
-		out = append(out, fmt.Errorf("%s: %w", key, e))
+		out = append(out, fielderr.Wrap(key, e))
 	}
-	walk(err)
 	return out
 }

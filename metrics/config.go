@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 // Config is RoadRunner v3's `metrics` section. The plugin runs only when
@@ -51,7 +53,7 @@ type Collector struct {
 func (c Config) Validate() error {
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Address); err != nil {
-		errs = append(errs, fmt.Errorf("metrics.address: want host:port, got %q", c.Address))
+		errs = append(errs, fielderr.New("metrics.address", "want host:port, got %q", c.Address))
 	}
 	names := make([]string, 0, len(c.Collect))
 	for n := range c.Collect {
@@ -61,7 +63,7 @@ func (c Config) Validate() error {
 	for _, n := range names {
 		col := c.Collect[n]
 		if err := col.check(n); err != nil {
-			errs = append(errs, fmt.Errorf("metrics.collect.%s: %w", n, err))
+			errs = append(errs, fielderr.Wrap("metrics.collect."+n, err))
 		}
 	}
 	return errors.Join(errs...)

@@ -2,7 +2,7 @@ package rpc
 
 import (
 	"errors"
-	"fmt"
+	"github.com/phprun/phprun/internal/fielderr"
 	"net"
 	"strconv"
 	"strings"
@@ -34,7 +34,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	if a.Network == "tcp" && !c.AllowRemote && !isLoopbackHost(a.Host()) {
-		return fmt.Errorf("rpc.listen: %q is not a loopback address; anyone who can reach it can reset workers and read the config (set rpc.allow_remote: true to allow it)", c.Listen)
+		return fielderr.New("rpc.listen", "%q is not a loopback address; anyone who can reach it can reset workers and read the config (set rpc.allow_remote: true to allow it)", c.Listen)
 	}
 	return nil
 }
@@ -62,21 +62,21 @@ func (a Address) Host() string {
 // carry a numeric port.
 func ParseAddress(s string) (Address, error) {
 	if strings.Count(s, "://") != 1 {
-		return Address{}, fmt.Errorf("rpc.listen: %q must look like tcp://127.0.0.1:6001 or unix://path.sock (exactly one \"://\")", s)
+		return Address{}, fielderr.New("rpc.listen", "%q must look like tcp://127.0.0.1:6001 or unix://path.sock (exactly one \"://\")", s)
 	}
 	scheme, rest, _ := strings.Cut(s, "://")
 	switch scheme {
 	case "tcp":
 		host, port, err := net.SplitHostPort(rest)
 		if err != nil {
-			return Address{}, fmt.Errorf("rpc.listen: %q: want tcp://host:port: %w", s, err)
+			return Address{}, fielderr.New("rpc.listen", "%q: want tcp://host:port: %w", s, err)
 		}
 		var errs []error
 		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-			errs = append(errs, fmt.Errorf("rpc.listen: %q: port %q is not a number in 0-65535", s, port))
+			errs = append(errs, fielderr.New("rpc.listen", "%q: port %q is not a number in 0-65535", s, port))
 		}
 		if strings.ContainsAny(host, " /") {
-			errs = append(errs, fmt.Errorf("rpc.listen: %q: bad host %q", s, host))
+			errs = append(errs, fielderr.New("rpc.listen", "%q: bad host %q", s, host))
 		}
 		if err := errors.Join(errs...); err != nil {
 			return Address{}, err
@@ -84,11 +84,11 @@ func ParseAddress(s string) (Address, error) {
 		return Address{Network: "tcp", Addr: rest}, nil
 	case "unix":
 		if rest == "" {
-			return Address{}, fmt.Errorf("rpc.listen: %q: empty socket path", s)
+			return Address{}, fielderr.New("rpc.listen", "%q: empty socket path", s)
 		}
 		return Address{Network: "unix", Addr: rest}, nil
 	default:
-		return Address{}, fmt.Errorf("rpc.listen: %q: unknown scheme %q (use tcp or unix)", s, scheme)
+		return Address{}, fielderr.New("rpc.listen", "%q: unknown scheme %q (use tcp or unix)", s, scheme)
 	}
 }
 

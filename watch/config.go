@@ -2,7 +2,7 @@ package watch
 
 import (
 	"errors"
-	"fmt"
+	"github.com/phprun/phprun/internal/fielderr"
 	"path/filepath"
 	"strings"
 	"time"
@@ -73,7 +73,7 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("watch.%s: "+format, append([]any{key}, args...)...))
+		errs = append(errs, fielderr.New("watch."+key, format, args...))
 	}
 
 	if len(c.Dirs) == 0 {

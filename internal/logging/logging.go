@@ -1,7 +1,12 @@
-package main
+// Package logging is phprun's own log output: the `logs` section, a JSON
+// or console slog handler on stderr, stdout or a file, the handler that
+// sends records to the dashboard's event bus, and the log lines for engine
+// events.
+package logging
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,10 +16,55 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
-// parseLevel accepts logs.level values.
-func parseLevel(s string) (slog.Level, error) {
+// Config is the `logs` section (a subset of RoadRunner's).
+type Config struct {
+	// Mode is RoadRunner's logger mode; "off" or "none" silence phprun's
+	// logs, any other value (development, production, raw) logs normally.
+	// Default "production".
+	Mode string `koanf:"mode"`
+	// Level is the lowest level logged: debug, info, warn or error. Default "info".
+	Level string `koanf:"level"`
+	// Encoding is "json" (one object per line) or "console" (human-readable
+	// text). Default "json". --log-format overrides it.
+	Encoding string `koanf:"encoding"`
+	// Output is where log lines go: "stderr" (default), "stdout" or a file
+	// path (relative to the config file's directory).
+	Output string `koanf:"output"`
+}
+
+// DefaultConfig returns the `logs` defaults.
+func DefaultConfig() Config {
+	return Config{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"}
+}
+
+// Validate checks the logs section.
+func (l Config) Validate() error {
+	var errs []error
+	if _, err := ParseLevel(l.Level); err != nil {
+		errs = append(errs, fielderr.Wrap("logs.level", err))
+	}
+	switch l.Encoding {
+	case "json", "console":
+	default:
+		errs = append(errs, fielderr.New("logs.encoding", "want json or console, got %q", l.Encoding))
+	}
+	switch l.Mode {
+	case "development", "production", "raw", "off", "none":
+	default:
+		errs = append(errs, fielderr.New("logs.mode", "want development, production, raw, off or none, got %q", l.Mode))
+	}
+	if strings.TrimSpace(l.Output) == "" {
+		errs = append(errs, fielderr.New("logs.output", "want stderr, stdout or a file path, got \"\""))
+	}
+	return errors.Join(errs...)
+}
+
+// ParseLevel accepts logs.level values; Validate and the logger both use
+// it, so the two cannot disagree.
+func ParseLevel(s string) (slog.Level, error) {
 	switch strings.ToLower(s) {
 	case "debug":
 		return slog.LevelDebug, nil
@@ -28,15 +78,15 @@ func parseLevel(s string) (slog.Level, error) {
 	return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)
 }
 
-// newLogger builds phprun's logger from the logs section: JSON lines (one
+// New builds phprun's logger from the logs section: JSON lines (one
 // object per line, for log collectors) or console text (for people), on
 // stderr, stdout or a file. The returned close function closes the file.
-func newLogger(cfg LogsConfig, stdout, stderr io.Writer) (*slog.Logger, func() error, error) {
+func New(cfg Config, stdout, stderr io.Writer) (*slog.Logger, func() error, error) {
 	noop := func() error { return nil }
 	if cfg.Mode == "off" || cfg.Mode == "none" {
 		return slog.New(slog.DiscardHandler), noop, nil
 	}
-	level, err := parseLevel(cfg.Level)
+	level, err := ParseLevel(cfg.Level)
 	if err != nil {
 		return nil, nil, fmt.Errorf("logs.level: %w", err)
 	}
@@ -148,9 +198,9 @@ func writeAttr(b *strings.Builder, group string, a slog.Attr) {
 	fmt.Fprintf(b, " %s%s=%s", group, a.Key, v)
 }
 
-// logEvents turns engine events into log lines until sub is closed: worker
+// LogEvents turns engine events into log lines until sub is closed: worker
 // lifecycle, worker stderr lines tagged with their PID, reloads.
-func logEvents(log *slog.Logger, sub *engine.Subscription) {
+func LogEvents(log *slog.Logger, sub *engine.Subscription) {
 	for e := range sub.C {
 		logEvent(log, e)
 	}
@@ -197,7 +247,7 @@ func logEvent(log *slog.Logger, e engine.Event) {
 		level, msg = slog.LevelError, "worker failed to boot"
 		attrs = append(attrs, "error", e.Message)
 	case engine.EventLog:
-		level, _ = parseLevel(e.Level)
+		level, _ = ParseLevel(e.Level)
 		msg = e.Message
 	default:
 		if e.Message != "" {
@@ -227,7 +277,7 @@ type busHandler struct {
 	textAttrs
 }
 
-func newBusHandler(bus *engine.Bus, level slog.Level) *busHandler {
+func NewBusHandler(bus *engine.Bus, level slog.Level) *busHandler {
 	return &busHandler{bus: bus, level: level}
 }
 

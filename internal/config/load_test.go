@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -48,7 +48,7 @@ func TestLayering(t *testing.T) {
 		dotenv    string
 		env       []string
 		overrides []string
-		flags     []flagValue
+		flags     []FlagValue
 		key       string
 		want      any
 		src       string
@@ -64,9 +64,9 @@ func TestLayering(t *testing.T) {
 		{name: "last -o wins", file: file, overrides: []string{"http.pool.max_jobs=8", "http.pool.max_jobs='9'"},
 			key: "http.pool.max_jobs", want: uint64(9), src: "flag -o http.pool.max_jobs='9'"},
 		{name: "flag beats env", file: file + "logs:\n  level: warn\n", env: []string{"PHPRUN_LOGS__LEVEL=error"},
-			flags: []flagValue{{"--log-level", "logs.level", "debug"}}, key: "logs.level", want: "debug", src: "flag --log-level"},
+			flags: []FlagValue{{"--log-level", "logs.level", "debug"}}, key: "logs.level", want: "debug", src: "flag --log-level"},
 		{name: "empty flag does not override", file: file + "logs:\n  level: warn\n",
-			flags: []flagValue{{"--log-level", "logs.level", ""}}, key: "logs.level", want: "warn", src: "file phprun.yaml:10:3"},
+			flags: []FlagValue{{"--log-level", "logs.level", ""}}, key: "logs.level", want: "warn", src: "file phprun.yaml:10:3"},
 		{name: "earlier layer kept for other keys", file: file, env: []string{"PHPRUN_HTTP__POOL__MAX_JOBS=7"},
 			key: "http.pool.num_workers", want: 2, src: "file phprun.yaml:7:5"},
 		{name: "env duration", file: file, env: []string{"PHPRUN_HTTP__POOL__ALLOCATE_TIMEOUT=3s"},
@@ -81,13 +81,13 @@ func TestLayering(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			files := map[string]string{"phprun.yaml": tt.file}
-			opts := loadOptions{Environ: tt.env, Overrides: tt.overrides, Flags: tt.flags}
+			opts := Options{Environ: tt.env, Overrides: tt.overrides, Flags: tt.flags}
 			if tt.dotenv != "" {
 				files[".env"] = tt.dotenv
 				opts.Dotenv = ".env"
 			}
 			opts.Dir = project(t, files)
-			lc, err := loadConfig(opts)
+			lc, err := Load(opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestEnvfileKey(t *testing.T) {
 		"app/conf/app.env": "RPC=tcp://127.0.0.1:7001\nPHPRUN_HTTP__POOL__MAX_JOBS=3\n",
 		"other.env":        "RPC=tcp://127.0.0.1:7002\n",
 	})
-	lc, err := loadConfig(loadOptions{Dir: dir, File: "app/phprun.yaml"})
+	lc, err := Load(Options{Dir: dir, File: "app/phprun.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestEnvfileKey(t *testing.T) {
 		t.Errorf("source = %q", got)
 	}
 	// --dotenv wins over envfile
-	lc, err = loadConfig(loadOptions{Dir: dir, File: "app/phprun.yaml", Dotenv: "other.env"})
+	lc, err = Load(Options{Dir: dir, File: "app/phprun.yaml", Dotenv: "other.env"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ http:
 `,
 		".env": "DB_NAME=fromdotenv\nPORT=7000\n# comment\nexport HOST='10.0.0.9'\n",
 	})
-	lc, err := loadConfig(loadOptions{Dir: dir, Dotenv: ".env", Environ: []string{"PORT=9000", "SCRIPT="}})
+	lc, err := Load(Options{Dir: dir, Dotenv: ".env", Environ: []string{"PORT=9000", "SCRIPT="}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,10 +172,10 @@ http:
 // problems loads a config and returns its problems and warnings as text.
 func problems(t *testing.T, yaml string, env ...string) (errs, warns string) {
 	t.Helper()
-	lc, err := loadConfig(loadOptions{Dir: project(t, map[string]string{"phprun.yaml": yaml}), Environ: env})
-	var ce *configError
+	lc, err := Load(Options{Dir: project(t, map[string]string{"phprun.yaml": yaml}), Environ: env})
+	var ce *Error
 	if err != nil && !errors.As(err, &ce) {
-		t.Fatalf("error %v is not a *configError", err)
+		t.Fatalf("error %v is not a *Error", err)
 	}
 	if err != nil {
 		errs = err.Error()
@@ -277,18 +277,18 @@ dev:
 
 func TestMissingConfigFile(t *testing.T) {
 	dir := t.TempDir()
-	_, err := loadConfig(loadOptions{Dir: dir, RequireFile: true})
+	_, err := Load(Options{Dir: dir, RequireFile: true})
 	if err == nil || !strings.Contains(err.Error(), "phprun init") {
 		t.Fatalf("error = %v, want a hint to run phprun init", err)
 	}
-	if exitCode(err) != exitUsage {
-		t.Errorf("exit code = %d, want %d", exitCode(err), exitUsage)
+	if ce := (*Error)(nil); !errors.As(err, &ce) { // package main maps *Error to exit code 2
+		t.Errorf("error = %T, want *Error", err)
 	}
-	if _, err := loadConfig(loadOptions{Dir: dir, File: "other.yaml"}); err == nil || !strings.Contains(err.Error(), "other.yaml not found") {
+	if _, err := Load(Options{Dir: dir, File: "other.yaml"}); err == nil || !strings.Contains(err.Error(), "other.yaml not found") {
 		t.Errorf("-c other.yaml: error = %v", err)
 	}
 	// without a file and without requiring one, defaults load (workers/reset use rpc.listen)
-	lc, err := loadConfig(loadOptions{Dir: dir})
+	lc, err := Load(Options{Dir: dir})
 	if err == nil || lc == nil || lc.Config.RPC.Listen != "tcp://127.0.0.1:6001" {
 		// http.address and server.command are required, so validation fails, but the
 		// rpc defaults must still be there for `phprun workers`.
@@ -298,7 +298,7 @@ func TestMissingConfigFile(t *testing.T) {
 
 func TestRRFileFallback(t *testing.T) {
 	dir := project(t, map[string]string{".rr.yaml": baseYAML})
-	lc, err := loadConfig(loadOptions{Dir: dir, RequireFile: true})
+	lc, err := Load(Options{Dir: dir, RequireFile: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,14 +306,14 @@ func TestRRFileFallback(t *testing.T) {
 		t.Errorf("file = %s, want .rr.yaml", lc.File)
 	}
 	dir = project(t, map[string]string{".rr.yaml": "junk: [", "phprun.yaml": baseYAML})
-	if lc, err = loadConfig(loadOptions{Dir: dir}); err != nil || filepath.Base(lc.File) != "phprun.yaml" {
+	if lc, err = Load(Options{Dir: dir}); err != nil || filepath.Base(lc.File) != "phprun.yaml" {
 		t.Errorf("phprun.yaml must win over .rr.yaml: %v %v", lc, err)
 	}
 }
 
 func TestRPCPresence(t *testing.T) {
 	for yaml, want := range map[string]bool{baseYAML: false, baseYAML + "rpc:\n": true, baseYAML + "rpc:\n  listen: tcp://127.0.0.1:6002\n": true} {
-		lc, err := loadConfig(loadOptions{Dir: project(t, map[string]string{"phprun.yaml": yaml})})
+		lc, err := Load(Options{Dir: project(t, map[string]string{"phprun.yaml": yaml})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -324,14 +324,14 @@ func TestRPCPresence(t *testing.T) {
 }
 
 func TestNumWorkersZeroMeansCPUs(t *testing.T) {
-	lc, err := loadConfig(loadOptions{Dir: project(t, map[string]string{"phprun.yaml": baseYAML + "  pool:\n    num_workers: 0\n"})})
+	lc, err := Load(Options{Dir: project(t, map[string]string{"phprun.yaml": baseYAML + "  pool:\n    num_workers: 0\n"})})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := lc.Config.engineConfig("", false).Pool.NumWorkers; n < 1 {
+	if n := lc.Config.Engine("", false).Pool.NumWorkers; n < 1 {
 		t.Errorf("num_workers 0 became %d, want the number of CPUs", n)
 	}
-	if n := lc.Config.engineConfig("", true).Pool.NumWorkers; n < 1 || n > 4 {
+	if n := lc.Config.Engine("", true).Pool.NumWorkers; n < 1 || n > 4 {
 		t.Errorf("dev workers = %d, want 1..4", n)
 	}
 }
@@ -354,15 +354,15 @@ rpc:
 `,
 		"prod.env": "PHPRUN_HTTP__POOL__MAX_JOBS=100\n",
 	})
-	lc, err := loadConfig(loadOptions{Dir: dir, Dotenv: "prod.env",
+	lc, err := Load(Options{Dir: dir, Dotenv: "prod.env",
 		Environ:   []string{"PHPRUN_STATUS__ADDRESS=127.0.0.1:2114"},
 		Overrides: []string{"http.pool.debug=true"},
-		Flags:     []flagValue{{"--log-format", "logs.encoding", "console"}}})
+		Flags:     []FlagValue{{"--log-format", "logs.encoding", "console"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := printConfig(&b, lc); err != nil {
+	if err := Print(&b, lc); err != nil {
 		t.Fatal(err)
 	}
 	got := strings.ReplaceAll(b.String(), dir, "$DIR")

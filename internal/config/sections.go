@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"github.com/phprun/phprun/engine"
@@ -18,3 +18,7 @@ type HTTPConfig struct {
 func DefaultHTTPConfig() HTTPConfig {
 	return HTTPConfig{Config: httpfront.DefaultConfig(), Pool: engine.DefaultPoolConfig()}
 }
+
+// Validate checks httpfront's part of the section; http.pool is checked
+// with server by the engine (see Config.Validate).
+func (h HTTPConfig) Validate() error { return h.Config.Validate() }

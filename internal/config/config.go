@@ -1,14 +1,18 @@
-package main
+package config
 
 import (
 	"errors"
-	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/internal/fielderr"
+	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/kv"
+	"github.com/phprun/phprun/kv/drivers"
 	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
@@ -35,33 +39,24 @@ type Config struct {
 	// Status serves /health and /ready. Disabled unless status.address is set.
 	Status httpfront.StatusConfig `koanf:"status"`
 	// Logs controls phprun's own log output.
-	Logs LogsConfig `koanf:"logs"`
+	Logs logging.Config `koanf:"logs"`
 	// Watch says which files `phprun dev` watches for reloads.
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
 	// KV is RoadRunner's kv section: named storages. Default none.
-	KV kv.Config `koanf:"kv"`
+	KV KVConfig `koanf:"kv"`
 	// Metrics is RoadRunner's metrics section (Prometheus endpoint, app
 	// metrics). Disabled unless the section is present.
 	Metrics metrics.Config `koanf:"metrics"`
 }
 
-// LogsConfig is the `logs` section (a subset of RoadRunner's).
-type LogsConfig struct {
-	// Mode is RoadRunner's logger mode; "off" or "none" silence phprun's
-	// logs, any other value (development, production, raw) logs normally.
-	// Default "production".
-	Mode string `koanf:"mode"`
-	// Level is the lowest level logged: debug, info, warn or error. Default "info".
-	Level string `koanf:"level"`
-	// Encoding is "json" (one object per line) or "console" (human-readable
-	// text). Default "json". --log-format overrides it.
-	Encoding string `koanf:"encoding"`
-	// Output is where log lines go: "stderr" (default), "stdout" or a file
-	// path (relative to the config file's directory).
-	Output string `koanf:"output"`
-}
+// KVConfig is the kv section, checked against the drivers phprun offers
+// (kv/drivers): kv.Config itself knows no driver.
+type KVConfig kv.Config
+
+// Validate checks every storage and its driver's keys.
+func (c KVConfig) Validate() error { return kv.Config(c).Validate(drivers.All()) }
 
 // DevConfig is phprun's own `dev` section, read only by `phprun dev`.
 type DevConfig struct {
@@ -78,7 +73,7 @@ type DevConfig struct {
 
 // DefaultConfig returns every documented default. Only server.command and
 // an address to listen on are left for the user.
-func DefaultConfig() Config {
+func Default() Config {
 	ec := engine.DefaultConfig()
 	return Config{
 		Version: "3",
@@ -86,67 +81,69 @@ func DefaultConfig() Config {
 		RPC:     rpc.DefaultConfig(),
 		HTTP:    DefaultHTTPConfig(),
 		Status:  httpfront.DefaultStatusConfig(),
-		Logs:    LogsConfig{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"},
+		Logs:    logging.DefaultConfig(),
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
 		Metrics: metrics.DefaultConfig(),
 	}
 }
 
-// Validate reports every problem at once; messages start with the dotted
-// key they concern so the loader can prefix the file and line. It never
-// changes c.
+// Validate reports every problem at once, each a *fielderr.Error naming
+// the full dotted key, so the loader can prefix the file and line. It never
+// changes c. Every section whose type has a Validate method is checked, in
+// field order, so a new section needs no line here; server and http.pool
+// are checked together by the engine.
 func (c Config) Validate() error {
-	var errs []error
-	if err := c.engineConfig("", false).Validate(); err != nil {
-		errs = append(errs, prefixKeys(err, map[string]string{"pool.": "http.pool."}))
+	errs := []error{fielderr.Rekey(c.Engine("", false).Validate(), poolUnderHTTP)}
+	v := reflect.ValueOf(c)
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() == reflect.Pointer && f.IsNil() {
+			continue // an optional section that is absent
+		}
+		if s, ok := f.Interface().(interface{ Validate() error }); ok {
+			errs = append(errs, s.Validate())
+		}
 	}
-	errs = append(errs, c.RPC.Validate(), c.HTTP.Validate(), c.Status.Validate(), c.Logs.Validate(),
-		c.Watch.Validate(), c.Dev.Validate(), c.KV.Validate(kvDrivers()),
-		c.Metrics.Validate())
 	return errors.Join(errs...)
+}
+
+// poolUnderHTTP moves the engine's "pool.*" keys to where the file has
+// them: the engine validates server and pool together, and RoadRunner's
+// layout puts the pool under http.
+func poolUnderHTTP(key string) string {
+	if strings.HasPrefix(key, "pool.") {
+		return "http." + key
+	}
+	return key
 }
 
 // Validate checks the dev section.
 func (d DevConfig) Validate() error {
 	if d.Workers < 0 || d.Workers > 500 {
-		return fmt.Errorf("dev.workers: want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
+		return fielderr.New("dev.workers", "want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
 	}
 	return nil
 }
 
-// Validate checks the logs section.
-func (l LogsConfig) Validate() error {
-	var errs []error
-	if _, err := parseLevel(l.Level); err != nil {
-		errs = append(errs, fmt.Errorf("logs.level: %w", err))
-	}
-	switch l.Encoding {
-	case "json", "console":
-	default:
-		errs = append(errs, fmt.Errorf("logs.encoding: want json or console, got %q", l.Encoding))
-	}
-	switch l.Mode {
-	case "development", "production", "raw", "off", "none":
-	default:
-		errs = append(errs, fmt.Errorf("logs.mode: want development, production, raw, off or none, got %q", l.Mode))
-	}
-	if strings.TrimSpace(l.Output) == "" {
-		errs = append(errs, errors.New("logs.output: want stderr, stdout or a file path, got \"\""))
-	}
-	return errors.Join(errs...)
-}
+// reloadSlack is what a reload may take beyond http.pool.reset_timeout:
+// the time to boot the new workers.
+const reloadSlack = 30 * time.Second
 
-// engineConfig composes the pool configuration from server and http.pool.
+// ReloadTimeout bounds one rolling reload or one worker reset as phprun
+// drives them (file change, dashboard, signal): http.pool.reset_timeout for
+// busy workers to finish, plus reloadSlack to boot their replacements.
+func (c Config) ReloadTimeout() time.Duration { return c.HTTP.Pool.ResetTimeout + reloadSlack }
+
+// Engine composes the pool configuration from server and http.pool.
 // num_workers 0 means "number of CPUs" in RoadRunner; the engine wants an
 // explicit count, so it is translated here. rpcAddr is passed to workers as
 // RR_RPC (empty when the rpc section is absent, as RoadRunner does).
-func (c Config) engineConfig(rpcAddr string, dev bool) engine.Config {
+func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
 	ec := engine.DefaultConfig()
 	ec.Server = c.Server
 	ec.Pool = c.HTTP.Pool
 	ec.RPCAddr = rpcAddr
-	ec.Version = version
 	if ec.Pool.NumWorkers == 0 && !ec.Pool.Debug {
 		ec.Pool.NumWorkers = runtime.NumCPU()
 	}
@@ -157,43 +154,4 @@ func (c Config) engineConfig(rpcAddr string, dev bool) engine.Config {
 		}
 	}
 	return ec
-}
-
-// prefixKeys rewrites the leading key of each joined error ("pool.x: ...")
-// into its full dotted form ("http.pool.x: ...").
-func prefixKeys(err error, rewrite map[string]string) error {
-	var out []error
-	for _, e := range flattenErrors(err) {
-		msg := e.Error()
-		for from, to := range rewrite {
-			if strings.HasPrefix(msg, from) {
-				msg = to + strings.TrimPrefix(msg, from)
-				break
-			}
-		}
-		out = append(out, errors.New(msg))
-	}
-	return errors.Join(out...)
-}
-
-// flattenErrors unpacks nested errors.Join values into single problems.
-func flattenErrors(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flattenErrors(e)...)
-		}
-		return out
-	}
-	// a multi-line message (errors.Join flattened by a package) is several problems
-	var out []error
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if strings.TrimSpace(line) != "" {
-			out = append(out, errors.New(line))
-		}
-	}
-	return out
 }

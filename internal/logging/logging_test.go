@@ -1,4 +1,4 @@
-package main
+package logging
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 
 func TestLogEventJSON(t *testing.T) {
 	var buf bytes.Buffer
-	log, _, err := newLogger(LogsConfig{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"}, nil, &buf)
+	log, _, err := New(Config{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"}, nil, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestLogEventJSON(t *testing.T) {
 
 func TestConsoleHandler(t *testing.T) {
 	var buf bytes.Buffer
-	log, _, err := newLogger(LogsConfig{Mode: "development", Level: "debug", Encoding: "console", Output: "stdout"}, &buf, nil)
+	log, _, err := New(Config{Mode: "development", Level: "debug", Encoding: "console", Output: "stdout"}, &buf, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestConsoleHandler(t *testing.T) {
 
 func TestLogsOff(t *testing.T) {
 	var buf bytes.Buffer
-	log, _, err := newLogger(LogsConfig{Mode: "off", Level: "debug", Encoding: "json", Output: "stderr"}, &buf, &buf)
+	log, _, err := New(Config{Mode: "off", Level: "debug", Encoding: "json", Output: "stderr"}, &buf, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestLogsOff(t *testing.T) {
 func TestBusHandler(t *testing.T) {
 	bus := engine.NewBus()
 	sub := bus.Subscribe(4)
-	log := slog.New(newBusHandler(bus, slog.LevelInfo))
+	log := slog.New(NewBusHandler(bus, slog.LevelInfo))
 	log.Debug("hidden")
 	log.Warn("careful", "n", 3)
 	select {
@@ -100,7 +100,7 @@ func TestTextHandlersAttrsAndGroups(t *testing.T) {
 
 	bus := engine.NewBus()
 	sub := bus.Subscribe(1)
-	slog.New(newBusHandler(bus, slog.LevelInfo)).With("pool", "http").WithGroup("req").Info("served", "status", 200, "path", "/a b")
+	slog.New(NewBusHandler(bus, slog.LevelInfo)).With("pool", "http").WithGroup("req").Info("served", "status", 200, "path", "/a b")
 	ev := <-sub.C
 
 	const want = `served pool=http req.status=200 req.path="/a b"`

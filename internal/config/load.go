@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -12,29 +12,31 @@ import (
 
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/v2"
+
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 // configFiles are looked for in this order when -c is not given.
 var configFiles = []string{"phprun.yaml", ".rr.yaml"}
 
-// loadOptions are the loader's inputs besides the files themselves. Keeping
+// Options are the loader's inputs besides the files themselves. Keeping
 // the environment in here (instead of reading os.Environ inside) makes the
 // layering testable in parallel.
-type loadOptions struct {
+type Options struct {
 	File        string      // -c; "" looks for phprun.yaml, then .rr.yaml, in Dir
 	Dir         string      // the working directory
 	Dotenv      string      // --dotenv or DOTENV_PATH; "" loads none
 	Overrides   []string    // -o key.path=value, in order
-	Flags       []flagValue // dedicated flags such as --log-level
+	Flags       []FlagValue // dedicated flags such as --log-level
 	Environ     []string    // the process environment, KEY=value
 	RequireFile bool        // a missing config file is an error (serve, dev)
 }
 
-// flagValue is a dedicated flag that sets one config key.
-type flagValue struct{ Flag, Key, Value string }
+// FlagValue is a dedicated flag that sets one config key.
+type FlagValue struct{ Flag, Key, Value string }
 
-// loadedConfig is the effective configuration and how it came to be.
-type loadedConfig struct {
+// Loaded is the effective configuration and how it came to be.
+type Loaded struct {
 	Config   Config
 	File     string            // the config file's absolute path; "" when none
 	Dir      string            // the config file's directory (else the working directory)
@@ -44,11 +46,26 @@ type loadedConfig struct {
 	Dotenv   map[string]string // variables from the .env file
 }
 
-// configError lists every problem found while loading; it is a usage error
+// Error lists every problem found while loading; it is a usage error
 // (exit code 2).
-type configError struct{ problems []string }
+type Error struct {
+	Problems []string
+	keys     []string // the key each problem concerns, "" for none; nil when unknown
+}
 
-func (e *configError) Error() string { return strings.Join(e.problems, "\n") }
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Under returns the problems that concern keys in section (such as "rpc"),
+// nil when there are none: `phprun workers` only cares about rpc.listen.
+func (e *Error) Under(section string) []string {
+	var out []string
+	for i, k := range e.keys {
+		if k == section || strings.HasPrefix(k, section+".") {
+			out = append(out, e.Problems[i])
+		}
+	}
+	return out
+}
 
 // layer is one source of values, before type conversion.
 type layer struct {
@@ -64,6 +81,7 @@ type loader struct {
 	allKeys  []string
 	env      envView
 	problems []string
+	keys     []string // the key of each problem, "" for none
 	warnings []string
 	sources  map[string]string
 	present  map[string]bool
@@ -76,19 +94,19 @@ type loader struct {
 // loadConfig builds the effective Config from, later winning: defaults →
 // config file (with ${VAR} expansion) → .env (PHPRUN_* variables in it) →
 // PHPRUN_* environment → -o overrides and dedicated flags. It returns every
-// problem at once as a *configError; warnings (unknown keys, version 2.7)
-// are returned in loadedConfig.Warnings.
-func loadConfig(opts loadOptions) (*loadedConfig, error) {
+// problem at once as an *Error; warnings (unknown keys, version 2.7)
+// are returned in Loaded.Warnings.
+func Load(opts Options) (*Loaded, error) {
 	schema := buildSchema(reflect.TypeOf(Config{}))
 	l := &loader{schema: schema, allKeys: schema.keys(""), sources: map[string]string{}, present: map[string]bool{}, badKeys: map[string]bool{}}
-	out := &loadedConfig{Dir: opts.Dir}
+	out := &Loaded{Dir: opts.Dir}
 
 	// the command line first: a malformed -o is a usage error whatever the files say
 	flags, err := overrideLayer(opts.Overrides, opts.Flags)
 	if err != nil {
-		return nil, &usageError{err}
+		return nil, &Error{Problems: []string{err.Error()}}
 	}
-	layers := []layer{{kind: "default", data: toMap(reflect.ValueOf(DefaultConfig())).(map[string]any),
+	layers := []layer{{kind: "default", data: toMap(reflect.ValueOf(Default())).(map[string]any),
 		where: func(string) string { return "default" }}}
 
 	file, err := findConfigFile(opts)
@@ -100,7 +118,7 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 		out.File, out.Dir = file, filepath.Dir(file)
 		fl, err := l.fileLayer(file)
 		if err != nil {
-			return nil, &configError{[]string{err.Error()}}
+			return nil, &Error{Problems: []string{err.Error()}}
 		}
 		layers = append(layers, fl)
 		envfile, _ = fl.data["envfile"].(string)
@@ -121,7 +139,7 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 	var dotenv map[string]string
 	if dotenvPath != "" {
 		if dotenv, err = readDotenv(dotenvPath); err != nil {
-			return nil, &configError{[]string{err.Error()}}
+			return nil, &Error{Problems: []string{err.Error()}}
 		}
 	}
 	out.Dotenv = dotenv
@@ -140,29 +158,34 @@ func loadConfig(opts loadOptions) (*loadedConfig, error) {
 		}
 	}
 	if err := k.UnmarshalWithConf("", &out.Config, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
-		l.problems = append(l.problems, "config: "+err.Error())
+		l.addProblem("", "config: "+err.Error())
 	}
 	out.Sources, out.Present = l.sources, l.present
 	resolvePaths(&out.Config, out.Dir)
 	// Validate even when some values were rejected: those keep their
 	// defaults, and the user wants every problem in one run. Messages about
 	// a key already reported as mistyped would only repeat it.
-	for _, e := range flattenErrors(out.Config.Validate()) {
-		key, _, _ := strings.Cut(e.Error(), ": ")
-		if !l.badKeys[strings.TrimRight(key, "[0123456789]")] {
-			l.problems = append(l.problems, l.locate(e.Error(), out.File))
+	for _, e := range fielderr.Leaves(out.Config.Validate()) {
+		var fe *fielderr.Error
+		if !errors.As(e, &fe) {
+			l.addProblem("", l.locate("", e.Error(), out.File))
+			continue
+		}
+		key, _, _ := strings.Cut(fe.Key, "[") // http.middleware[2] → http.middleware
+		if !l.badKeys[key] {
+			l.addProblem(key, l.locate(key, e.Error(), out.File))
 		}
 	}
 	out.Warnings = l.warnings
 	if len(l.problems) > 0 {
-		return out, &configError{l.problems}
+		return out, &Error{Problems: l.problems, keys: l.keys}
 	}
 	return out, nil
 }
 
 // findConfigFile returns the absolute path of the config file, "" when
 // there is none and none is required.
-func findConfigFile(opts loadOptions) (string, error) {
+func findConfigFile(opts Options) (string, error) {
 	if opts.File != "" {
 		p := opts.File
 		if !filepath.IsAbs(p) {
@@ -170,9 +193,9 @@ func findConfigFile(opts loadOptions) (string, error) {
 		}
 		if _, err := os.Stat(p); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return "", &configError{[]string{fmt.Sprintf("config file %s not found (from -c); create one with `phprun init` or fix the path", opts.File)}}
+				return "", &Error{Problems: []string{fmt.Sprintf("config file %s not found (from -c); create one with `phprun init` or fix the path", opts.File)}}
 			}
-			return "", &configError{[]string{fmt.Sprintf("config file %s: %v", opts.File, err)}}
+			return "", &Error{Problems: []string{fmt.Sprintf("config file %s: %v", opts.File, err)}}
 		}
 		return p, nil
 	}
@@ -183,7 +206,7 @@ func findConfigFile(opts loadOptions) (string, error) {
 		}
 	}
 	if opts.RequireFile {
-		return "", &configError{[]string{fmt.Sprintf("no phprun.yaml or .rr.yaml in %s: run `phprun init` to create a project, or pass -c FILE", opts.Dir)}}
+		return "", &Error{Problems: []string{fmt.Sprintf("no phprun.yaml or .rr.yaml in %s: run `phprun init` to create a project, or pass -c FILE", opts.Dir)}}
 	}
 	return "", nil
 }
@@ -215,13 +238,13 @@ func (l *loader) fileLayer(path string) (layer, error) {
 	l.fileWhere = where
 	switch v := m["version"]; {
 	case v == nil:
-		l.problems = append(l.problems, fmt.Sprintf("%s: version: required; add version: \"3\" as the first line", name))
+		l.addProblem("version", fmt.Sprintf("%s: version: required; add version: \"3\" as the first line", name))
 	case fmt.Sprint(v) == "3":
 	case strings.HasPrefix(fmt.Sprint(v), "2"):
 		l.warnings = append(l.warnings, fmt.Sprintf("%s: version: %q is RoadRunner's old format; loading it as version \"3\" (keys that changed in v3 are ignored with a warning)", where("version"), fmt.Sprint(v)))
 		m["version"] = "3"
 	default:
-		l.problems = append(l.problems, fmt.Sprintf("%s: version: want \"3\", got %q", where("version"), fmt.Sprint(v)))
+		l.addProblem("version", fmt.Sprintf("%s: version: want \"3\", got %q", where("version"), fmt.Sprint(v)))
 	}
 	return layer{kind: "file", data: m, expand: true, where: func(key string) string { return "file " + where(key) }}, nil
 }
@@ -247,7 +270,7 @@ func envLayer(kind string, vars map[string]string, label string, schema *schemaN
 }
 
 // overrideLayer turns -o key.path=value and dedicated flags into a layer.
-func overrideLayer(overrides []string, flags []flagValue) (layer, error) {
+func overrideLayer(overrides []string, flags []FlagValue) (layer, error) {
 	data := map[string]any{}
 	from := map[string]string{}
 	for _, o := range overrides {
@@ -306,7 +329,9 @@ func (l *loader) convert(ly layer) map[string]any {
 }
 
 // unsupportedSections are RoadRunner plugins phprun does not implement; a
-// config written for RoadRunner may contain them.
+// config written for RoadRunner may contain them. A name here is consulted
+// only for keys the schema does not know, so a section added to Config
+// works at once; drop its name here as a tidy-up.
 var unsupportedSections = map[string]bool{
 	"jobs": true, "reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "service": true, "otel": true, "fileserver": true,
@@ -427,7 +452,13 @@ func (l *loader) expandValue(v any) (any, error) {
 
 func (l *loader) problem(ly layer, key string, err error) {
 	l.badKeys[key] = true
-	l.problems = append(l.problems, fmt.Sprintf("%s: %s: %v", strings.TrimPrefix(strings.TrimPrefix(ly.where(key), "file "), "flag "), key, err))
+	l.addProblem(key, fmt.Sprintf("%s: %s: %v", strings.TrimPrefix(strings.TrimPrefix(ly.where(key), "file "), "flag "), key, err))
+}
+
+// addProblem records one problem and the key it concerns ("" for none).
+func (l *loader) addProblem(key, msg string) {
+	l.problems = append(l.problems, msg)
+	l.keys = append(l.keys, key)
 }
 
 func (l *loader) unknown(key, parent string, ly layer) {
@@ -454,20 +485,11 @@ func (l *loader) markPresent(key string) {
 	}
 }
 
-// locate prefixes a validation message ("http.pool.num_workers: ...") with
-// where that key was set, so users can go straight to the line.
-func (l *loader) locate(msg, file string) string {
-	key, _, ok := strings.Cut(msg, ": ")
-	if !ok || strings.ContainsAny(key, " \"") {
-		if file != "" {
-			return filepath.Base(file) + ": " + msg
-		}
-		return msg
-	}
-	if i := strings.IndexByte(key, '['); i > 0 { // http.middleware[2] → http.middleware
-		key = key[:i]
-	}
-	if src, ok := l.sources[key]; ok && src != "default" {
+// locate prefixes a validation message about key ("" when the message
+// names none) with where that key was set, so users can go straight to the
+// line.
+func (l *loader) locate(key, msg, file string) string {
+	if src, ok := l.sources[key]; ok && key != "" && src != "default" {
 		return strings.TrimPrefix(strings.TrimPrefix(src, "file "), "flag ") + ": " + msg
 	}
 	// a key no layer set (kv.<name>.driver missing) or one inside a

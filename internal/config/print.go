@@ -1,8 +1,7 @@
-package main
+package config
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -11,38 +10,13 @@ import (
 	"time"
 )
 
-// ConfigCmd prints the effective configuration.
-type ConfigCmd struct {
-	JSON bool `help:"Print the effective configuration as JSON (without sources)."`
-}
+// Values renders c as plain values keyed by their config names, durations
+// in Go syntax ("60s"): what `phprun config --json` and the RPC config
+// call print.
+func Values(c Config) any { return jsonValue(toMap(reflect.ValueOf(c))) }
 
-// Run loads the configuration like `serve` would and prints every key with
-// its value and the layer that set it: default, file (with line and
-// column), dotenv, env (the variable's name) or flag.
-func (c ConfigCmd) Run(g *Globals, a *app) error {
-	lc, err := g.load(a, false, false)
-	var ce *configError
-	if lc == nil || (err != nil && !errors.As(err, &ce)) {
-		return err
-	}
-	// An invalid configuration is still printed (it helps to find the
-	// problem); the problems follow on stderr and the exit code is 2.
-	if c.JSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if perr := enc.Encode(jsonValue(toMap(reflect.ValueOf(lc.Config)))); perr != nil {
-			return perr
-		}
-		return err
-	}
-	if perr := printConfig(a.stdout, lc); perr != nil {
-		return perr
-	}
-	return err
-}
-
-// printConfig writes one "key = value  # source" line per key, sorted.
-func printConfig(w io.Writer, lc *loadedConfig) error {
+// Print writes one "key = value  # source" line per key, sorted.
+func Print(w io.Writer, lc *Loaded) error {
 	file := lc.File
 	if file == "" {
 		file = "(none: defaults, environment and flags only)"

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"os"
@@ -12,7 +12,7 @@ import (
 // `key`, with its environment form where it has one (maps are documented
 // with a NAME placeholder instead).
 func TestConfigDocsCoverEveryKey(t *testing.T) {
-	doc, err := os.ReadFile("docs/configuration.md")
+	doc, err := os.ReadFile("../../docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestEnvKey(t *testing.T) {
 // "| Key | Default | Environment | Meaning |") is a real key of Config, so
 // the reference cannot describe keys that were renamed or removed.
 func TestConfigDocsKeysExist(t *testing.T) {
-	doc, err := os.ReadFile("docs/configuration.md")
+	doc, err := os.ReadFile("../../docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
