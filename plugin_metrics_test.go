@@ -3,15 +3,12 @@
 package main
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/phprun/phprun/metrics/promtest"
 )
 
 // cmdPromcheck is the script command
@@ -26,15 +23,10 @@ func cmdPromcheck(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 4 && !(neg && len(args) == 2) {
 		ts.Fatalf("usage: promcheck URL 'name{label=\"v\"}' (==|>=|>) NUMBER")
 	}
-	c := http.Client{Timeout: 10 * time.Second}
-	resp, err := c.Get(args[0])
-	ts.Check(err)
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
+	fams, _, err := promtest.Scrape(args[0])
 	ts.Check(err)
 	name, want := parseSelector(ts, args[1])
-	got, found := sampleValue(fams[name], want)
+	got, found := promtest.Value(fams[name], want)
 	if neg {
 		if found {
 			ts.Fatalf("%s is exposed (value %v)", args[1], got)
@@ -68,32 +60,4 @@ func parseSelector(ts *testscript.TestScript, s string) (string, map[string]stri
 		labels[k] = strings.Trim(v, `"`)
 	}
 	return name, labels
-}
-
-func sampleValue(f *dto.MetricFamily, want map[string]string) (float64, bool) {
-next:
-	for _, m := range f.GetMetric() {
-		have := map[string]string{}
-		for _, l := range m.GetLabel() {
-			have[l.GetName()] = l.GetValue()
-		}
-		for k, v := range want {
-			if have[k] != v {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.Counter.GetValue(), true
-		case m.Gauge != nil:
-			return m.Gauge.GetValue(), true
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount()), true
-		case m.Summary != nil:
-			return float64(m.Summary.GetSampleCount()), true
-		case m.Untyped != nil:
-			return m.Untyped.GetValue(), true
-		}
-	}
-	return 0, false
 }

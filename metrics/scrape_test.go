@@ -9,70 +9,37 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/metrics"
+	"github.com/phprun/phprun/metrics/promtest"
 	"github.com/phprun/phprun/rpc"
 )
 
 // scrape GETs /metrics and parses it with client_golang's text parser.
 func scrape(t testing.TB, addr string) (map[string]*dto.MetricFamily, http.Header) {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/metrics")
+	fams, hdr, err := promtest.Scrape("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("/metrics: %s", resp.Status)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("parse /metrics: %v", err)
-	}
-	return fams, resp.Header
+	return fams, hdr
 }
 
 // value finds the sample of family name whose labels include want
-// (name=value pairs); counters, gauges and untyped give their value,
-// histograms and summaries their count.
+// (name, value pairs).
 func value(t testing.TB, fams map[string]*dto.MetricFamily, name string, want ...string) (float64, bool) {
 	t.Helper()
+	labels := map[string]string{}
+	for i := 0; i+1 < len(want); i += 2 {
+		labels[want[i]] = want[i+1]
+	}
 	f, ok := fams[name]
 	if !ok {
 		return 0, false
 	}
-next:
-	for _, m := range f.GetMetric() {
-		for i := 0; i+1 < len(want); i += 2 {
-			found := false
-			for _, l := range m.GetLabel() {
-				if l.GetName() == want[i] && l.GetValue() == want[i+1] {
-					found = true
-				}
-			}
-			if !found {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.Counter.GetValue(), true
-		case m.Gauge != nil:
-			return m.Gauge.GetValue(), true
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount()), true
-		case m.Summary != nil:
-			return float64(m.Summary.GetSampleCount()), true
-		case m.Untyped != nil:
-			return m.Untyped.GetValue(), true
-		}
-	}
-	return 0, false
+	return promtest.Value(f, labels)
 }
 
 // startPlugin runs the plugin's endpoint on a loopback port and its RPC

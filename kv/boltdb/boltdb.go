@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -78,8 +79,8 @@ func (Driver) Open(_ context.Context, _ string, raw map[string]any) (kv.Storage,
 // Storage is one boltdb storage.
 type Storage struct {
 	db      *bolt.DB
-	stop    chan struct{}
-	stopped chan struct{}
+	sweeper *kv.Sweeper
+	closed  atomic.Bool
 }
 
 // Open opens the storage in file and sweeps it every interval.
@@ -98,8 +99,8 @@ func Open(file string, mode os.FileMode, interval time.Duration) (*Storage, erro
 		_ = db.Close()
 		return nil, fmt.Errorf("boltdb %s: %w", file, err)
 	}
-	s := &Storage{db: db, stop: make(chan struct{}), stopped: make(chan struct{})}
-	go s.sweep(interval)
+	s := &Storage{db: db}
+	s.sweeper = kv.StartSweeper(interval, func() { _ = s.sweepOnce() })
 	return s, nil
 }
 
@@ -263,32 +264,14 @@ func (s *Storage) Clear(context.Context) error {
 
 // Close stops the sweeper and closes the file.
 func (s *Storage) Close() error {
-	select {
-	case <-s.stop:
+	if s.closed.Swap(true) {
 		return nil
-	default:
 	}
-	close(s.stop)
-	<-s.stopped
+	s.sweeper.Stop()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("boltdb %s: %w", s.db.Path(), err)
 	}
 	return nil
-}
-
-// sweep deletes expired keys every interval.
-func (s *Storage) sweep(interval time.Duration) {
-	defer close(s.stopped)
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			_ = s.sweepOnce()
-		}
-	}
 }
 
 // sweepOnce deletes every expired key in one transaction.

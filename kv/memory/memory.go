@@ -68,16 +68,16 @@ type Storage struct {
 	data    map[string]entry // guarded by mu
 	expiry  expiryHeap       // guarded by mu; may hold stale entries for keys re-set since
 	closed  bool             // guarded by mu
-	stop    chan struct{}
-	stopped chan struct{}
+	sweeper *kv.Sweeper
 	now     func() int64
 }
 
 // New returns an empty storage whose sweeper runs every interval until Close.
 func New(interval time.Duration) *Storage {
-	s := &Storage{data: map[string]entry{}, stop: make(chan struct{}), stopped: make(chan struct{}),
-		now: func() int64 { return time.Now().UnixNano() }}
-	go s.sweep(interval)
+	s := &Storage{data: map[string]entry{}, now: func() int64 { return time.Now().UnixNano() }}
+	// the sweep holds the lock only for the keys due, found in expiry
+	// order, never for a scan of the whole map
+	s.sweeper = kv.StartSweeper(interval, s.sweepOnce)
 	return s
 }
 
@@ -228,27 +228,11 @@ func (s *Storage) Close() error {
 	s.closed = true
 	s.data, s.expiry = nil, nil
 	s.mu.Unlock()
-	close(s.stop)
-	<-s.stopped
+	s.sweeper.Stop()
 	return nil
 }
 
-// sweep removes expired keys every interval. It holds the lock only for
-// the keys due, found in expiry order, never for a scan of the whole map.
-func (s *Storage) sweep(interval time.Duration) {
-	defer close(s.stopped)
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			s.sweepOnce()
-		}
-	}
-}
-
+// sweepOnce removes the keys whose expiry has passed.
 func (s *Storage) sweepOnce() {
 	now := s.now()
 	s.mu.Lock()
