@@ -29,12 +29,14 @@ var allowedImports = map[string][]string{
 	"internal/protocodec": {"google.golang.org/protobuf/"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
-	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch",
+	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/service",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4",
 		module + "/kv", module + "/kv/drivers", module + "/metrics"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
+	"service":           {module + "/engine", module + "/service/servicev1", fielderr, "google.golang.org/protobuf/"},
+	"service/servicev1": {"google.golang.org/protobuf/"},
 	"kv":                {module + "/kv/kvv1", fielderr, "github.com/go-viper/mapstructure/v2"},
 	"kv/drivers":        {module + "/kv", module + "/kv/memory", module + "/kv/boltdb", module + "/kv/redis"},
 	"kv/kvv1":           {"google.golang.org/protobuf/"},

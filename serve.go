@@ -20,6 +20,7 @@ import (
 	"github.com/phprun/phprun/kv"
 	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
+	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
 )
@@ -39,21 +40,22 @@ var errForced = errors.New("forced shutdown: in-flight requests were cut and wor
 // Fields are set by startServer before any goroutine runs and not changed
 // afterwards, except through the once-guarded shutdown.
 type server struct {
-	lc      *config.Loaded
-	dev     bool
-	log     *slog.Logger
-	bus     *engine.Bus
-	pool    *engine.Pool
-	exec    *poolExec
-	front   *httpfront.Server
-	status  *httpfront.StatusServer // nil without status.address
-	rpcSrv  *rpc.Server             // nil without an rpc section
-	rpcLn   net.Listener
-	access  *engine.AccessRing // nil unless the dashboard reads it
-	php     string             // PHP version, "" if unknown
-	watcher *watch.Watcher     // dev only; nil when not watching
-	kv      *kv.Plugin         // nil without a kv section
-	metrics *metrics.Plugin    // nil without a metrics section
+	lc       *config.Loaded
+	dev      bool
+	log      *slog.Logger
+	bus      *engine.Bus
+	pool     *engine.Pool
+	exec     *poolExec
+	front    *httpfront.Server
+	status   *httpfront.StatusServer // nil without status.address
+	rpcSrv   *rpc.Server             // nil without an rpc section
+	rpcLn    net.Listener
+	access   *engine.AccessRing  // nil unless the dashboard reads it
+	php      string              // PHP version, "" if unknown
+	watcher  *watch.Watcher      // dev only; nil when not watching
+	services *service.Supervisor // the service section (plugin_service.go)
+	kv       *kv.Plugin          // nil without a kv section
+	metrics  *metrics.Plugin     // nil without a metrics section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -221,7 +223,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}, MaxPayload: cfg.RPC.MaxRequestBytes})
 		if err != nil {
 			return nil, err
 		}
@@ -244,6 +246,11 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 
 	phpVersion := make(chan string, 1)
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
+
+	if err := s.startServices(); err != nil {
+		return nil, err
+	}
+	undo = append(undo, s.stopServicesNow)
 
 	ecfg := cfg.Engine(rpcAddr, dev)
 	ecfg.Version = version
@@ -270,6 +277,9 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	}
 	if s.metrics != nil {
 		attrs = append(attrs, "metrics", s.metricsURL())
+	}
+	if ecfg.Pool.Debug {
+		attrs = append(attrs, "debug", "a fresh worker per request, exec_ttl off")
 	}
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
@@ -341,6 +351,9 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		cancel()
+		if err := s.stopServices(); err != nil {
+			errs = append(errs, err)
+		}
 		if s.rpcSrv != nil {
 			ctx, cancel = s.step(auxShutdownTimeout)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {

@@ -115,7 +115,9 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 // Close closes the connection.
 func (c *Client) Close() error { return c.c.Close() }
 
-// Call runs any method: a plugin's service (kv.MGet over DialProto).
+// Call invokes any method, with the gob codec or, on a DialProto client,
+// protobuf. Commands of plugins (`phprun services`, `phprun kv`) use it, so
+// that this package imports no plugin.
 func (c *Client) Call(ctx context.Context, method string, arg, reply any) error {
 	return c.call(ctx, method, arg, reply)
 }

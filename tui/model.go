@@ -38,6 +38,7 @@ const (
 	paneWorkers pane = iota
 	paneRequests
 	paneLogs
+	paneServices // only when the Source is a ServiceSource
 	paneCount
 )
 
@@ -59,6 +60,8 @@ type (
 		since   uint64 // the sequence number asked for
 		next    uint64
 		dropped uint64 // events the Source dropped so far (DropCounter)
+		svcs    []ServiceInfo
+		hasSvcs bool // the Source is a ServiceSource
 	}
 	// eventsMsg carries a batch of events; closed means the channel is.
 	eventsMsg struct {
@@ -95,6 +98,9 @@ type Model struct {
 	workers  workersPane
 	requests requestsPane
 	logs     logsPane
+	services servicesPane
+	hasSvcs  bool // the Source supervises services: pane 4 exists
+	leaks    leakTracker
 	detail   detailPane
 
 	rate   rateMeter
@@ -138,6 +144,7 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 		workers:  newWorkersPane(),
 		requests: newRequestsPane(opts.MaxRequests),
 		logs:     newLogsPane(opts.MaxLogs),
+		leaks:    newLeakTracker(),
 		focus:    paneRequests,
 	}
 	m.help.Styles = help.Styles{
@@ -161,6 +168,9 @@ func (m Model) pollCmd(delay time.Duration) tea.Cmd {
 		msg := pollMsg{at: now(), stats: src.Stats(), recs: recs, since: since, next: next}
 		if dc, ok := src.(DropCounter); ok {
 			msg.dropped = dc.EventsDropped()
+		}
+		if ss, ok := src.(ServiceSource); ok {
+			msg.svcs, msg.hasSvcs = ss.Services(), true
 		}
 		return msg
 	}
@@ -218,6 +228,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case resetDoneMsg:
 		m.onResetDone(msg)
+	case serviceDoneMsg:
+		m.onServiceDone(msg)
 	case drainDoneMsg:
 		m.drainErr = msg.err
 		cmd = tea.Quit
@@ -235,6 +247,10 @@ func (m *Model) onPoll(msg pollMsg) {
 	m.now = msg.at
 	m.header.setStats(msg.stats)
 	m.workers.setStats(msg.stats)
+	if msg.hasSvcs {
+		m.hasSvcs = len(msg.svcs) > 0
+		m.services.setRows(msg.svcs)
+	}
 	m.detail.refresh(&m.workers)
 	var total uint64
 	for _, s := range msg.stats {
@@ -252,6 +268,8 @@ func (m *Model) onPoll(msg pollMsg) {
 	if msg.next > m.reqSeq {
 		m.reqSeq = msg.next
 	}
+	m.leaks.observe(msg.stats, msg.recs)
+	m.workers.leak = m.leaks.worst()
 	m.logs.dropped = msg.dropped
 	m.requests.add(msg.recs...)
 	m.header.rate = m.rate.perSecond(m.now, m.opts.Window)

@@ -53,6 +53,7 @@ type Info struct {
 	Mode       string // "dev" or "serve"
 	KV         string // kv storages, e.g. "cache (memory), shared (redis)"; "" = no kv section
 	Metrics    string // the Prometheus scrape URL; "" = no metrics section
+	Debug      bool   // `phprun dev --debug`: the header says DEBUG
 }
 
 // ErrForced is returned by Run when the user pressed ctrl+c a second time

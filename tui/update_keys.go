@@ -89,15 +89,19 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		m.focus = (m.focus + 1) % paneCount
+		m.focus = (m.focus + 1) % m.panes()
 	case key.Matches(msg, m.keys.Prev):
-		m.focus = (m.focus + paneCount - 1) % paneCount
+		m.focus = (m.focus + m.panes() - 1) % m.panes()
 	case key.Matches(msg, m.keys.Pane1):
 		m.focus = paneWorkers
 	case key.Matches(msg, m.keys.Pane2):
 		m.focus = paneRequests
 	case key.Matches(msg, m.keys.Pane3):
 		m.focus = paneLogs
+	case key.Matches(msg, m.keys.Pane4):
+		m.focus = paneServices
+	case key.Matches(msg, m.keys.SvcRestart), key.Matches(msg, m.keys.SvcToggle), key.Matches(msg, m.keys.SvcLogs):
+		return m.serviceKey(msg)
 	case key.Matches(msg, m.keys.Up):
 		m.focused().move(-1, m.focusedLen())
 	case key.Matches(msg, m.keys.Down):
@@ -204,6 +208,8 @@ func (m *Model) focused() *list {
 		return &m.workers.list
 	case paneRequests:
 		return &m.requests.list
+	case paneServices:
+		return &m.services.list
 	default:
 		return &m.logs.list
 	}
@@ -215,6 +221,8 @@ func (m *Model) focusedLen() int {
 		return len(m.workers.rows)
 	case paneRequests:
 		return len(m.requests.shown)
+	case paneServices:
+		return len(m.services.rows)
 	default:
 		return len(m.logs.shown)
 	}
@@ -254,6 +262,8 @@ func (m *Model) openDetail() {
 			m.detail.log = l
 			m.detail.open(detailLog)
 		}
+	case paneServices:
+		m.showServiceLogs()
 	}
 }
 
@@ -265,7 +275,7 @@ func (m *Model) syncKeys() {
 	browsing := normal && !m.showHelp
 	inDetail := browsing && m.detail.kind != detailNone
 	panes := browsing && !inDetail
-	stream := panes && m.focus != paneWorkers
+	stream := panes && (m.focus == paneRequests || m.focus == paneLogs)
 
 	k.Yes.SetEnabled(m.mode == modeConfirm)
 	k.No.SetEnabled(m.mode == modeConfirm)
@@ -274,6 +284,7 @@ func (m *Model) syncKeys() {
 	for _, b := range []*key.Binding{&k.Next, &k.Prev, &k.Pane1, &k.Pane2, &k.Pane3} {
 		b.SetEnabled(panes)
 	}
+	m.syncServiceKeys(panes)
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PgUp, &k.PgDown, &k.Top, &k.Bottom} {
 		b.SetEnabled(browsing)
 	}

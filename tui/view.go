@@ -25,7 +25,12 @@ func (m *Model) layout() {
 	m.help.Width = w
 	if m.full() {
 		wh := min(max(len(m.workers.rows)+2, 4), body/3)
-		rest := body - wh
+		sh := 0
+		if m.hasSvcs {
+			sh = min(len(m.services.rows)+2, body/4)
+		}
+		m.services.SetSize(w, sh)
+		rest := body - wh - sh
 		rh := rest * 55 / 100
 		m.workers.SetSize(w, wh)
 		m.requests.SetSize(w, rh)
@@ -35,6 +40,7 @@ func (m *Model) layout() {
 		m.workers.SetSize(w, body)
 		m.requests.SetSize(w, body)
 		m.logs.SetSize(w, body)
+		m.services.SetSize(w, body)
 	}
 	m.detail.SetSize(w, max(body, 1))
 }
@@ -66,8 +72,11 @@ func (m Model) View() string {
 		}
 		parts = append(parts, m.detail.view(m.st, m.now, m.opts.Slow, &m.logs))
 	case m.full():
+		parts = append(parts, m.workers.view(m.st, m.now, m.focus == paneWorkers, m.opts.Slow))
+		if m.hasSvcs {
+			parts = append(parts, m.services.view(m.st, m.now, m.focus == paneServices))
+		}
 		parts = append(parts,
-			m.workers.view(m.st, m.now, m.focus == paneWorkers, m.opts.Slow),
 			m.requests.view(m.st, m.focus == paneRequests, m.opts.Slow),
 			m.logs.view(m.st, m.focus == paneLogs))
 	default:
@@ -77,6 +86,8 @@ func (m Model) View() string {
 			parts = append(parts, m.workers.view(m.st, m.now, true, m.opts.Slow))
 		case paneRequests:
 			parts = append(parts, m.requests.view(m.st, true, m.opts.Slow))
+		case paneServices:
+			parts = append(parts, m.services.view(m.st, m.now, true))
 		default:
 			parts = append(parts, m.logs.view(m.st, true))
 		}
@@ -87,9 +98,9 @@ func (m Model) View() string {
 
 // tabs is the pane switcher shown when only one pane fits.
 func (m *Model) tabs() string {
-	names := [paneCount]string{"1 Workers", "2 Requests", "3 Logs"}
+	names := [paneCount]string{"1 Workers", "2 Requests", "3 Logs", "4 Services"}
 	var out []string
-	for i, n := range names {
+	for i, n := range names[:m.panes()] {
 		if pane(i) == m.focus {
 			out = append(out, m.st.focused.Render("["+n+"]"))
 		} else {

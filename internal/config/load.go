@@ -86,8 +86,9 @@ type loader struct {
 	sources  map[string]string
 	present  map[string]bool
 	badKeys  map[string]bool // keys whose value was rejected
-	// fileWhere gives the config file's position of a key or of its
-	// nearest parent; nil without a file.
+	// fileWhere gives file:line:col of a key or of its nearest parent in
+	// the config file (nil without a file): a missing key's problem
+	// points at its section.
 	fileWhere func(key string) string
 }
 
@@ -334,7 +335,7 @@ func (l *loader) convert(ly layer) map[string]any {
 // works at once; drop its name here as a tidy-up.
 var unsupportedSections = map[string]bool{
 	"jobs": true, "reload": true, "grpc": true, "temporal": true,
-	"centrifuge": true, "tcp": true, "service": true, "otel": true, "fileserver": true,
+	"centrifuge": true, "tcp": true, "otel": true, "fileserver": true,
 	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,
 	"include": true, "informer": true, "resetter": true, "fcgi": true,
@@ -492,13 +493,8 @@ func (l *loader) locate(key, msg, file string) string {
 	if src, ok := l.sources[key]; ok && key != "" && src != "default" {
 		return strings.TrimPrefix(strings.TrimPrefix(src, "file "), "flag ") + ": " + msg
 	}
-	// a key no layer set (kv.<name>.driver missing) or one inside a
-	// free-form map (kv.<name>.config.x): the file's nearest parent key
-	// below the section (a missing section key names the file only)
-	if parent, _, ok := strings.Cut(key, "."); ok && l.fileWhere != nil && strings.Count(key, ".") >= 2 {
-		if w := l.fileWhere(key); w != l.fileWhere(parent) {
-			return w + ": " + msg
-		}
+	if l.fileWhere != nil {
+		return l.fileWhere(key) + ": " + msg
 	}
 	if file != "" {
 		return filepath.Base(file) + ": " + msg
