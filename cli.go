@@ -33,6 +33,7 @@ type CLI struct {
 	Workers    WorkersCmd    `cmd:"" help:"List the workers of a running server (over its RPC port)."`
 	Reset      ResetCmd      `cmd:"" help:"Reload the workers of a running server without dropping requests."`
 	KV         KVCmd         `cmd:"" name:"kv" help:"Read or write the kv storages of a running server (get, set, del, clear)."`
+	Jobs       JobsCmd       `cmd:"" help:"List, pause, resume or destroy the jobs pipelines of a running server."`
 	Services   ServicesCmd   `cmd:"" help:"List, restart, stop or start the services of a running server (over its RPC port)."`
 	Config     ConfigCmd     `cmd:"" help:"Print the effective configuration and where each value comes from."`
 	Version    VersionCmd    `cmd:"" help:"Print the phprun version."`
@@ -124,6 +125,7 @@ func (g *Globals) loadOptions(a *app, requireFile bool) (config.Options, error) 
 		},
 		Environ:     a.environ,
 		RequireFile: requireFile,
+		Workdir:     g.Workdir != "",
 	}, nil
 }
 

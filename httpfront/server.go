@@ -117,8 +117,10 @@ func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http
 		case "http_metrics":
 			// counted by the metrics plugin from the access records
 			// (Options.Access), which main wires when metrics run
+		case "sendfile":
+			h = &sendfileMiddleware{next: h, log: log}
 		default:
-			log.Warn("http: middleware not supported by phprun; skipped", slog.String("middleware", name))
+			// skipped; Config.Warnings says so once, through the config loader
 		}
 	}
 	if wantAccess {

@@ -29,14 +29,29 @@ type Client struct {
 // on loopback. Errors name the address tried and how to change it.
 func Dial(listen string) (*Client, error) { return dial(listen, nil) }
 
-// DialProto is Dial for services that speak protobuf (kv, jobs): Call
-// then encodes arguments and decodes replies with proto (flag 0x80).
+// DialProto is Dial for services that speak protobuf (kv): Call then
+// encodes arguments and decodes replies with proto (flag 0x80).
 func DialProto(listen string, proto Codec) (*Client, error) { return dial(listen, proto) }
 
 func dial(listen string, proto Codec) (*Client, error) {
+	conn, addr, err := DialConn(listen)
+	if err != nil {
+		return nil, err
+	}
+	codec := newClientCodec(conn, wire.CodecGob)
+	if proto != nil {
+		codec.codec, codec.proto = wire.CodecProto, proto
+	}
+	return &Client{addr: addr, c: rpc.NewClientWithCodec(codec), codec: codec}, nil
+}
+
+// DialConn connects to listen as Dial does and returns the bare
+// connection and the address dialled, for clients of services that speak
+// another codec (the jobs service's protobuf).
+func DialConn(listen string) (net.Conn, string, error) {
 	a, err := ParseAddress(listen)
 	if err != nil {
-		return nil, fmt.Errorf("%w (set it with -o rpc.listen=tcp://127.0.0.1:6001 or the rpc.listen key)", err)
+		return nil, "", fmt.Errorf("%w (set it with -o rpc.listen=tcp://127.0.0.1:6001 or the rpc.listen key)", err)
 	}
 	if a.Network == "tcp" {
 		if ip := net.ParseIP(a.Host()); a.Host() == "" || (ip != nil && ip.IsUnspecified()) {
@@ -50,13 +65,9 @@ func dial(listen string, proto Codec) (*Client, error) {
 	}
 	conn, err := net.DialTimeout(a.Network, a.Addr, DialTimeout)
 	if err != nil {
-		return nil, fmt.Errorf("rpc: cannot reach phprun at %s: %w (is the server running? point to it with -o rpc.listen=%s://... or the rpc.listen key of the config file)", a, err, a.Network)
+		return nil, "", fmt.Errorf("rpc: cannot reach phprun at %s: %w (is the server running? point to it with -o rpc.listen=%s://... or the rpc.listen key of the config file)", a, err, a.Network)
 	}
-	codec := newClientCodec(conn, wire.CodecGob)
-	if proto != nil {
-		codec.codec, codec.proto = wire.CodecProto, proto
-	}
-	return &Client{addr: a.String(), c: rpc.NewClientWithCodec(codec), codec: codec}, nil
+	return conn, a.String(), nil
 }
 
 // Addr is the address the client is connected to.

@@ -184,6 +184,9 @@ func (h *headerPane) view(st styles) string {
 		if h.info.Metrics != "" {
 			id = append(id, "metrics "+h.info.Metrics)
 		}
+		if h.info.Boot > 0 {
+			id = append(id, st.dim.Render("booted in ")+fmtDuration(h.info.Boot))
+		}
 	}
 	line1 := strings.Join(id, sep)
 	if h.draining {

@@ -54,6 +54,10 @@ type Info struct {
 	KV         string // kv storages, e.g. "cache (memory), shared (redis)"; "" = no kv section
 	Metrics    string // the Prometheus scrape URL; "" = no metrics section
 	Debug      bool   // `phprun dev --debug`: the header says DEBUG
+	// Boot is how long phprun took from process start to serving (the
+	// boot_ms of `phprun serve`'s log); 0 = not shown. It is the figure a
+	// user waits for on every `phprun dev`, so the header keeps it in view.
+	Boot time.Duration
 }
 
 // ErrForced is returned by Run when the user pressed ctrl+c a second time
