@@ -277,6 +277,9 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	if err := s.startJobs(ctx, rpcAddr); err != nil {
 		return nil, err
 	}
+	if err := s.registerJobsMetrics(); err != nil {
+		return nil, err
+	}
 	s.php = <-phpVersion
 	s.boot = startclock.Since()
 
