@@ -56,6 +56,9 @@ func (s *server) watchAndReload(ctx context.Context) error {
 			s.describeReload(len(b.Paths), "watch", b.Paths)
 			rctx, cancel := context.WithTimeout(gctx, s.lc.Config.ReloadTimeout())
 			err := s.pool.Reload(rctx)
+			if jp := s.jobsPool(); err == nil && jp != nil {
+				err = jp.Reload(rctx) // dev reloads both pools
+			}
 			cancel()
 			if errors.Is(err, engine.ErrPoolClosed) || gctx.Err() != nil {
 				return nil
@@ -176,7 +179,12 @@ type tuiSource struct {
 
 var _ tui.DropCounter = (*tuiSource)(nil)
 
-func (t *tuiSource) Stats() []engine.Stats { return []engine.Stats{t.s.pool.Stats()} }
+func (t *tuiSource) Stats() []engine.Stats {
+	if jp := t.s.jobsPool(); jp != nil {
+		return []engine.Stats{t.s.pool.Stats(), jp.Stats()}
+	}
+	return []engine.Stats{t.s.pool.Stats()}
+}
 
 func (t *tuiSource) Events() <-chan engine.Event { return t.events.C }
 
@@ -195,7 +203,11 @@ func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.
 func (t *tuiSource) ResetWorker(pid int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), t.s.lc.Config.ReloadTimeout())
 	defer cancel()
-	return t.s.pool.ResetWorker(ctx, pid)
+	err := t.s.pool.ResetWorker(ctx, pid)
+	if jp := t.s.jobsPool(); jp != nil && errors.Is(err, engine.ErrNoSuchWorker) {
+		return jp.ResetWorker(ctx, pid) // a jobs worker
+	}
+	return err
 }
 
 func (t *tuiSource) ResetAll() error {

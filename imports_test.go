@@ -29,11 +29,15 @@ var allowedImports = map[string][]string{
 	"internal/protocodec": {"google.golang.org/protobuf/"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
-	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch",
+	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
+	"jobs":              {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", "google.golang.org/protobuf/"},
+	"jobs/memory":       {module + "/jobs"},
+	"jobs/boltdb":       {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
+	"jobs/jobstest":     {module + "/jobs"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

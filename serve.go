@@ -50,6 +50,7 @@ type server struct {
 	access  *engine.AccessRing // nil unless the dashboard reads it
 	php     string             // PHP version, "" if unknown
 	watcher *watch.Watcher     // dev only; nil when not watching
+	jobs    *jobsRunner        // nil without a jobs section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -194,7 +195,11 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	undo = append(undo, func() { _ = s.front.Shutdown(context.Background()) })
 
 	if cfg.Status.Address != "" {
-		if s.status, err = httpfront.NewStatus(cfg.Status, log, s.front); err != nil {
+		checkers := []httpfront.Checker{s.front}
+		if lc.Present["jobs"] {
+			checkers = append(checkers, jobsChecker{s})
+		}
+		if s.status, err = httpfront.NewStatus(cfg.Status, log, checkers...); err != nil {
 			return nil, err
 		}
 		if err := s.status.Listen(); err != nil {
@@ -210,7 +215,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}, Jobs: s.informerJobs})
 		if err != nil {
 			return nil, err
 		}
@@ -233,6 +238,10 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
 	}
 	s.exec.pool = s.pool
+	undo = append(undo, func() { _ = s.pool.Close(context.Background()) })
+	if err := s.startJobs(ctx, rpcAddr); err != nil {
+		return nil, err
+	}
 	s.php = <-phpVersion
 
 	attrs := []any{"version", version, "mode", map[bool]string{true: "dev", false: "serve"}[dev],
@@ -248,6 +257,9 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	}
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
+	if s.jobs != nil {
+		attrs = append(attrs, "jobs_workers", s.jobs.pool.Config().Pool.NumWorkers, "pipelines", s.jobs.plugin.Names())
+	}
 	log.Info("phprun is serving", attrs...)
 	return s, nil
 }
@@ -308,6 +320,9 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		cancel()
+		if err := s.stopJobs(); err != nil {
+			errs = append(errs, err)
+		}
 		ctx, cancel = s.step(cfg.HTTP.Pool.DestroyTimeout)
 		if err := s.pool.Close(ctx); err != nil {
 			errs = append(errs, err)
@@ -379,6 +394,12 @@ func (s *server) reload(why string) error {
 		s.log.Error("reload failed; the previous workers keep serving", "reason", why, "error", err.Error())
 		return err
 	}
+	if jp := s.jobsPool(); jp != nil {
+		if err := jp.Reload(ctx); err != nil {
+			s.log.Error("reload of the jobs workers failed; the previous ones keep consuming", "reason", why, "error", err.Error())
+			return err
+		}
+	}
 	s.log.Info("workers reloaded", "reason", why, "workers", newWorkers(s.pool.Stats()), "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
@@ -391,21 +412,39 @@ func (s *server) configJSON() ([]byte, error) {
 // poolSet is the rpc package's view of the running pools.
 type poolSet struct{ s *server }
 
-func (p poolSet) Names() []string { return []string{p.s.pool.Name()} }
+func (p poolSet) Names() []string {
+	if jp := p.s.jobsPool(); jp != nil {
+		return []string{p.s.pool.Name(), jp.Name()}
+	}
+	return []string{p.s.pool.Name()}
+}
+
+// byName returns the pool called name, nil if there is none.
+func (p poolSet) byName(name string) *engine.Pool {
+	if name == p.s.pool.Name() {
+		return p.s.pool
+	}
+	if jp := p.s.jobsPool(); jp != nil && name == jp.Name() {
+		return jp
+	}
+	return nil
+}
 
 func (p poolSet) Stats(name string) (engine.Stats, bool) {
-	if name != p.s.pool.Name() {
+	pool := p.byName(name)
+	if pool == nil {
 		return engine.Stats{}, false
 	}
-	return p.s.pool.Stats(), true
+	return pool.Stats(), true
 }
 
 func (p poolSet) Reset(ctx context.Context, name string) error {
-	if name != p.s.pool.Name() {
-		return fmt.Errorf("no pool named %q (have %q)", name, p.s.pool.Name())
+	pool := p.byName(name)
+	if pool == nil {
+		return fmt.Errorf("no pool named %q (have %q)", name, p.Names())
 	}
 	start := time.Now()
-	if err := p.s.pool.Reload(ctx); err != nil {
+	if err := pool.Reload(ctx); err != nil {
 		p.s.log.Error("reset over RPC failed; the previous workers keep serving", "pool", name, "error", err.Error())
 		return err
 	}

@@ -29,6 +29,10 @@ type Options struct {
 	Proto Codec
 	// GracePeriod bounds the drain when Serve's context ends. Default 5s.
 	GracePeriod time.Duration
+	// Jobs returns the jobs pipelines a plugin reports to informer.Jobs
+	// (RoadRunner asks it of every plugin; only "jobs" has any). nil
+	// answers an empty list.
+	Jobs func(plugin string) []JobState
 }
 
 // Server is the RPC server: Go net/rpc with goridge framing. Register
@@ -70,7 +74,7 @@ func NewServer(pools Pools, opts Options) (*Server, error) {
 		codecs:    make(map[*serverCodec]struct{}),
 	}
 	for name, svc := range map[string]any{
-		"informer": &informer{pools: pools, proc: newProcSampler()},
+		"informer": &informer{pools: pools, proc: newProcSampler(), jobs: opts.Jobs},
 		"resetter": &resetter{pools: pools, log: log, stop: s.stop},
 		"rpc":      &rpcService{version: opts.Version, config: opts.Config},
 	} {

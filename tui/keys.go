@@ -9,6 +9,7 @@ import "github.com/charmbracelet/bubbles/key"
 type keyMap struct {
 	Next, Prev                key.Binding
 	Pane1, Pane2, Pane3       key.Binding
+	Pane4                     key.Binding // jobs, when the server runs them
 	Up, Down, PgUp, PgDown    key.Binding
 	Top, Bottom               key.Binding
 	Detail, Back              key.Binding
@@ -26,6 +27,7 @@ func newKeyMap() keyMap {
 		Pane1:        key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "workers")),
 		Pane2:        key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "requests")),
 		Pane3:        key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "logs")),
+		Pane4:        key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "jobs")),
 		Up:           key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		Down:         key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
 		PgUp:         key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
@@ -56,7 +58,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 // FullHelp is the help screen (?), one column per group.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3},
+		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3, k.Pane4},
 		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
 		{k.Detail, k.Back, k.Filter, k.Pause},
 		{k.Reset, k.ResetAll, k.Help, k.Quit},

@@ -38,6 +38,7 @@ const (
 	paneWorkers pane = iota
 	paneRequests
 	paneLogs
+	paneJobs // only with a JobsSource whose JobsEnabled is true
 	paneCount
 )
 
@@ -58,7 +59,9 @@ type (
 		recs    []engine.AccessRecord
 		since   uint64 // the sequence number asked for
 		next    uint64
-		dropped uint64 // events the Source dropped so far (DropCounter)
+		dropped uint64        // events the Source dropped so far (DropCounter)
+		pipes   []Pipeline    // jobs pipelines (JobsSource)
+		jobs    []FinishedJob // last finished jobs, newest first
 	}
 	// eventsMsg carries a batch of events; closed means the channel is.
 	eventsMsg struct {
@@ -72,6 +75,11 @@ type (
 	}
 	// drainDoneMsg reports the end of the graceful drain.
 	drainDoneMsg struct{ err error }
+	// pipelineDoneMsg reports a pause or resume of a pipeline.
+	pipelineDoneMsg struct {
+		name, done string
+		err        error
+	}
 )
 
 // Model is the dashboard's root bubbletea model. Only Update changes it;
@@ -95,7 +103,9 @@ type Model struct {
 	workers  workersPane
 	requests requestsPane
 	logs     logsPane
+	jobs     jobsPane
 	detail   detailPane
+	jobsSrc  JobsSource // nil unless the server runs the jobs plugin
 
 	rate   rateMeter
 	lat    latencySamples
@@ -144,6 +154,9 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 		ShortKey: st.helpKey, ShortDesc: st.helpDesc, ShortSeparator: st.helpSep, Ellipsis: st.helpSep,
 		FullKey: st.helpKey, FullDesc: st.helpDesc, FullSeparator: st.helpSep,
 	}
+	if js, ok := src.(JobsSource); ok && js.JobsEnabled() {
+		m.jobsSrc = js
+	}
 	m.syncKeys()
 	return m
 }
@@ -155,10 +168,13 @@ func (m Model) Init() tea.Cmd {
 
 // pollCmd reads Stats and Requests after delay, off the Update goroutine.
 func (m Model) pollCmd(delay time.Duration) tea.Cmd {
-	src, since, now := m.src, m.reqSeq, m.opts.Now
+	src, since, now, js := m.src, m.reqSeq, m.opts.Now, m.jobsSrc
 	fetch := func(time.Time) tea.Msg {
 		recs, next := src.Requests(since, nil)
 		msg := pollMsg{at: now(), stats: src.Stats(), recs: recs, since: since, next: next}
+		if js != nil {
+			msg.pipes, msg.jobs = js.Pipelines(), js.FinishedJobs()
+		}
 		if dc, ok := src.(DropCounter); ok {
 			msg.dropped = dc.EventsDropped()
 		}
@@ -221,6 +237,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case drainDoneMsg:
 		m.drainErr = msg.err
 		cmd = tea.Quit
+	case pipelineDoneMsg:
+		m.toastAt, m.toastBad = m.now, msg.err != nil
+		m.toast = msg.name + ": " + msg.done
+		if msg.err != nil {
+			m.toast = msg.name + ": " + msg.err.Error()
+		}
 	case tea.KeyMsg:
 		cmd = m.onKeys(msg)
 	case tea.MouseMsg:
@@ -235,6 +257,9 @@ func (m *Model) onPoll(msg pollMsg) {
 	m.now = msg.at
 	m.header.setStats(msg.stats)
 	m.workers.setStats(msg.stats)
+	if m.jobsSrc != nil {
+		m.jobs.set(msg.pipes, msg.jobs)
+	}
 	m.detail.refresh(&m.workers)
 	var total uint64
 	for _, s := range msg.stats {

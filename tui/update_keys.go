@@ -89,15 +89,17 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		m.focus = (m.focus + 1) % paneCount
+		m.focus = (m.focus + 1) % m.panes()
 	case key.Matches(msg, m.keys.Prev):
-		m.focus = (m.focus + paneCount - 1) % paneCount
+		m.focus = (m.focus + m.panes() - 1) % m.panes()
 	case key.Matches(msg, m.keys.Pane1):
 		m.focus = paneWorkers
 	case key.Matches(msg, m.keys.Pane2):
 		m.focus = paneRequests
 	case key.Matches(msg, m.keys.Pane3):
 		m.focus = paneLogs
+	case key.Matches(msg, m.keys.Pane4):
+		m.focus = paneJobs
 	case key.Matches(msg, m.keys.Up):
 		m.focused().move(-1, m.focusedLen())
 	case key.Matches(msg, m.keys.Down):
@@ -121,6 +123,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Filter):
 		m.mode = modeFilter
 		m.input.set(m.focusedFilter().raw)
+	case key.Matches(msg, m.keys.Pause) && m.focus == paneJobs:
+		return m.togglePipeline()
 	case key.Matches(msg, m.keys.Pause):
 		on := !m.requests.paused
 		m.requests.setPaused(on)
@@ -204,6 +208,8 @@ func (m *Model) focused() *list {
 		return &m.workers.list
 	case paneRequests:
 		return &m.requests.list
+	case paneJobs:
+		return &m.jobs.list
 	default:
 		return &m.logs.list
 	}
@@ -215,6 +221,8 @@ func (m *Model) focusedLen() int {
 		return len(m.workers.rows)
 	case paneRequests:
 		return len(m.requests.shown)
+	case paneJobs:
+		return len(m.jobs.pipes)
 	default:
 		return len(m.logs.shown)
 	}
@@ -265,7 +273,7 @@ func (m *Model) syncKeys() {
 	browsing := normal && !m.showHelp
 	inDetail := browsing && m.detail.kind != detailNone
 	panes := browsing && !inDetail
-	stream := panes && m.focus != paneWorkers
+	stream := panes && (m.focus == paneRequests || m.focus == paneLogs)
 
 	k.Yes.SetEnabled(m.mode == modeConfirm)
 	k.No.SetEnabled(m.mode == modeConfirm)
@@ -274,6 +282,7 @@ func (m *Model) syncKeys() {
 	for _, b := range []*key.Binding{&k.Next, &k.Prev, &k.Pane1, &k.Pane2, &k.Pane3} {
 		b.SetEnabled(panes)
 	}
+	k.Pane4.SetEnabled(panes && m.jobsSrc != nil)
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PgUp, &k.PgDown, &k.Top, &k.Bottom} {
 		b.SetEnabled(browsing)
 	}
@@ -290,9 +299,40 @@ func (m *Model) syncKeys() {
 	k.Pause.SetEnabled(panes)
 	k.Help.SetEnabled(normal)
 	k.Quit.SetEnabled(m.mode != modeFilter && !m.draining)
-	if m.requests.paused {
+	switch pl, ok := m.jobs.selected(); {
+	case m.focus == paneJobs && ok && pl.Consuming:
+		k.Pause.SetHelp("p", "pause pipeline")
+	case m.focus == paneJobs:
+		k.Pause.SetHelp("p", "resume pipeline")
+	case m.requests.paused:
 		k.Pause.SetHelp("p", "resume")
-	} else {
+	default:
 		k.Pause.SetHelp("p", "pause")
+	}
+}
+
+// panes is how many panes tab cycles through: the Jobs pane only when the
+// server runs the jobs plugin.
+func (m *Model) panes() pane {
+	if m.jobsSrc != nil {
+		return paneCount
+	}
+	return paneJobs
+}
+
+// togglePipeline pauses the selected pipeline if it consumes, else resumes it.
+func (m *Model) togglePipeline() tea.Cmd {
+	pl, ok := m.jobs.selected()
+	if !ok || m.jobsSrc == nil {
+		return nil
+	}
+	js := m.jobsSrc
+	if pl.Consuming {
+		m.setToast("pausing " + pl.Name + "…")
+		return func() tea.Msg { return pipelineDoneMsg{name: pl.Name, done: "paused", err: js.PausePipeline(pl.Name)} }
+	}
+	m.setToast("resuming " + pl.Name + "…")
+	return func() tea.Msg {
+		return pipelineDoneMsg{name: pl.Name, done: "consuming", err: js.ResumePipeline(pl.Name)}
 	}
 }

@@ -26,15 +26,22 @@ func (m *Model) layout() {
 	if m.full() {
 		wh := min(max(len(m.workers.rows)+2, 4), body/3)
 		rest := body - wh
+		jh := 0
+		if m.jobsSrc != nil { // pipelines, their header and title, and a few finished jobs
+			jh = min(len(m.jobs.pipes)+6, rest*35/100)
+			rest -= jh
+		}
 		rh := rest * 55 / 100
 		m.workers.SetSize(w, wh)
 		m.requests.SetSize(w, rh)
+		m.jobs.SetSize(w, jh)
 		m.logs.SetSize(w, rest-rh)
 	} else {
 		body-- // tab bar
 		m.workers.SetSize(w, body)
 		m.requests.SetSize(w, body)
 		m.logs.SetSize(w, body)
+		m.jobs.SetSize(w, body)
 	}
 	m.detail.SetSize(w, max(body, 1))
 }
@@ -68,8 +75,11 @@ func (m Model) View() string {
 	case m.full():
 		parts = append(parts,
 			m.workers.view(m.st, m.now, m.focus == paneWorkers, m.opts.Slow),
-			m.requests.view(m.st, m.focus == paneRequests, m.opts.Slow),
-			m.logs.view(m.st, m.focus == paneLogs))
+			m.requests.view(m.st, m.focus == paneRequests, m.opts.Slow))
+		if m.jobsSrc != nil {
+			parts = append(parts, m.jobs.view(m.st, m.focus == paneJobs))
+		}
+		parts = append(parts, m.logs.view(m.st, m.focus == paneLogs))
 	default:
 		parts = append(parts, m.tabs())
 		switch m.focus {
@@ -77,6 +87,8 @@ func (m Model) View() string {
 			parts = append(parts, m.workers.view(m.st, m.now, true, m.opts.Slow))
 		case paneRequests:
 			parts = append(parts, m.requests.view(m.st, true, m.opts.Slow))
+		case paneJobs:
+			parts = append(parts, m.jobs.view(m.st, true))
 		default:
 			parts = append(parts, m.logs.view(m.st, true))
 		}
@@ -87,7 +99,10 @@ func (m Model) View() string {
 
 // tabs is the pane switcher shown when only one pane fits.
 func (m *Model) tabs() string {
-	names := [paneCount]string{"1 Workers", "2 Requests", "3 Logs"}
+	names := []string{"1 Workers", "2 Requests", "3 Logs"}
+	if m.jobsSrc != nil {
+		names = append(names, "4 Jobs")
+	}
 	var out []string
 	for i, n := range names {
 		if pane(i) == m.focus {

@@ -11,6 +11,7 @@ import (
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/internal/fielderr"
 	"github.com/phprun/phprun/internal/logging"
+	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/watch"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
+	// Jobs is RoadRunner's jobs plugin: pipelines and the jobs pool.
+	// Disabled unless the section is present.
+	Jobs jobs.Config `koanf:"jobs"`
 }
 
 // DevConfig is phprun's own `dev` section, read only by `phprun dev`.
@@ -69,6 +73,7 @@ func Default() Config {
 		Logs:    logging.DefaultConfig(),
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
+		Jobs:    jobs.DefaultConfig(),
 	}
 }
 
