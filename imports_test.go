@@ -30,6 +30,7 @@ var allowedImports = map[string][]string{
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
 	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs",
+		module + "/jobs/amqp", module + "/jobs/nats",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf

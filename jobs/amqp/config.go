@@ -91,3 +91,16 @@ func parseConfig(o jobs.Options) (config, error) {
 	}
 	return c, nil
 }
+
+// GlobalConfig is RoadRunner's top-level `amqp` section: the broker every
+// amqp pipeline uses unless it names its own `addr`.
+type GlobalConfig struct {
+	// Addr is the AMQP URL. Default amqp://guest:guest@127.0.0.1:5672/.
+	Addr string `koanf:"addr"`
+}
+
+// DefaultGlobalConfig returns RoadRunner's default address.
+func DefaultGlobalConfig() GlobalConfig { return GlobalConfig{Addr: DefaultAddr} }
+
+// Map is the section as the driver's constructor reads it (jobs.Options.Global).
+func (g GlobalConfig) Map() map[string]any { return map[string]any{"addr": g.Addr} }

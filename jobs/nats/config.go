@@ -66,3 +66,16 @@ func consumerName(pipeline string) string {
 		return r
 	}, pipeline)
 }
+
+// GlobalConfig is RoadRunner's top-level `nats` section: the server every
+// nats pipeline uses unless it names its own `addr`.
+type GlobalConfig struct {
+	// Addr is the NATS URL. Default nats://127.0.0.1:4222.
+	Addr string `koanf:"addr"`
+}
+
+// DefaultGlobalConfig returns RoadRunner's default address.
+func DefaultGlobalConfig() GlobalConfig { return GlobalConfig{Addr: DefaultAddr} }
+
+// Map is the section as the driver's constructor reads it (jobs.Options.Global).
+func (g GlobalConfig) Map() map[string]any { return map[string]any{"addr": g.Addr} }
