@@ -1,6 +1,7 @@
 package testbroker
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,6 +54,18 @@ func RabbitMQ() (*Broker, error) {
 			"RABBITMQ_ENABLED_PLUGINS_FILE=" + plugins,
 			"RABBITMQ_PID_FILE=" + filepath.Join(dir, "rabbitmq.pid"),
 		},
+	}
+	// The node logs this once its listeners take sessions; the log of a
+	// restart is appended to the same file, so count the lines.
+	logFile := filepath.Join(dir, "log", node+".log")
+	starts := 0
+	b.ready = func() bool {
+		data, _ := os.ReadFile(logFile)
+		if n := bytes.Count(data, []byte("Server startup complete")); n > starts {
+			starts = n
+			return true
+		}
+		return false
 	}
 	if err := b.start(90 * time.Second); err != nil {
 		_ = os.RemoveAll(dir)

@@ -37,6 +37,9 @@ type Broker struct {
 	// epmdPort is RabbitMQ's Erlang port mapper, which daemonizes out of
 	// the process group: Stop ends it by its port. 0 for other brokers.
 	epmdPort int
+	// ready, when set, must also hold before start returns: RabbitMQ
+	// accepts TCP before it accepts AMQP sessions.
+	ready func() bool
 }
 
 // FreePort returns a loopback TCP port nobody listens on now.
@@ -77,7 +80,9 @@ func (b *Broker) start(within time.Duration) error {
 		}
 		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(b.Port), 200*time.Millisecond); err == nil {
 			c.Close()
-			return nil
+			if b.ready == nil || b.ready() {
+				return nil
+			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
