@@ -1,6 +1,7 @@
 package testbroker
 
 import (
+	"errors"
 	"bytes"
 	"fmt"
 	"os"
@@ -14,7 +15,21 @@ import (
 // plugins (no management listener) and a private HOME for the Erlang
 // cookie, so it never meets another engineer's or the system's node.
 // Boot takes 8 to 20 s on a busy machine.
+//
+// A boot that fails (a port taken between choosing and binding it, a busy
+// machine) is retried twice with new ports.
 func RabbitMQ() (*Broker, error) {
+	var err error
+	for range 3 {
+		var b *Broker
+		if b, err = rabbitMQ(); err == nil || errors.Is(err, ErrMissing) {
+			return b, err
+		}
+	}
+	return nil, err
+}
+
+func rabbitMQ() (*Broker, error) {
 	bin, err := lookBin("/usr/lib/rabbitmq/bin/rabbitmq-server")
 	if err != nil {
 		return nil, err
