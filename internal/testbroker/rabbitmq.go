@@ -1,8 +1,8 @@
 package testbroker
 
 import (
-	"errors"
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
