@@ -37,7 +37,8 @@ func TestDashboardJobsInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := project(t, map[string]string{
+	dir := t.TempDir()
+	for name, body := range map[string]string{
 		"phprun.yaml": "version: \"3\"\nserver:\n  command: php worker.php\nrpc:\n  listen: tcp://" + rpcAddr +
 			"\nhttp:\n  address: " + addr + "\ndev:\n  workers: 1\n  watch: false\njobs:\n  pool:\n    num_workers: 1\n" +
 			"  consume: [mail]\n  pipelines:\n    mail:\n      driver: memory\n",
@@ -55,7 +56,11 @@ while ($req = $worker->waitRequest()) { $worker->respond(200, "ok\n"); }
 require getenv('SKELETON') . '/autoload.php';
 \Phprun\Jobs\Jobs::create('tcp://` + rpcAddr + `')->push('mail', 'WelcomeMail', '{}');
 `,
-	})
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	exitFile := filepath.Join(dir, "exit-code")
 	socket := filepath.Join(t.TempDir(), "tmux")
 	tmux := func(args ...string) string {

@@ -22,11 +22,20 @@ var allowedImports = map[string][]string{
 	"engine/wire":         nil,
 	"engine/fdio":         nil,
 	"engine":              {module + "/engine/wire", module + "/engine/fdio", fielderr},
-	"httpfront":           {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, "golang.org/x/net/"},
+	"httpfront":           {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/jsonw", "golang.org/x/net/"},
 	"rpc":                 {module + "/engine", module + "/engine/wire", fielderr},
 	"watch":               {"github.com/fsnotify/fsnotify", fielderr},
 	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec": {"google.golang.org/protobuf/"},
+	"jobs":                {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", fielderr, module + "/internal/jsonw", "google.golang.org/protobuf/"},
+	"jobs/memory":         {module + "/jobs"},
+	"jobs/boltdb":         {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
+	"jobs/jobstest":       {module + "/jobs"},
+	"jobs/amqp":           {module + "/jobs", "github.com/rabbitmq/amqp091-go"},
+	"jobs/nats":           {module + "/jobs", "github.com/nats-io/"},
+	// test-only: starts real brokers for driver tests
+	"internal/testbroker": nil,
+	"jobs/brokertest":     {module + "/jobs", module + "/jobs/jobstest", module + "/internal/testbroker"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
 	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs",
@@ -35,10 +44,8 @@ var allowedImports = map[string][]string{
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
-	"jobs":              {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", "google.golang.org/protobuf/"},
-	"jobs/memory":       {module + "/jobs"},
-	"jobs/boltdb":       {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
-	"jobs/jobstest":     {module + "/jobs"},
+	// JSON string appenders shared by the HTTP and jobs contexts; a leaf
+	"internal/jsonw": nil,
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"runtime"
 	"sync/atomic"
 	"time"
 
 	"github.com/phprun/phprun/engine"
-	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/amqp"
 	"github.com/phprun/phprun/jobs/boltdb"
@@ -35,21 +33,6 @@ func jobDrivers() map[string]jobs.Constructor {
 		amqp.Name: amqp.Open, nats.Name: nats.Open}
 }
 
-// jobsEngineConfig composes the jobs pool from server and jobs.pool, as
-// engineConfig does for the HTTP pool.
-func jobsEngineConfig(c config.Config, rpcAddr string) engine.Config {
-	ec := engine.DefaultConfig()
-	ec.Name, ec.Mode = "jobs", "jobs"
-	ec.Server = c.Server
-	ec.Pool = c.Jobs.Pool
-	ec.RPCAddr = rpcAddr
-	ec.Version = version
-	if ec.Pool.NumWorkers == 0 && !ec.Pool.Debug {
-		ec.Pool.NumWorkers = runtime.NumCPU()
-	}
-	return ec
-}
-
 // startJobs starts the jobs pool and plugin when the config has a jobs
 // section, and registers the jobs RPC service. Nothing is left running
 // on error.
@@ -58,7 +41,8 @@ func (s *server) startJobs(ctx context.Context, rpcAddr string) error {
 		return nil
 	}
 	cfg := s.lc.Config
-	ec := jobsEngineConfig(cfg, rpcAddr)
+	ec := cfg.JobsEngine(rpcAddr)
+	ec.Version = version
 	pool, err := engine.New(ctx, ec, s.bus)
 	if err != nil {
 		return fmt.Errorf("start jobs workers (%s): %w", commandLine(ec), err)

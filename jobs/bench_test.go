@@ -39,7 +39,7 @@ func BenchmarkPushConsume(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		if err := p.Push(&jobs.Job{ID: fmt.Sprint(i), Name: "Bench", Pipeline: "bench", Payload: payload}); err != nil {
+		if err := p.Push(b.Context(), &jobs.Job{ID: fmt.Sprint(i), Name: "Bench", Pipeline: "bench", Payload: payload}); err != nil {
 			b.Fatal(err)
 		}
 	}

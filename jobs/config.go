@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/internal/fielderr"
 )
 
 // KnownDrivers returns the driver names a pipeline may use (RoadRunner's).
@@ -61,23 +62,11 @@ func DefaultConfig() Config {
 	}
 }
 
-// FieldError is one problem with one config key. Key is the full dotted
-// key ("jobs.pipelines.emails.driver"), so the loader can point at the
-// file and line; find it with errors.As.
-type FieldError struct {
-	Key string
-	Err error
-}
+func fieldErr(key, format string, args ...any) error { return fielderr.New(key, format, args...) }
 
-func (e *FieldError) Error() string { return e.Key + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-func fieldErr(key, format string, args ...any) error {
-	return &FieldError{Key: key, Err: fmt.Errorf(format, args...)}
-}
-
-// Validate reports every problem at once, each a *FieldError. It never
-// changes c.
+// Validate reports every problem at once, each a *fielderr.Error naming
+// the full dotted key ("jobs.pipelines.emails.driver"), so the loader can
+// point at the file and line. It never changes c.
 func (c Config) Validate() error {
 	var errs []error
 	if c.Timeout < 0 {
@@ -92,10 +81,7 @@ func (c Config) Validate() error {
 	if ec.Pool.NumWorkers == 0 {
 		ec.Pool.NumWorkers = 1
 	}
-	for _, e := range splitJoined(ec.Validate()) {
-		key, msg, _ := strings.Cut(e.Error(), ": ")
-		errs = append(errs, &FieldError{Key: "jobs." + key, Err: errors.New(msg)})
-	}
+	errs = append(errs, fielderr.Rekey(ec.Validate(), func(key string) string { return "jobs." + key }))
 	for _, name := range sortedNames(c.Pipelines) {
 		p := c.Pipelines[name]
 		errs = append(errs, validatePipeline("jobs.pipelines."+name, Pipeline{Name: name, Driver: p.Driver, Config: p.Config})...)
@@ -150,19 +136,4 @@ func sortedNames(m map[string]PipelineConfig) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// splitJoined unpacks an errors.Join value into its problems.
-func splitJoined(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, splitJoined(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }

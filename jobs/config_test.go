@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/phprun/phprun/internal/fielderr"
 	"github.com/phprun/phprun/jobs"
 )
 
@@ -23,10 +24,10 @@ func TestConfigValidate(t *testing.T) {
 	cfg.Pool.AllocateTimeout = -1
 	err := cfg.Validate()
 	var keys []string
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *jobs.FieldError
+	for _, e := range fielderr.Leaves(err) {
+		var fe *fielderr.Error
 		if !errors.As(e, &fe) {
-			t.Fatalf("%v is not a FieldError", e)
+			t.Fatalf("%v is not a *fielderr.Error", e)
 		}
 		keys = append(keys, fe.Key)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/phprun/phprun/engine"
@@ -30,6 +31,11 @@ const (
 // crashRequeueDelay postpones the redelivery of a job whose worker died,
 // so a job that kills every worker does not spin.
 const crashRequeueDelay = time.Second
+
+// maxCrashes is how many workers a job may take down before it is dropped:
+// at-least-once for a worker that died by accident, but a job that kills
+// every worker (a poison message) does not loop forever.
+const maxCrashes = 3
 
 // Outcomes of a finished job, as Finished.Outcome and log lines say them.
 const (
@@ -103,23 +109,27 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 		Context: buf, Body: j.Payload, Codec: wire.CodecRaw,
 		Tag: engine.Tag{Kind: "job", Name: j.Pipeline + ":" + j.Name},
 	})
+	var settle func()
 	if err != nil {
-		p.settleFailure(d, &f, err)
+		settle = p.settleFailure(d, &f, err)
 	} else {
 		f.PID = resp.PID()
 		if resp.More() {
 			_ = resp.Stop()
-			p.settleFailure(d, &f, errors.New("jobs: the worker streamed its reply; jobs workers answer with one frame"))
+			settle = p.settleFailure(d, &f, errors.New("jobs: the worker streamed its reply; jobs workers answer with one frame"))
 		} else {
-			p.settleReply(d, &f, resp.Body)
+			settle = p.settleReply(d, &f, resp.Body)
 			resp.Release()
 		}
 	}
 	f.Time = time.Now()
 	f.Duration = f.Time.Sub(start)
+	// Reported before the driver acts, so that a redelivery is never
+	// reported before the delivery it repeats.
 	if p.deps.OnFinish != nil {
 		p.deps.OnFinish(f)
 	}
+	settle()
 	return buf
 }
 
@@ -127,71 +137,79 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 // (PHP's $worker->error()) fails the job: it is dropped, as RoadRunner
 // does. A crash, exec_ttl or a closing pool requeues it: delivery is
 // at-least-once on every driver (RoadRunner drops it on memory).
-func (p *Plugin) settleFailure(d Delivery, f *Finished, err error) {
+func (p *Plugin) settleFailure(d Delivery, f *Finished, err error) (settle func()) {
 	f.Outcome, f.Error = OutcomeFailed, err.Error()
 	var soft *engine.SoftError
 	if errors.As(err, &soft) {
 		f.PID = soft.PID
-		_ = d.Nack(false, 0)
+		settle = func() { _ = d.Nack(false, 0) }
 	} else {
 		var we *engine.WorkerError
 		if errors.As(err, &we) {
 			f.PID = we.PID
 		}
-		_ = d.Nack(true, crashRequeueDelay)
+		j := d.Job()
+		if errors.Is(err, engine.ErrWorkerCrashed) || errors.Is(err, engine.ErrExecTTL) {
+			j.Crashes++
+		}
+		if j.Crashes >= maxCrashes {
+			f.Error += fmt.Sprintf(" (dropped: %d workers died running this job)", j.Crashes)
+			settle = func() { _ = d.Nack(false, 0) }
+		} else {
+			settle = func() { _ = d.Nack(true, crashRequeueDelay) }
+		}
 	}
 	p.log.Error("job failed", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "error", f.Error)
+	return settle
 }
 
-// settleReply applies the worker's answer (RoadRunner's rules: an empty
-// or unreadable reply acks, so a broken reply cannot loop a job forever).
-func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) {
+// settleReply reads the worker's answer and returns how to settle the job
+// (RoadRunner's rules: an empty or unreadable reply acks, so a broken
+// reply cannot loop a job forever). body is only read here.
+func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) (settle func()) {
+	ack := func() { _ = d.Ack() }
 	f.Outcome = OutcomeAck
 	// The usual answers, byte for byte as RoadRunner's PHP client and
 	// php-skeleton send them, skip the JSON decoder.
 	if len(bytes.TrimSpace(body)) == 0 || string(body) == replyAckJSON || string(body) == replyCompleteJSON {
-		_ = d.Ack()
-		return
+		return ack
 	}
 	var r reply
 	var data replyData
 	if err := json.Unmarshal(body, &r); err != nil {
 		p.log.Warn("jobs: the worker's reply is not JSON; the job is acked", "id", f.ID, "pipeline", f.Pipeline, "pid", f.PID, "error", err.Error())
-		_ = d.Ack()
-		return
+		return ack
 	}
 	if len(r.Data) > 0 && r.Data[0] == '{' {
 		if err := json.Unmarshal(r.Data, &data); err != nil {
 			p.log.Warn("jobs: the worker's reply data is malformed; the job is acked", "id", f.ID, "pipeline", f.Pipeline, "error", err.Error())
-			_ = d.Ack()
-			return
+			return ack
 		}
 	}
 	delay := time.Duration(data.DelaySeconds) * time.Second
+	requeue := func() { _ = d.Requeue(data.Headers, delay) }
 	switch r.Type {
 	case replyComplete, replyAck:
-		_ = d.Ack()
+		return ack
 	case replyError:
 		f.Error = data.Message
+		p.log.Error("job failed", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "error", data.Message, "requeue", data.Requeue)
 		if data.Requeue {
 			f.Outcome = OutcomeRequeue
-			_ = d.Requeue(data.Headers, delay)
-		} else {
-			f.Outcome = OutcomeFailed
-			_ = d.Ack()
+			return requeue
 		}
-		p.log.Error("job failed", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "error", data.Message, "requeue", data.Requeue)
+		f.Outcome = OutcomeFailed
+		return ack
 	case replyNack:
 		f.Outcome, f.Error = OutcomeNack, data.Message
-		_ = d.Nack(data.Requeue, delay)
 		p.log.Warn("job nacked", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "message", data.Message, "requeue", data.Requeue)
+		return func() { _ = d.Nack(data.Requeue, delay) }
 	case replyRequeue:
 		f.Outcome, f.Error = OutcomeRequeue, data.Message
-		_ = d.Requeue(data.Headers, delay)
-	default:
-		p.log.Warn("jobs: unknown reply type; the job is acked", "id", f.ID, "pipeline", f.Pipeline, "type", r.Type)
-		_ = d.Ack()
+		return requeue
 	}
+	p.log.Warn("jobs: unknown reply type; the job is acked", "id", f.ID, "pipeline", f.Pipeline, "type", r.Type)
+	return ack
 }
 
 // driverOf is the driver name of a pipeline, for the worker's context.

@@ -103,7 +103,7 @@ func memCfg(consume []string, names ...string) jobs.Config {
 
 func (h *harness) push(j *jobs.Job) {
 	h.t.Helper()
-	if err := h.p.Push(j); err != nil {
+	if err := h.p.Push(context.Background(), j); err != nil {
 		h.t.Fatalf("push %s: %v", j.ID, err)
 	}
 }
@@ -244,6 +244,26 @@ func TestExecTTLRedelivers(t *testing.T) {
 	}
 	if f := h.finished(15 * time.Second); f.Outcome != jobs.OutcomeAck || f.ID != "t" {
 		t.Fatalf("redelivery %+v, want t acked", f)
+	}
+}
+
+// A job that kills every worker is dropped after maxCrashes (3) attempts
+// instead of looping forever.
+func TestPoisonJobDroppedAfterThreeCrashes(t *testing.T) {
+	h := start(t, memCfg([]string{"p1"}, "p1"), 1)
+	h.push(&jobs.Job{ID: "poison", Name: "crash-always", Pipeline: "p1", Payload: []byte("x")})
+	for i := range 3 {
+		f := h.finished(15 * time.Second)
+		if f.Outcome != jobs.OutcomeFailed || f.ID != "poison" {
+			t.Fatalf("attempt %d: %+v", i+1, f)
+		}
+		if dropped := strings.Contains(f.Error, "dropped"); dropped != (i == 2) {
+			t.Fatalf("attempt %d: %q", i+1, f.Error)
+		}
+	}
+	h.push(&jobs.Job{ID: "after", Name: "x", Pipeline: "p1", Payload: []byte("x")})
+	if f := h.finished(15 * time.Second); f.ID != "after" || f.Outcome != jobs.OutcomeAck {
+		t.Fatalf("after the poison job: %+v (was it delivered a fourth time?)", f)
 	}
 }
 

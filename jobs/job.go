@@ -25,6 +25,10 @@ type Job struct {
 	Delay time.Duration
 	// AutoAck: the job is acked when it is taken, before it runs.
 	AutoAck bool
+	// Crashes counts the workers that died running this job (crash,
+	// kill -9, exec_ttl). The plugin redelivers it until maxCrashes; the
+	// count lives with the delivery and is not persisted.
+	Crashes int
 }
 
 // Clone returns a deep copy of j, so a driver can keep a job that its

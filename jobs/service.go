@@ -22,7 +22,9 @@ func (p *Plugin) Service() *Service { return &Service{p: p} }
 
 // Push stores one job.
 func (s *Service) Push(in *jobsv1.PushRequest, _ *jobsv1.Empty) error {
-	if err := s.p.push(in.GetJob()); err != nil {
+	ctx, cancel := s.p.pushContext()
+	defer cancel()
+	if err := s.p.push(ctx, in.GetJob()); err != nil {
 		return fmt.Errorf("rpc_push: %w", err)
 	}
 	return nil
@@ -30,8 +32,10 @@ func (s *Service) Push(in *jobsv1.PushRequest, _ *jobsv1.Empty) error {
 
 // PushBatch stores jobs one after the other; the first failure stops it.
 func (s *Service) PushBatch(in *jobsv1.PushBatchRequest, _ *jobsv1.Empty) error {
+	ctx, cancel := s.p.pushContext() // one deadline for the batch, not a timer per job
+	defer cancel()
 	for _, j := range in.GetJobs() {
-		if err := s.p.push(j); err != nil {
+		if err := s.p.push(ctx, j); err != nil {
 			return fmt.Errorf("rpc_push_batch: %w", err)
 		}
 	}
@@ -105,7 +109,7 @@ func (s *Service) Stat(_ *jobsv1.Empty, out *jobsv1.Stats) error {
 }
 
 // push turns a protobuf job into a Job and stores it.
-func (p *Plugin) push(in *jobsv1.Job) error {
+func (p *Plugin) push(ctx context.Context, in *jobsv1.Job) error {
 	if in == nil {
 		return errors.New("empty job")
 	}
@@ -124,21 +128,25 @@ func (p *Plugin) push(in *jobsv1.Job) error {
 			j.Headers[k] = v.GetValue()
 		}
 	}
-	return p.Push(j)
+	return p.Push(ctx, j)
 }
 
-// Push stores j in its pipeline, bounded by jobs.timeout.
-func (p *Plugin) Push(j *Job) error {
-	_, d, err := p.lookup(j.Pipeline)
-	if err != nil {
-		return fmt.Errorf("jobs_plugin_push: %w", err)
-	}
+// pushContext bounds one push call by jobs.timeout.
+func (p *Plugin) pushContext() (context.Context, context.CancelFunc) {
 	timeout := time.Duration(p.cfg.Timeout) * time.Second
 	if timeout <= 0 {
 		timeout = time.Minute
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
+	return context.WithTimeout(context.Background(), timeout)
+}
+
+// Push stores j in its pipeline; ctx bounds the driver (RPC calls give it
+// jobs.timeout).
+func (p *Plugin) Push(ctx context.Context, j *Job) error {
+	_, d, err := p.lookup(j.Pipeline)
+	if err != nil {
+		return fmt.Errorf("jobs_plugin_push: %w", err)
+	}
 	if err := d.Push(ctx, j); err != nil {
 		return fmt.Errorf("jobs_plugin_push: pipeline %s: %w", j.Pipeline, err)
 	}

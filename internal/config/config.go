@@ -154,3 +154,18 @@ func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
 	}
 	return ec
 }
+
+// JobsEngine composes the jobs pool from server and jobs.pool, as Engine
+// does for the HTTP pool (num_workers 0 = the number of CPUs); workers get
+// RR_MODE=jobs.
+func (c Config) JobsEngine(rpcAddr string) engine.Config {
+	ec := engine.DefaultConfig()
+	ec.Name, ec.Mode = "jobs", "jobs"
+	ec.Server = c.Server
+	ec.Pool = c.Jobs.Pool
+	ec.RPCAddr = rpcAddr
+	if ec.Pool.NumWorkers == 0 && !ec.Pool.Debug {
+		ec.Pool.NumWorkers = runtime.NumCPU()
+	}
+	return ec
+}

@@ -44,6 +44,9 @@ while ($task = $consumer->waitTask()) {
             }
             $task->ack();
             break;
+        case 'crash-always':
+            posix_kill(getmypid(), SIGKILL);
+            break;
         case 'garbage':
             $consumer->worker()->respond(new \Phprun\Payload('this is not json'));
             break;
