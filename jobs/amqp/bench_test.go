@@ -9,13 +9,8 @@ import (
 	amqp091 "github.com/rabbitmq/amqp091-go"
 
 	"github.com/phprun/phprun/jobs"
+	"github.com/phprun/phprun/jobs/brokertest"
 )
-
-// ackQueue acks every delivery on its own goroutine, as the plugin's
-// pollers settle jobs apart from the driver's delivery loop.
-type ackQueue chan jobs.Delivery
-
-func (q ackQueue) Insert(d jobs.Delivery) { q <- d }
 
 // BenchmarkConsume measures consumed (delivered and acked) jobs per
 // second through the driver, the queue filled beforehand; run with
@@ -23,7 +18,7 @@ func (q ackQueue) Insert(d jobs.Delivery) { q <- d }
 // alone, the ceiling the driver is compared with (docs/benchmarks.md).
 func BenchmarkConsume(b *testing.B) {
 	name := fmt.Sprintf("bench-%d", time.Now().UnixNano())
-	q := make(ackQueue, 1024)
+	q := make(brokertest.AckQueue, 1024)
 	d := open(b, name, q, map[string]any{"prefetch": int64(100), "durable": false})
 	ctx := context.Background()
 	for i := range b.N {

@@ -2,9 +2,6 @@ package amqp_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/phprun/phprun/internal/testbroker"
@@ -16,19 +13,7 @@ import (
 var broker *testbroker.Broker
 
 func TestMain(m *testing.M) {
-	b, err := testbroker.RabbitMQ()
-	switch {
-	case errors.Is(err, testbroker.ErrMissing):
-		fmt.Fprintln(os.Stderr, "SKIP amqp driver tests:", err)
-		os.Exit(0)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	broker = b
-	code := m.Run()
-	b.Stop()
-	os.Exit(code)
+	testbroker.Main(m, testbroker.RabbitMQ, func(b *testbroker.Broker) { broker = b })
 }
 
 // open opens an amqp pipeline on the test broker; cfg adds driver keys.

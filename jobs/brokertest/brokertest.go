@@ -195,3 +195,11 @@ func BrokerRestart(t *testing.T, b *testbroker.Broker, name string, open Open) {
 func isTransient(err error) bool {
 	return err != nil && !errors.Is(err, jobs.ErrStopped)
 }
+
+// AckQueue is a jobs.Queue for benchmarks: deliveries wait in the channel
+// for the benchmark to settle them, as the plugin's pollers settle jobs
+// apart from a driver's delivery loop.
+type AckQueue chan jobs.Delivery
+
+// Insert never blocks while the channel has room; size it above prefetch.
+func (q AckQueue) Insert(d jobs.Delivery) { q <- d }

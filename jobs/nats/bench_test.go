@@ -10,13 +10,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/phprun/phprun/jobs"
+	"github.com/phprun/phprun/jobs/brokertest"
 )
-
-// ackQueue acks every delivery on its own goroutine, as the plugin's
-// pollers settle jobs apart from the driver's fetch loop.
-type ackQueue chan jobs.Delivery
-
-func (q ackQueue) Insert(d jobs.Delivery) { q <- d }
 
 // BenchmarkConsume measures consumed (delivered and acked) jobs per
 // second through the driver, the stream filled beforehand; run with
@@ -24,7 +19,7 @@ func (q ackQueue) Insert(d jobs.Delivery) { q <- d }
 // jetstream package alone (docs/benchmarks.md).
 func BenchmarkConsume(b *testing.B) {
 	name := fmt.Sprintf("bench-%d", time.Now().UnixNano())
-	q := make(ackQueue, 1024)
+	q := make(brokertest.AckQueue, 1024)
 	d := open(b, name, q, map[string]any{"prefetch": int64(100), "stream": name})
 	ctx := context.Background()
 	for i := range b.N {
