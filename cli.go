@@ -33,6 +33,7 @@ type CLI struct {
 	Workers    WorkersCmd    `cmd:"" help:"List the workers of a running server (over its RPC port)."`
 	Reset      ResetCmd      `cmd:"" help:"Reload the workers of a running server without dropping requests."`
 	Jobs       JobsCmd       `cmd:"" help:"List, pause, resume or destroy the jobs pipelines of a running server."`
+	Services   ServicesCmd   `cmd:"" help:"List, restart, stop or start the services of a running server (over its RPC port)."`
 	Config     ConfigCmd     `cmd:"" help:"Print the effective configuration and where each value comes from."`
 	Version    VersionCmd    `cmd:"" help:"Print the phprun version."`
 	Completion CompletionCmd `cmd:"" help:"Print a shell completion script (bash, zsh or fish)."`
@@ -47,6 +48,8 @@ type Globals struct {
 	Dotenv    string   `placeholder:"FILE" env:"DOTENV_PATH" help:"Load environment variables from this .env file before expanding $${VAR} in the config."`
 	LogLevel  string   `placeholder:"LEVEL" help:"Lowest log level: debug, info, warn or error (logs.level)."`
 	LogFormat string   `placeholder:"FORMAT" help:"Log line format: json or console (logs.encoding)."`
+
+	debug string // set by `dev --debug`: the dev.debug key (DevCmd.Run)
 }
 
 // kongExit carries the exit code kong asks for (after --help) out of the
@@ -117,6 +120,7 @@ func (g *Globals) loadOptions(a *app, requireFile bool) (config.Options, error) 
 		Flags: []config.FlagValue{
 			{Flag: "--log-level", Key: "logs.level", Value: g.LogLevel},
 			{Flag: "--log-format", Key: "logs.encoding", Value: g.LogFormat},
+			{Flag: "--debug", Key: "dev.debug", Value: g.debug},
 		},
 		Environ:     a.environ,
 		RequireFile: requireFile,

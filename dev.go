@@ -17,12 +17,19 @@ import (
 )
 
 // DevCmd runs the development server.
-type DevCmd struct{}
+type DevCmd struct {
+	Debug bool `help:"Step-debug with Xdebug: a fresh worker per request, exec_ttl off, XDEBUG_MODE=debug and XDEBUG_SESSION for the workers (dev.debug)."`
+}
 
 // Run serves with the dashboard, reloads the workers when files change, and
 // puts error texts into 500 responses. Without a terminal it logs like
 // `serve` (and still reloads).
-func (DevCmd) Run(g *Globals, a *app) error { return runServer(g, a, true) }
+func (c DevCmd) Run(g *Globals, a *app) error {
+	if c.Debug {
+		g.debug = "true"
+	}
+	return runServer(g, a, true)
+}
 
 // newWatcher starts watching the project for `phprun dev` (before the
 // workers boot, so a bad watch.dirs fails at once). The uploads directory is
@@ -147,7 +154,8 @@ func (s *server) dashboardInfo() tui.Info {
 	if s.dev {
 		mode = "dev"
 	}
-	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php}
+	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php,
+		Debug: s.dev && s.lc.Config.Dev.Debug}
 	if s.watcher != nil {
 		info.Watch = watchSummary(s.watcher.Info())
 	}

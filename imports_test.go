@@ -38,14 +38,16 @@ var allowedImports = map[string][]string{
 	"jobs/brokertest":     {module + "/jobs", module + "/jobs/jobstest", module + "/internal/testbroker"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
-	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs",
+	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs", module + "/service",
 		module + "/jobs/amqp", module + "/jobs/nats",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
 	// JSON string appenders shared by the HTTP and jobs contexts; a leaf
-	"internal/jsonw": nil,
+	"internal/jsonw":    nil,
+	"service":           {module + "/engine", module + "/service/servicev1", fielderr, "google.golang.org/protobuf/"},
+	"service/servicev1": {"google.golang.org/protobuf/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

@@ -104,8 +104,16 @@ func runInit(stdout io.Writer, dir, template string, force bool) error {
 	if force {
 		fmt.Fprintln(stdout, "  --force is ignored: init never overwrites a file")
 	}
+	devCmd, note := devScriptCommand(dir)
+	if note != "" {
+		fmt.Fprintf(stdout, "  note    %s\n", note)
+	}
 	var skipped, runtimeNew, runtimeOld int
 	for _, f := range files {
+		if f.path == "phprun.yaml" && devCmd != "" {
+			f.data = withDevSidecar(f.data, devCmd)
+			fmt.Fprintf(stdout, "  note    package.json has a dev script: `%s` is in phprun.yaml under dev.services, commented\n", devCmd)
+		}
 		why, err := writeNewFile(dir, f.path, f.data)
 		if err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/rpc"
+	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
 )
@@ -37,20 +38,21 @@ var errForced = errors.New("forced shutdown: in-flight requests were cut and wor
 // Fields are set by startServer before any goroutine runs and not changed
 // afterwards, except through the once-guarded shutdown.
 type server struct {
-	lc      *config.Loaded
-	dev     bool
-	log     *slog.Logger
-	bus     *engine.Bus
-	pool    *engine.Pool
-	exec    *poolExec
-	front   *httpfront.Server
-	status  *httpfront.StatusServer // nil without status.address
-	rpcSrv  *rpc.Server             // nil without an rpc section
-	rpcLn   net.Listener
-	access  *engine.AccessRing // nil unless the dashboard reads it
-	php     string             // PHP version, "" if unknown
-	watcher *watch.Watcher     // dev only; nil when not watching
-	jobs    *jobsRunner        // nil without a jobs section
+	lc       *config.Loaded
+	dev      bool
+	log      *slog.Logger
+	bus      *engine.Bus
+	pool     *engine.Pool
+	exec     *poolExec
+	front    *httpfront.Server
+	status   *httpfront.StatusServer // nil without status.address
+	rpcSrv   *rpc.Server             // nil without an rpc section
+	rpcLn    net.Listener
+	access   *engine.AccessRing  // nil unless the dashboard reads it
+	php      string              // PHP version, "" if unknown
+	watcher  *watch.Watcher      // dev only; nil when not watching
+	services *service.Supervisor // the service section (plugin_service.go)
+	jobs     *jobsRunner         // nil without a jobs section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -231,6 +233,11 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	phpVersion := make(chan string, 1)
 	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
 
+	if err := s.startServices(); err != nil {
+		return nil, err
+	}
+	undo = append(undo, s.stopServicesNow)
+
 	ecfg := cfg.Engine(rpcAddr, dev)
 	ecfg.Version = version
 	start := time.Now()
@@ -254,6 +261,9 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	}
 	if s.rpcLn != nil {
 		attrs = append(attrs, "rpc", cfg.RPC.Listen)
+	}
+	if ecfg.Pool.Debug {
+		attrs = append(attrs, "debug", "a fresh worker per request, exec_ttl off")
 	}
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
@@ -328,6 +338,9 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		cancel()
+		if err := s.stopServices(); err != nil {
+			errs = append(errs, err)
+		}
 		if s.rpcSrv != nil {
 			ctx, cancel = s.step(auxShutdownTimeout)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {

@@ -117,6 +117,12 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 // Close closes the connection.
 func (c *Client) Close() error { return c.c.Close() }
 
+// Call invokes any method with the gob codec. Commands of plugins (such
+// as `phprun services`) use it, so that this package imports no plugin.
+func (c *Client) Call(ctx context.Context, method string, arg, reply any) error {
+	return c.call(ctx, method, arg, reply)
+}
+
 // call runs one method, giving up when ctx ends (the reply, if it comes,
 // is then dropped by net/rpc).
 func (c *Client) call(ctx context.Context, method string, arg, reply any) error {

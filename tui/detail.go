@@ -117,6 +117,7 @@ func (p *detailPane) content(st styles, now time.Time, slow time.Duration, logs 
 		if r.Error != "" {
 			out = append(out, kv("error", st.bad.Render(oneLine(r.Error))))
 		}
+		out = append(out, requestOutput(st, r, logs)...)
 	case detailLog:
 		l := p.log
 		out = append(out,

@@ -168,6 +168,9 @@ func (h *headerPane) view(st styles) string {
 		}
 		id = append(id, u)
 	}
+	if h.info.Debug {
+		id = append(id, st.bad.Render("DEBUG"))
+	}
 	if wide {
 		if h.info.Mode != "" {
 			id = append(id, h.info.Mode)

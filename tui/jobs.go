@@ -69,7 +69,7 @@ func (p *jobsPane) view(st styles, focused bool) string {
 		queued += pl.Queued
 		running += pl.Running
 	}
-	lines := []string{paneTitle(st, 4, "Jobs", st.dim.Render(fmt.Sprintf("%d pipelines · %d queued · %d running", len(p.pipes), queued, running)), focused, p.w)}
+	lines := []string{paneTitle(st, 5, "Jobs", st.dim.Render(fmt.Sprintf("%d pipelines · %d queued · %d running", len(p.pipes), queued, running)), focused, p.w)}
 	if p.h < 2 {
 		return padLines(lines, p.h)
 	}

@@ -65,7 +65,7 @@ func TestGoldenJobs(t *testing.T) {
 	golden(t, "jobs_full_120x40", v)
 
 	m, _ = jobsModel(t, 80, 24)
-	m = press(m, "4")
+	m = press(m, "5")
 	v = m.View()
 	checkFrame(t, v, 80, 24)
 	golden(t, "jobs_narrow_80x24", v)
@@ -75,7 +75,7 @@ func TestGoldenJobs(t *testing.T) {
 // through the source, and the help bar says which.
 func TestJobsPaneTogglesPipelines(t *testing.T) {
 	m, src := jobsModel(t, 120, 40)
-	m = press(m, "4")
+	m = press(m, "5")
 	if !strings.Contains(m.View(), "p pause pipeline") {
 		t.Fatalf("help bar lacks the pause binding:\n%s", m.View())
 	}
@@ -96,7 +96,7 @@ func TestJobsPaneTogglesPipelines(t *testing.T) {
 	if !strings.Contains(m.View(), "reports: consuming") {
 		t.Fatalf("no toast for the resume:\n%s", m.View())
 	}
-	// tab cycles through four panes with jobs
+	// tab cycles back from jobs (the last pane) to workers
 	m = press(m, "tab")
 	if m.focus != paneWorkers {
 		t.Fatalf("tab from jobs went to pane %d", m.focus)
@@ -111,8 +111,8 @@ func TestNoJobsPane(t *testing.T) {
 	if m.focus != paneWorkers {
 		t.Fatalf("tab from logs went to pane %d without jobs", m.focus)
 	}
-	m = press(m, "4")
-	if m.focus == paneJobs || strings.Contains(m.View(), "4 Jobs") {
+	m = press(m, "5")
+	if m.focus == paneJobs || strings.Contains(m.View(), "5 Jobs") {
 		t.Fatal("jobs pane reachable without jobs")
 	}
 }

@@ -9,7 +9,10 @@ import "github.com/charmbracelet/bubbles/key"
 type keyMap struct {
 	Next, Prev                key.Binding
 	Pane1, Pane2, Pane3       key.Binding
-	Pane4                     key.Binding // jobs, when the server runs them
+	Pane4                     key.Binding // Services, when there are any
+	SvcRestart, SvcToggle     key.Binding // Services pane: restart, stop/start
+	SvcLogs                   key.Binding // Services pane: its lines in the logs pane
+	Pane5                     key.Binding // Jobs, when the server runs them
 	Up, Down, PgUp, PgDown    key.Binding
 	Top, Bottom               key.Binding
 	Detail, Back              key.Binding
@@ -27,7 +30,11 @@ func newKeyMap() keyMap {
 		Pane1:        key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "workers")),
 		Pane2:        key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "requests")),
 		Pane3:        key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "logs")),
-		Pane4:        key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "jobs")),
+		Pane4:        key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "services")),
+		SvcRestart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart service")),
+		SvcToggle:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop service")),
+		SvcLogs:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "service logs")),
+		Pane5:        key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "jobs")),
 		Up:           key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		Down:         key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
 		PgUp:         key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
@@ -52,16 +59,17 @@ func newKeyMap() keyMap {
 // ShortHelp is the one-line help bar.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Yes, k.No, k.FilterApply, k.FilterCancel, k.Next, k.Detail, k.Back,
-		k.Reset, k.ResetAll, k.Filter, k.Pause, k.Help, k.Quit}
+		k.Reset, k.SvcRestart, k.SvcToggle, k.SvcLogs, k.ResetAll, k.Filter, k.Pause, k.Help, k.Quit}
 }
 
 // FullHelp is the help screen (?), one column per group.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3, k.Pane4},
+		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3, k.Pane5},
 		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
 		{k.Detail, k.Back, k.Filter, k.Pause},
 		{k.Reset, k.ResetAll, k.Help, k.Quit},
+		{k.Pane4, k.SvcRestart, k.SvcToggle, k.SvcLogs},
 		{k.FilterApply, k.FilterCancel, k.Yes, k.No},
 	}
 }

@@ -38,7 +38,8 @@ const (
 	paneWorkers pane = iota
 	paneRequests
 	paneLogs
-	paneJobs // only with a JobsSource whose JobsEnabled is true
+	paneServices // only when the Source is a ServiceSource
+	paneJobs     // only with a JobsSource whose JobsEnabled is true
 	paneCount
 )
 
@@ -59,7 +60,9 @@ type (
 		recs    []engine.AccessRecord
 		since   uint64 // the sequence number asked for
 		next    uint64
-		dropped uint64        // events the Source dropped so far (DropCounter)
+		dropped uint64 // events the Source dropped so far (DropCounter)
+		svcs    []ServiceInfo
+		hasSvcs bool          // the Source is a ServiceSource
 		pipes   []Pipeline    // jobs pipelines (JobsSource)
 		jobs    []FinishedJob // last finished jobs, newest first
 	}
@@ -103,9 +106,12 @@ type Model struct {
 	workers  workersPane
 	requests requestsPane
 	logs     logsPane
+	services servicesPane
 	jobs     jobsPane
-	detail   detailPane
 	jobsSrc  JobsSource // nil unless the server runs the jobs plugin
+	hasSvcs  bool       // the Source supervises services: pane 4 exists
+	leaks    leakTracker
+	detail   detailPane
 
 	rate   rateMeter
 	lat    latencySamples
@@ -148,16 +154,17 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 		workers:  newWorkersPane(),
 		requests: newRequestsPane(opts.MaxRequests),
 		logs:     newLogsPane(opts.MaxLogs),
+		leaks:    newLeakTracker(),
 		focus:    paneRequests,
 	}
 	m.help.Styles = help.Styles{
 		ShortKey: st.helpKey, ShortDesc: st.helpDesc, ShortSeparator: st.helpSep, Ellipsis: st.helpSep,
 		FullKey: st.helpKey, FullDesc: st.helpDesc, FullSeparator: st.helpSep,
 	}
+	m.syncKeys()
 	if js, ok := src.(JobsSource); ok && js.JobsEnabled() {
 		m.jobsSrc = js
 	}
-	m.syncKeys()
 	return m
 }
 
@@ -172,11 +179,14 @@ func (m Model) pollCmd(delay time.Duration) tea.Cmd {
 	fetch := func(time.Time) tea.Msg {
 		recs, next := src.Requests(since, nil)
 		msg := pollMsg{at: now(), stats: src.Stats(), recs: recs, since: since, next: next}
-		if js != nil {
-			msg.pipes, msg.jobs = js.Pipelines(), js.FinishedJobs()
-		}
 		if dc, ok := src.(DropCounter); ok {
 			msg.dropped = dc.EventsDropped()
+		}
+		if ss, ok := src.(ServiceSource); ok {
+			msg.svcs, msg.hasSvcs = ss.Services(), true
+		}
+		if js != nil {
+			msg.pipes, msg.jobs = js.Pipelines(), js.FinishedJobs()
 		}
 		return msg
 	}
@@ -234,6 +244,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case resetDoneMsg:
 		m.onResetDone(msg)
+	case serviceDoneMsg:
+		m.onServiceDone(msg)
 	case drainDoneMsg:
 		m.drainErr = msg.err
 		cmd = tea.Quit
@@ -260,6 +272,10 @@ func (m *Model) onPoll(msg pollMsg) {
 	if m.jobsSrc != nil {
 		m.jobs.set(msg.pipes, msg.jobs)
 	}
+	if msg.hasSvcs {
+		m.hasSvcs = len(msg.svcs) > 0
+		m.services.setRows(msg.svcs)
+	}
 	m.detail.refresh(&m.workers)
 	var total uint64
 	for _, s := range msg.stats {
@@ -277,6 +293,8 @@ func (m *Model) onPoll(msg pollMsg) {
 	if msg.next > m.reqSeq {
 		m.reqSeq = msg.next
 	}
+	m.leaks.observe(msg.stats, msg.recs)
+	m.workers.leak = m.leaks.worst()
 	m.logs.dropped = msg.dropped
 	m.requests.add(msg.recs...)
 	m.header.rate = m.rate.perSecond(m.now, m.opts.Window)

@@ -51,6 +51,7 @@ type Info struct {
 	PHPVersion string // e.g. "8.2.7"
 	Watch      string // how files are watched, e.g. "fsnotify · 23 files", "poll 1s (forced by watch.poll) · 23 files"; "" = not watching
 	Mode       string // "dev" or "serve"
+	Debug      bool   // `phprun dev --debug`: the header says DEBUG
 }
 
 // ErrForced is returned by Run when the user pressed ctrl+c a second time

@@ -89,9 +89,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		m.focus = (m.focus + 1) % m.panes()
+		m.cyclePane(1)
 	case key.Matches(msg, m.keys.Prev):
-		m.focus = (m.focus + m.panes() - 1) % m.panes()
+		m.cyclePane(-1)
 	case key.Matches(msg, m.keys.Pane1):
 		m.focus = paneWorkers
 	case key.Matches(msg, m.keys.Pane2):
@@ -99,7 +99,13 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Pane3):
 		m.focus = paneLogs
 	case key.Matches(msg, m.keys.Pane4):
+		m.focus = paneServices
+	case key.Matches(msg, m.keys.Pane5):
 		m.focus = paneJobs
+	case key.Matches(msg, m.keys.Pause) && m.focus == paneJobs:
+		return m.togglePipeline()
+	case key.Matches(msg, m.keys.SvcRestart), key.Matches(msg, m.keys.SvcToggle), key.Matches(msg, m.keys.SvcLogs):
+		return m.serviceKey(msg)
 	case key.Matches(msg, m.keys.Up):
 		m.focused().move(-1, m.focusedLen())
 	case key.Matches(msg, m.keys.Down):
@@ -123,8 +129,6 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Filter):
 		m.mode = modeFilter
 		m.input.set(m.focusedFilter().raw)
-	case key.Matches(msg, m.keys.Pause) && m.focus == paneJobs:
-		return m.togglePipeline()
 	case key.Matches(msg, m.keys.Pause):
 		on := !m.requests.paused
 		m.requests.setPaused(on)
@@ -208,6 +212,8 @@ func (m *Model) focused() *list {
 		return &m.workers.list
 	case paneRequests:
 		return &m.requests.list
+	case paneServices:
+		return &m.services.list
 	case paneJobs:
 		return &m.jobs.list
 	default:
@@ -221,6 +227,8 @@ func (m *Model) focusedLen() int {
 		return len(m.workers.rows)
 	case paneRequests:
 		return len(m.requests.shown)
+	case paneServices:
+		return len(m.services.rows)
 	case paneJobs:
 		return len(m.jobs.pipes)
 	default:
@@ -262,6 +270,8 @@ func (m *Model) openDetail() {
 			m.detail.log = l
 			m.detail.open(detailLog)
 		}
+	case paneServices:
+		m.showServiceLogs()
 	}
 }
 
@@ -282,7 +292,8 @@ func (m *Model) syncKeys() {
 	for _, b := range []*key.Binding{&k.Next, &k.Prev, &k.Pane1, &k.Pane2, &k.Pane3} {
 		b.SetEnabled(panes)
 	}
-	k.Pane4.SetEnabled(panes && m.jobsSrc != nil)
+	m.syncServiceKeys(panes)
+	k.Pane5.SetEnabled(panes && m.jobsSrc != nil)
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PgUp, &k.PgDown, &k.Top, &k.Bottom} {
 		b.SetEnabled(browsing)
 	}
@@ -311,15 +322,6 @@ func (m *Model) syncKeys() {
 	}
 }
 
-// panes is how many panes tab cycles through: the Jobs pane only when the
-// server runs the jobs plugin.
-func (m *Model) panes() pane {
-	if m.jobsSrc != nil {
-		return paneCount
-	}
-	return paneJobs
-}
-
 // togglePipeline pauses the selected pipeline if it consumes, else resumes it.
 func (m *Model) togglePipeline() tea.Cmd {
 	pl, ok := m.jobs.selected()
@@ -335,4 +337,30 @@ func (m *Model) togglePipeline() tea.Cmd {
 	return func() tea.Msg {
 		return pipelineDoneMsg{name: pl.Name, done: "consuming", err: js.ResumePipeline(pl.Name)}
 	}
+}
+
+// visiblePanes are the panes tab cycles through, in order: Services only
+// when the server supervises services, Jobs only when it runs jobs.
+func (m *Model) visiblePanes() []pane {
+	ps := []pane{paneWorkers, paneRequests, paneLogs}
+	if m.hasSvcs {
+		ps = append(ps, paneServices)
+	}
+	if m.jobsSrc != nil {
+		ps = append(ps, paneJobs)
+	}
+	return ps
+}
+
+// cyclePane moves the focus by dir (+1 tab, -1 shift+tab) among the
+// visible panes.
+func (m *Model) cyclePane(dir int) {
+	ps := m.visiblePanes()
+	i := 0
+	for k, p := range ps {
+		if p == m.focus {
+			i = k
+		}
+	}
+	m.focus = ps[(i+dir+len(ps))%len(ps)]
 }

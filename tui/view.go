@@ -25,7 +25,12 @@ func (m *Model) layout() {
 	m.help.Width = w
 	if m.full() {
 		wh := min(max(len(m.workers.rows)+2, 4), body/3)
-		rest := body - wh
+		sh := 0
+		if m.hasSvcs {
+			sh = min(len(m.services.rows)+2, body/4)
+		}
+		m.services.SetSize(w, sh)
+		rest := body - wh - sh
 		jh := 0
 		if m.jobsSrc != nil { // pipelines, their header and title, and a few finished jobs
 			jh = min(len(m.jobs.pipes)+6, rest*35/100)
@@ -41,6 +46,7 @@ func (m *Model) layout() {
 		m.workers.SetSize(w, body)
 		m.requests.SetSize(w, body)
 		m.logs.SetSize(w, body)
+		m.services.SetSize(w, body)
 		m.jobs.SetSize(w, body)
 	}
 	m.detail.SetSize(w, max(body, 1))
@@ -73,9 +79,11 @@ func (m Model) View() string {
 		}
 		parts = append(parts, m.detail.view(m.st, m.now, m.opts.Slow, &m.logs))
 	case m.full():
-		parts = append(parts,
-			m.workers.view(m.st, m.now, m.focus == paneWorkers, m.opts.Slow),
-			m.requests.view(m.st, m.focus == paneRequests, m.opts.Slow))
+		parts = append(parts, m.workers.view(m.st, m.now, m.focus == paneWorkers, m.opts.Slow))
+		if m.hasSvcs {
+			parts = append(parts, m.services.view(m.st, m.now, m.focus == paneServices))
+		}
+		parts = append(parts, m.requests.view(m.st, m.focus == paneRequests, m.opts.Slow))
 		if m.jobsSrc != nil {
 			parts = append(parts, m.jobs.view(m.st, m.focus == paneJobs))
 		}
@@ -87,6 +95,8 @@ func (m Model) View() string {
 			parts = append(parts, m.workers.view(m.st, m.now, true, m.opts.Slow))
 		case paneRequests:
 			parts = append(parts, m.requests.view(m.st, true, m.opts.Slow))
+		case paneServices:
+			parts = append(parts, m.services.view(m.st, m.now, true))
 		case paneJobs:
 			parts = append(parts, m.jobs.view(m.st, true))
 		default:
@@ -99,13 +109,11 @@ func (m Model) View() string {
 
 // tabs is the pane switcher shown when only one pane fits.
 func (m *Model) tabs() string {
-	names := []string{"1 Workers", "2 Requests", "3 Logs"}
-	if m.jobsSrc != nil {
-		names = append(names, "4 Jobs")
-	}
+	names := [paneCount]string{"1 Workers", "2 Requests", "3 Logs", "4 Services", "5 Jobs"}
 	var out []string
-	for i, n := range names {
-		if pane(i) == m.focus {
+	for _, p := range m.visiblePanes() {
+		n := names[p]
+		if p == m.focus {
 			out = append(out, m.st.focused.Render("["+n+"]"))
 		} else {
 			out = append(out, m.st.dim.Render(" "+n+" "))

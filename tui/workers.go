@@ -51,6 +51,7 @@ type workersPane struct {
 	rows  []workerRow
 	pools int // number of pools; the pool column shows when > 1
 	rss   map[int]*rssHistory
+	leak  string // the route flagged by the leak hint, "" if none
 	list  list
 }
 
@@ -146,7 +147,11 @@ func (p *workersPane) view(st styles, now time.Time, focused bool, slow time.Dur
 			busy++
 		}
 	}
-	lines := []string{paneTitle(st, 1, "Workers", st.dim.Render(fmt.Sprintf("%d · %d busy", len(p.rows), busy)), focused, p.w)}
+	extra := st.dim.Render(fmt.Sprintf("%d · %d busy", len(p.rows), busy))
+	if p.leak != "" {
+		extra += " " + st.warn.Render("· leak? "+p.leak)
+	}
+	lines := []string{paneTitle(st, 1, "Workers", extra, focused, p.w)}
 	if p.h < 2 {
 		return padLines(lines, p.h)
 	}

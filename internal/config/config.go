@@ -15,6 +15,7 @@ import (
 	jobsamqp "github.com/phprun/phprun/jobs/amqp"
 	jobsnats "github.com/phprun/phprun/jobs/nats"
 	"github.com/phprun/phprun/rpc"
+	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
 )
 
@@ -53,6 +54,9 @@ type Config struct {
 	// NATS is RoadRunner's top-level `nats` section: the NATS address of
 	// the nats jobs pipelines.
 	NATS jobsnats.GlobalConfig `koanf:"nats"`
+	// Service is RoadRunner's service section: named processes phprun
+	// supervises beside the workers. Default: none.
+	Service service.Services `koanf:"service"`
 }
 
 // DevConfig is phprun's own `dev` section, read only by `phprun dev`.
@@ -66,6 +70,14 @@ type DevConfig struct {
 	// ShowErrors puts the worker's error text into 500 bodies (as RR's
 	// pool.debug does). Default true.
 	ShowErrors bool `koanf:"show_errors"`
+	// Debug is `phprun dev --debug`: a fresh worker per request
+	// (pool.debug), exec_ttl off, Xdebug's variables for the workers, and
+	// DEBUG in the dashboard's header. Default false.
+	Debug bool `koanf:"debug"`
+	// Services are sidecars that run only under `phprun dev` (a Vite or
+	// Tailwind watcher, a queue consumer), with the keys of the service
+	// section. Default: none.
+	Services service.Services `koanf:"services"`
 }
 
 // DefaultConfig returns every documented default. Only server.command and
@@ -104,6 +116,11 @@ func (c Config) Validate() error {
 			errs = append(errs, s.Validate())
 		}
 	}
+	for _, name := range c.Dev.Services.Names() {
+		if _, ok := c.Service[name]; ok {
+			errs = append(errs, fielderr.New("dev.services."+name, "the service section already has a service named %s; rename one", name))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -119,10 +136,11 @@ func poolUnderHTTP(key string) string {
 
 // Validate checks the dev section.
 func (d DevConfig) Validate() error {
+	var errs []error
 	if d.Workers < 0 || d.Workers > 500 {
-		return fielderr.New("dev.workers", "want 0 (min(CPUs, 4)) to 500, got %d", d.Workers)
+		errs = append(errs, fielderr.New("dev.workers", "want 0 (min(CPUs, 4)) to 500, got %d", d.Workers))
 	}
-	return nil
+	return errors.Join(append(errs, d.Services.ValidateAs("dev.services"))...)
 }
 
 // reloadSlack is what a reload may take beyond http.pool.reset_timeout:
@@ -150,6 +168,9 @@ func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
 		ec.Pool.NumWorkers = c.Dev.Workers
 		if ec.Pool.NumWorkers <= 0 {
 			ec.Pool.NumWorkers = min(runtime.NumCPU(), 4)
+		}
+		if c.Dev.Debug {
+			ec = withDebug(ec)
 		}
 	}
 	return ec

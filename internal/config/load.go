@@ -86,6 +86,10 @@ type loader struct {
 	sources  map[string]string
 	present  map[string]bool
 	badKeys  map[string]bool // keys whose value was rejected
+	// fileWhere gives file:line:col of a key or of its nearest parent in
+	// the config file (nil without a file): a missing key's problem
+	// points at its section.
+	fileWhere func(key string) string
 }
 
 // loadConfig builds the effective Config from, later winning: defaults →
@@ -232,6 +236,7 @@ func (l *loader) fileLayer(path string) (layer, error) {
 		}
 		return name
 	}
+	l.fileWhere = where
 	switch v := m["version"]; {
 	case v == nil:
 		l.addProblem("version", fmt.Sprintf("%s: version: required; add version: \"3\" as the first line", name))
@@ -330,7 +335,7 @@ func (l *loader) convert(ly layer) map[string]any {
 // works at once; drop its name here as a tidy-up.
 var unsupportedSections = map[string]bool{
 	"kv": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
-	"centrifuge": true, "tcp": true, "service": true, "otel": true, "fileserver": true,
+	"centrifuge": true, "tcp": true, "otel": true, "fileserver": true,
 	"endure": true, "lock": true, "kafka": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,
 	"include": true, "informer": true, "resetter": true, "fcgi": true,
@@ -487,6 +492,9 @@ func (l *loader) markPresent(key string) {
 func (l *loader) locate(key, msg, file string) string {
 	if src, ok := l.sources[key]; ok && key != "" && src != "default" {
 		return strings.TrimPrefix(strings.TrimPrefix(src, "file "), "flag ") + ": " + msg
+	}
+	if l.fileWhere != nil {
+		return l.fileWhere(key) + ": " + msg
 	}
 	if file != "" {
 		return filepath.Base(file) + ": " + msg

@@ -248,7 +248,7 @@ dev:
 			`phprun.yaml:13:3: dev.workers: want 0 (min(CPUs, 4)) to 500, got -2`,
 			`phprun.yaml: version: required`,
 			`phprun.yaml:7:5: http.pool.max_jobs: expected a non-negative integer, got -1`,
-			`phprun.yaml: server.command: required`,
+			`phprun.yaml:1:1: server.command: required`,
 			`phprun.yaml:2:3: server.relay: "tcp://:6002"`,
 			`phprun.yaml:4:3: http.address: want host:port, got "nohost"`,
 			`phprun.yaml:6:5: http.pool.num_workers: must be at most 500, got 501`,
