@@ -155,7 +155,7 @@ func (s *server) dashboardInfo() tui.Info {
 		mode = "dev"
 	}
 	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php,
-		Debug: s.dev && s.lc.Config.Dev.Debug}
+		Debug: s.dev && s.lc.Config.Dev.Debug, Boot: s.boot}
 	if s.watcher != nil {
 		info.Watch = watchSummary(s.watcher.Info())
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/protocodec"
+	"github.com/phprun/phprun/internal/startclock"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
@@ -50,6 +51,7 @@ type server struct {
 	rpcLn    net.Listener
 	access   *engine.AccessRing  // nil unless the dashboard reads it
 	php      string              // PHP version, "" if unknown
+	boot     time.Duration       // process start to serving (boot_ms)
 	watcher  *watch.Watcher      // dev only; nil when not watching
 	services *service.Supervisor // the service section (plugin_service.go)
 	jobs     *jobsRunner         // nil without a jobs section
@@ -98,6 +100,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 	bus := engine.NewBus()
 	var log *slog.Logger
 	var uiEvents *engine.Subscription
+	flushEvents := func() {} // the dashboard gets events and records on one bus, in order
 	if ui {
 		// The dashboard owns the terminal: phprun's own records travel on
 		// the bus and appear in its log pane.
@@ -111,10 +114,10 @@ func runServer(g *Globals, a *app, dev bool) error {
 		}
 		defer closeLog()
 		log = l
-		sub := bus.Subscribe(4096)
-		done := make(chan struct{})
-		go func() { logging.LogEvents(log, sub); close(done) }()
-		defer func() { bus.Unsubscribe(sub); <-done }()
+		events := newEventLog(log, bus.Subscribe(4096))
+		go events.run()
+		defer func() { bus.Unsubscribe(events.sub); <-events.done }()
+		flushEvents = events.flush
 	}
 	for _, w := range lc.Warnings {
 		log.Warn(w)
@@ -130,7 +133,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 	ctx, sigs := newSignals()
 	defer sigs.stop()
 
-	s, err := startServer(ctx, lc, log, bus, dev, ui)
+	s, err := startServer(ctx, lc, log, bus, dev, ui, flushEvents)
 	if err != nil {
 		if uiEvents != nil {
 			bus.Unsubscribe(uiEvents)
@@ -138,6 +141,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 		if ui {
 			return err // the dashboard never started: main prints it on stderr
 		}
+		flushEvents() // the boot failures first, then the verdict
 		log.Error("startup failed", "error", err.Error())
 		if lc.Config.Logs.Output != "stderr" || lc.Config.Logs.Mode == "off" || lc.Config.Logs.Mode == "none" {
 			return err // the log went elsewhere: say it on stderr too
@@ -169,7 +173,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 // startServer binds every listener first, then boots the workers, then
 // reports the startup summary. On failure everything already started is
 // stopped again: nothing is left running.
-func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
+func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool, flushEvents func()) (_ *server, err error) {
 	cfg := lc.Config
 	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{}), forced: make(chan struct{})}
 	var undo []func()
@@ -217,7 +221,8 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}, Jobs: s.informerJobs})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{},
+			MaxPayload: cfg.RPC.MaxRequestBytes, Jobs: s.informerJobs})
 		if err != nil {
 			return nil, err
 		}
@@ -240,7 +245,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 
 	ecfg := cfg.Engine(rpcAddr, dev)
 	ecfg.Version = version
-	start := time.Now()
+	ecfg.ServeFirst = true // serve from the first ready worker; the rest join as they boot
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
 	}
@@ -250,6 +255,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		return nil, err
 	}
 	s.php = <-phpVersion
+	s.boot = startclock.Since()
 
 	attrs := []any{"version", version, "mode", map[bool]string{true: "dev", false: "serve"}[dev],
 		"http", "http://" + s.front.Addr()}
@@ -265,11 +271,12 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	if ecfg.Pool.Debug {
 		attrs = append(attrs, "debug", "a fresh worker per request, exec_ttl off")
 	}
-	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
+	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "ready", s.pool.Stats().Count(engine.StateReady), "boot_ms", s.boot.Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
 	if s.jobs != nil {
 		attrs = append(attrs, "jobs_workers", s.jobs.pool.Config().Pool.NumWorkers, "pipelines", s.jobs.plugin.Names())
 	}
+	flushEvents() // the summary after the "worker ready" lines of the workers it counts
 	log.Info("phprun is serving", attrs...)
 	return s, nil
 }

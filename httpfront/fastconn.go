@@ -122,9 +122,6 @@ func (c *fastConn) serve() {
 		if (first && c.br.Buffered() == 0 || !first && c.br.Buffered() < 4) && !c.waitRequest(first) {
 			return
 		}
-		if !c.state.CompareAndSwap(connIdle, connActive) {
-			return // Shutdown closed us while idle
-		}
 		first = false
 		now := time.Now()
 		if c.lastPOST {
@@ -142,10 +139,26 @@ func (c *fastConn) serve() {
 			c.handOver(nil)
 			return
 		}
-		if err != nil {
+		http10 := errors.Is(err, errHTTP10Head)
+		if err != nil && !http10 {
 			return // EOF or timeout before a complete head: net/http says nothing either
 		}
+		// The connection counts as idle (Shutdown closes it at once) until
+		// a complete head is here: half a head is no request being served.
+		if !c.state.CompareAndSwap(connIdle, connActive) {
+			return // Shutdown closed us while idle
+		}
 		head, _ := c.br.Peek(n)
+		if c.srv.strict {
+			if reason := framingFault(head); reason != "" {
+				c.rejectFraming(reason)
+				return
+			}
+		}
+		if http10 {
+			c.handOver(nil)
+			return
+		}
 		c.head = append(c.head[:0], head...)
 		var req *http.Request
 		if parseSimpleHead(head, &c.req) {
@@ -169,6 +182,10 @@ func (c *fastConn) serve() {
 
 // errNotFast: the head does not fit the fast path's buffer.
 var errNotFast = errors.New("request head too large for the fast path")
+
+// errHTTP10Head: a complete HTTP/1.0 head is buffered; it goes to net/http
+// once the strict framing checks have seen it.
+var errHTTP10Head = errors.New("HTTP/1.0 request head")
 
 // waitRequest waits (idle, so Shutdown may close the connection) for the
 // next request: its first byte before the first request, bounded by
@@ -252,7 +269,7 @@ func (c *fastConn) setReadDeadline(t time.Time, kind int) {
 // not HTTP/1.1, a bare LF, a head over fastHeadMax), so that net/http
 // answers it without waiting for more.
 func (c *fastConn) peekHead() (int, error) {
-	from, lineDone := 0, false
+	from, lineDone, http10 := 0, false, false
 	for {
 		buf, _ := c.br.Peek(c.br.Buffered())
 		for i := from; i < len(buf); i++ {
@@ -266,11 +283,19 @@ func (c *fastConn) peekHead() (int, error) {
 			}
 			if !lineDone {
 				if !fastRequestLine(buf[:i+1]) {
-					return 0, errNotFast
+					// An HTTP/1.0 head is read whole for the strict
+					// framing checks (framing.go) before net/http gets it.
+					if !c.srv.strict || !bytes.HasSuffix(buf[:i+1], []byte(" HTTP/1.0\r\n")) {
+						return 0, errNotFast
+					}
+					http10 = true
 				}
 				lineDone = true
 			}
 			if i >= 3 && buf[i-2] == '\n' && buf[i-3] == '\r' {
+				if http10 {
+					return i + 1, errHTTP10Head
+				}
 				return i + 1, nil
 			}
 		}

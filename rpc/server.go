@@ -22,7 +22,8 @@ type Options struct {
 	Config func() ([]byte, error)
 	// Logger receives malformed-request and reset messages. Default: discard.
 	Logger *slog.Logger
-	// MaxPayload caps a request frame's payload. Default 64 MiB.
+	// MaxPayload caps a request frame's payload (rpc.max_request_bytes).
+	// Default DefaultMaxRequestBytes.
 	MaxPayload uint32
 	// Proto decodes and encodes protobuf (flag 0x80) requests. nil answers
 	// them with an error saying the codec is not supported.
@@ -56,7 +57,7 @@ type Server struct {
 // registered over pools.
 func NewServer(pools Pools, opts Options) (*Server, error) {
 	if opts.MaxPayload == 0 {
-		opts.MaxPayload = 64 << 20
+		opts.MaxPayload = DefaultMaxRequestBytes
 	}
 	if opts.GracePeriod <= 0 {
 		opts.GracePeriod = 5 * time.Second
