@@ -203,3 +203,26 @@ type AckQueue chan jobs.Delivery
 
 // Insert never blocks while the channel has room; size it above prefetch.
 func (q AckQueue) Insert(d jobs.Delivery) { q <- d }
+
+// Consume is the body of a driver's consume benchmark: it pushes b.N
+// small jobs to d (pipeline name), then times consuming and acking them
+// all through q, and reports jobs/s. d must deliver into q.
+func Consume(b *testing.B, d jobs.Driver, q AckQueue, name string) {
+	ctx := context.Background()
+	for i := range b.N {
+		if err := d.Push(ctx, &jobs.Job{ID: fmt.Sprint(i), Name: "x", Pipeline: name, Payload: []byte("payload")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	start := time.Now()
+	if err := d.Resume(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for range b.N {
+		if err := (<-q).Ack(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "jobs/s")
+}

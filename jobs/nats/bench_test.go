@@ -9,7 +9,6 @@ import (
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/brokertest"
 )
 
@@ -20,24 +19,7 @@ import (
 func BenchmarkConsume(b *testing.B) {
 	name := fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	q := make(brokertest.AckQueue, 1024)
-	d := open(b, name, q, map[string]any{"prefetch": int64(100), "stream": name})
-	ctx := context.Background()
-	for i := range b.N {
-		if err := d.Push(ctx, &jobs.Job{ID: fmt.Sprint(i), Name: "x", Pipeline: name, Payload: []byte("payload")}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ResetTimer()
-	start := time.Now()
-	if err := d.Resume(ctx); err != nil {
-		b.Fatal(err)
-	}
-	for range b.N {
-		if err := (<-q).Ack(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "jobs/s")
+	brokertest.Consume(b, open(b, name, q, map[string]any{"prefetch": int64(100), "stream": name}), q, name)
 }
 
 func BenchmarkConsumeClient(b *testing.B) {
