@@ -83,7 +83,7 @@ func rabbitMQ() (*Broker, error) {
 		return false
 	}
 	if err := b.start(90 * time.Second); err != nil {
-		_ = os.RemoveAll(dir)
+		b.Stop() // also ends the epmd a failed boot leaves behind
 		return nil, err
 	}
 	return b, nil
