@@ -345,7 +345,7 @@ func (l *loader) convert(ly layer) map[string]any {
 var unsupportedSections = map[string]bool{
 	"reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "otel": true, "fileserver": true,
-	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
+	"endure": true, "lock": true, "kafka": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,
 	"include": true, "informer": true, "resetter": true, "fcgi": true,
 }
