@@ -32,6 +32,7 @@ type CLI struct {
 	Init       InitCmd       `cmd:"" help:"Create a new project (phprun.yaml, worker.php, public/) in DIR."`
 	Workers    WorkersCmd    `cmd:"" help:"List the workers of a running server (over its RPC port)."`
 	Reset      ResetCmd      `cmd:"" help:"Reload the workers of a running server without dropping requests."`
+	KV         KVCmd         `cmd:"" name:"kv" help:"Read or write the kv storages of a running server (get, set, del, clear)."`
 	Jobs       JobsCmd       `cmd:"" help:"List, pause, resume or destroy the jobs pipelines of a running server."`
 	Services   ServicesCmd   `cmd:"" help:"List, restart, stop or start the services of a running server (over its RPC port)."`
 	Config     ConfigCmd     `cmd:"" help:"Print the effective configuration and where each value comes from."`

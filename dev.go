@@ -159,6 +159,7 @@ func (s *server) dashboardInfo() tui.Info {
 	if s.watcher != nil {
 		info.Watch = watchSummary(s.watcher.Info())
 	}
+	s.pluginInfo(&info)
 	return info
 }
 

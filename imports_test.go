@@ -31,10 +31,17 @@ var allowedImports = map[string][]string{
 	"jobs/memory":         {module + "/jobs"},
 	"jobs/boltdb":         {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
 	"jobs/jobstest":       {module + "/jobs"},
+	"jobs/amqp":           {module + "/jobs", "github.com/rabbitmq/amqp091-go"},
+	"jobs/nats":           {module + "/jobs", "github.com/nats-io/"},
+	// test-only: starts real brokers for driver tests
+	"internal/testbroker": nil,
+	"jobs/brokertest":     {module + "/jobs", module + "/jobs/jobstest", module + "/internal/testbroker"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
 	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs", module + "/service",
-		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
+		module + "/jobs/amqp", module + "/jobs/nats",
+		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4",
+		module + "/kv", module + "/kv/drivers", module + "/metrics"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
@@ -44,6 +51,13 @@ var allowedImports = map[string][]string{
 	"service/servicev1": {"google.golang.org/protobuf/"},
 	// boot_ms's early clock; imports time and syscall only (startclock.go)
 	"internal/startclock": nil,
+	"kv":                  {module + "/kv/kvv1", fielderr, "github.com/go-viper/mapstructure/v2"},
+	"kv/drivers":          {module + "/kv", module + "/kv/memory", module + "/kv/boltdb", module + "/kv/redis"},
+	"kv/kvv1":             {"google.golang.org/protobuf/"},
+	"kv/memory":           {module + "/kv"},
+	"kv/boltdb":           {module + "/kv", "go.etcd.io/bbolt"},
+	"kv/redis":            {module + "/kv", "github.com/redis/go-redis/v9"},
+	"metrics":             {module + "/engine", fielderr, "github.com/prometheus/client_golang/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

@@ -42,7 +42,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(env *testscript.Env) error {
-			for _, name := range []string{"HTTP_ADDR", "HTTP_ADDR2", "STATUS_ADDR", "RPC_ADDR"} {
+			for _, name := range []string{"HTTP_ADDR", "HTTP_ADDR2", "STATUS_ADDR", "RPC_ADDR", "METRICS_ADDR"} {
 				addr, err := ports.addr()
 				if err != nil {
 					return err
@@ -61,14 +61,15 @@ func TestScripts(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waitfor":  cmdWaitFor,
-			"get":      cmdGet,
-			"sig":      cmdSig,
-			"exits":    cmdExits,
-			"load":     cmdLoad,
-			"loadwait": cmdLoadWait,
-			"waitfile": cmdWaitFile,
-			"sleep":    cmdSleep,
+			"waitfor":   cmdWaitFor,
+			"get":       cmdGet,
+			"sig":       cmdSig,
+			"exits":     cmdExits,
+			"load":      cmdLoad,
+			"loadwait":  cmdLoadWait,
+			"waitfile":  cmdWaitFile,
+			"sleep":     cmdSleep,
+			"promcheck": cmdPromcheck,
 		},
 	})
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/internal/startclock"
+	"github.com/phprun/phprun/kv"
+	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
@@ -54,6 +56,8 @@ type server struct {
 	boot     time.Duration       // process start to serving (boot_ms)
 	watcher  *watch.Watcher      // dev only; nil when not watching
 	services *service.Supervisor // the service section (plugin_service.go)
+	kv       *kv.Plugin          // nil without a kv section
+	metrics  *metrics.Plugin     // nil without a metrics section
 	jobs     *jobsRunner         // nil without a jobs section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
@@ -191,6 +195,13 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		s.access = engine.NewAccessRing(4096)
 		opts.Access = s.access.Add
 	}
+	if err := s.startMetrics(&opts); err != nil {
+		if s.metrics != nil {
+			_ = s.metrics.Shutdown(context.Background())
+		}
+		return nil, err
+	}
+	undo = append(undo, func() { _ = s.stopMetrics(context.Background()) })
 	if s.front, err = httpfront.New(cfg.HTTP.Config, s.exec, opts); err != nil {
 		return nil, err
 	}
@@ -228,6 +239,14 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		}
 	}
 
+	if err := s.registerMetricsRPC(); err != nil {
+		return nil, err
+	}
+	if err := s.startKV(ctx); err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { _ = s.stopKV() })
+
 	if dev && cfg.Dev.Watch {
 		if s.watcher, err = newWatcher(cfg); err != nil {
 			return nil, err
@@ -258,6 +277,9 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	if err := s.startJobs(ctx, rpcAddr); err != nil {
 		return nil, err
 	}
+	if err := s.registerJobsMetrics(); err != nil {
+		return nil, err
+	}
 	s.php = <-phpVersion
 	s.boot = startclock.Since()
 
@@ -271,6 +293,12 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	}
 	if s.rpcLn != nil {
 		attrs = append(attrs, "rpc", cfg.RPC.Listen)
+	}
+	if s.kv != nil {
+		attrs = append(attrs, "kv", s.kvSummary())
+	}
+	if s.metrics != nil {
+		attrs = append(attrs, "metrics", s.metricsURL())
 	}
 	if ecfg.Pool.Debug {
 		attrs = append(attrs, "debug", "a fresh worker per request, exec_ttl off")
@@ -318,6 +346,9 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 	if s.watcher != nil {
 		g.Go(func() error { return s.watchAndReload(runCtx) })
 	}
+	if s.metrics != nil {
+		g.Go(s.metrics.Serve)
+	}
 }
 
 // auxShutdownTimeout bounds closing the RPC and status servers, which hold
@@ -359,6 +390,9 @@ func (s *server) shutdown() error {
 			}
 			cancel()
 		}
+		if err := s.stopKV(); err != nil {
+			errs = append(errs, err)
+		}
 		if s.status != nil {
 			ctx, cancel = s.step(auxShutdownTimeout)
 			if err := s.status.Shutdown(ctx); err != nil {
@@ -366,6 +400,11 @@ func (s *server) shutdown() error {
 			}
 			cancel()
 		}
+		ctx, cancel = s.step(5 * time.Second)
+		if err := s.stopMetrics(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
 		if s.isForced() {
 			s.shutdownErr = errForced
 			return

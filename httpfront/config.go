@@ -31,8 +31,9 @@ type Config struct {
 	// AccessLogs logs one line per request. Default false.
 	AccessLogs bool `koanf:"access_logs"`
 	// Middleware lists middleware by RoadRunner name, outermost first:
-	// headers, gzip, static, sendfile, proxy_ip_parser. Any other name is
-	// skipped with a warning (see Warnings), as RoadRunner does. Default none.
+	// headers, gzip, static, sendfile, proxy_ip_parser, http_metrics
+	// (counted by the metrics plugin). Any other name is skipped with a
+	// warning (see Warnings), as RoadRunner does. Default none.
 	Middleware []string `koanf:"middleware"`
 	// Uploads configures multipart file uploads.
 	Uploads UploadsConfig `koanf:"uploads"`
@@ -205,7 +206,7 @@ func DefaultStatusConfig() StatusConfig {
 
 // middleware names phprun implements; any other is skipped with a warning.
 var (
-	knownMiddleware = map[string]bool{"headers": true, "gzip": true, "static": true, "sendfile": true, "proxy_ip_parser": true}
+	knownMiddleware = map[string]bool{"headers": true, "gzip": true, "static": true, "sendfile": true, "proxy_ip_parser": true, "http_metrics": true}
 	clientAuthTypes = map[string]bool{"": true, "no_client_certs": true, "request_client_cert": true,
 		"require_any_client_cert": true, "verify_client_cert_if_given": true, "require_and_verify_client_cert": true}
 )
@@ -253,6 +254,9 @@ func (c Config) Validate() error {
 	if c.InternalErrorCode < 400 || c.InternalErrorCode > 599 {
 		add("http.internal_error_code", "must be a 4xx or 5xx status, got %d", c.InternalErrorCode)
 	}
+	// headers, gzip, static, sendfile, proxy_ip_parser, http_metrics
+	// (counted by the metrics plugin). Any other name is skipped with a
+	// warning (see Warnings), as RoadRunner does. Default none.
 	for _, l := range []struct {
 		key  string
 		exts []string

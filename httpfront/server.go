@@ -114,6 +114,9 @@ func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http
 			h = st
 		case "proxy_ip_parser":
 			h = newProxyIP(cfg, h)
+		case "http_metrics":
+			// counted by the metrics plugin from the access records
+			// (Options.Access), which main wires when metrics run
 		case "sendfile":
 			h = &sendfileMiddleware{next: h, log: log}
 		default:

@@ -27,12 +27,21 @@ type Client struct {
 // Dial connects to the server at listen, an `rpc.listen` value. A server
 // listening on all interfaces (tcp://0.0.0.0:6001, tcp://:6001) is dialled
 // on loopback. Errors name the address tried and how to change it.
-func Dial(listen string) (*Client, error) {
+func Dial(listen string) (*Client, error) { return dial(listen, nil) }
+
+// DialProto is Dial for services that speak protobuf (kv): Call then
+// encodes arguments and decodes replies with proto (flag 0x80).
+func DialProto(listen string, proto Codec) (*Client, error) { return dial(listen, proto) }
+
+func dial(listen string, proto Codec) (*Client, error) {
 	conn, addr, err := DialConn(listen)
 	if err != nil {
 		return nil, err
 	}
 	codec := newClientCodec(conn, wire.CodecGob)
+	if proto != nil {
+		codec.codec, codec.proto = wire.CodecProto, proto
+	}
 	return &Client{addr: addr, c: rpc.NewClientWithCodec(codec), codec: codec}, nil
 }
 
@@ -117,8 +126,9 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 // Close closes the connection.
 func (c *Client) Close() error { return c.c.Close() }
 
-// Call invokes any method with the gob codec. Commands of plugins (such
-// as `phprun services`) use it, so that this package imports no plugin.
+// Call invokes any method, with the gob codec or, on a DialProto client,
+// protobuf. Commands of plugins (`phprun services`, `phprun kv`) use it, so
+// that this package imports no plugin.
 func (c *Client) Call(ctx context.Context, method string, arg, reply any) error {
 	return c.call(ctx, method, arg, reply)
 }

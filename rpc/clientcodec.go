@@ -17,7 +17,8 @@ import (
 // calls and reads responses from one goroutine.
 type clientCodec struct {
 	conn  io.ReadWriteCloser
-	codec byte // wire.CodecGob or wire.CodecJSON
+	codec byte  // wire.CodecGob, wire.CodecJSON or wire.CodecProto
+	proto Codec // with wire.CodecProto
 
 	// Owned by the writer (net/rpc holds its request mutex).
 	payload, out []byte
@@ -42,6 +43,12 @@ func newClientCodec(conn io.ReadWriteCloser, codec byte) *clientCodec {
 func (c *clientCodec) WriteRequest(r *rpc.Request, arg any) error {
 	c.payload = append(c.payload[:0], r.ServiceMethod...)
 	switch c.codec {
+	case wire.CodecProto:
+		b, err := c.proto.Marshal(arg)
+		if err != nil {
+			return fmt.Errorf("rpc: encode argument: %w", err)
+		}
+		c.payload = append(c.payload, b...)
 	case wire.CodecJSON:
 		b, err := json.Marshal(arg)
 		if err != nil {
@@ -93,6 +100,11 @@ func (c *clientCodec) ReadResponseBody(reply any) error {
 	}
 	var err error
 	switch pickCodec(c.fr.Flags) {
+	case wire.CodecProto:
+		if c.proto == nil {
+			return fmt.Errorf("rpc: decode reply: protobuf reply on a connection without a protobuf codec")
+		}
+		err = c.proto.Unmarshal(body, reply)
 	case wire.CodecJSON:
 		err = json.Unmarshal(body, reply)
 	case wire.CodecGob:

@@ -171,14 +171,20 @@ func (h *headerPane) view(st styles) string {
 	if h.info.Debug {
 		id = append(id, st.bad.Render("DEBUG"))
 	}
-	// mode, watch and boot time come last and only while they fit (narrow
-	// terminals)
+	// mode, watch, kv, metrics and boot time come last and only while they
+	// fit (narrow terminals)
 	var extras []string
 	if h.info.Mode != "" {
 		extras = append(extras, h.info.Mode)
 	}
 	if h.info.Watch != "" {
 		extras = append(extras, "watch "+h.info.Watch)
+	}
+	if h.info.KV != "" {
+		extras = append(extras, "kv "+h.info.KV)
+	}
+	if h.info.Metrics != "" {
+		extras = append(extras, "metrics "+h.info.Metrics)
 	}
 	if h.info.Boot > 0 {
 		extras = append(extras, st.dim.Render("booted in ")+fmtDuration(h.info.Boot))

@@ -51,6 +51,8 @@ type Info struct {
 	PHPVersion string // e.g. "8.2.7"
 	Watch      string // how files are watched, e.g. "fsnotify · 23 files", "poll 1s (forced by watch.poll) · 23 files"; "" = not watching
 	Mode       string // "dev" or "serve"
+	KV         string // kv storages, e.g. "cache (memory), shared (redis)"; "" = no kv section
+	Metrics    string // the Prometheus scrape URL; "" = no metrics section
 	Debug      bool   // `phprun dev --debug`: the header says DEBUG
 	// Boot is how long phprun took from process start to serving (the
 	// boot_ms of `phprun serve`'s log); 0 = not shown. It is the figure a

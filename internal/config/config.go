@@ -12,6 +12,11 @@ import (
 	"github.com/phprun/phprun/internal/fielderr"
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/jobs"
+	jobsamqp "github.com/phprun/phprun/jobs/amqp"
+	jobsnats "github.com/phprun/phprun/jobs/nats"
+	"github.com/phprun/phprun/kv"
+	"github.com/phprun/phprun/kv/drivers"
+	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
@@ -43,13 +48,31 @@ type Config struct {
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
+	// KV is RoadRunner's kv section: named storages. Default none.
+	KV KVConfig `koanf:"kv"`
+	// Metrics is RoadRunner's metrics section (Prometheus endpoint, app
+	// metrics). Disabled unless the section is present.
+	Metrics metrics.Config `koanf:"metrics"`
 	// Jobs is RoadRunner's jobs plugin: pipelines and the jobs pool.
 	// Disabled unless the section is present.
 	Jobs jobs.Config `koanf:"jobs"`
+	// AMQP is RoadRunner's top-level `amqp` section: the RabbitMQ address
+	// of the amqp jobs pipelines.
+	AMQP jobsamqp.GlobalConfig `koanf:"amqp"`
+	// NATS is RoadRunner's top-level `nats` section: the NATS address of
+	// the nats jobs pipelines.
+	NATS jobsnats.GlobalConfig `koanf:"nats"`
 	// Service is RoadRunner's service section: named processes phprun
 	// supervises beside the workers. Default: none.
 	Service service.Services `koanf:"service"`
 }
+
+// KVConfig is the kv section, checked against the drivers phprun offers
+// (kv/drivers): kv.Config itself knows no driver.
+type KVConfig kv.Config
+
+// Validate checks every storage and its driver's keys.
+func (c KVConfig) Validate() error { return kv.Config(c).Validate(drivers.All()) }
 
 // DevConfig is phprun's own `dev` section, read only by `phprun dev`.
 type DevConfig struct {
@@ -85,7 +108,10 @@ func Default() Config {
 		Logs:    logging.DefaultConfig(),
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
+		Metrics: metrics.DefaultConfig(),
 		Jobs:    jobs.DefaultConfig(),
+		AMQP:    jobsamqp.DefaultGlobalConfig(),
+		NATS:    jobsnats.DefaultGlobalConfig(),
 	}
 }
 

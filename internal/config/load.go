@@ -343,9 +343,9 @@ func (l *loader) convert(ly layer) map[string]any {
 // only for keys the schema does not know, so a section added to Config
 // works at once; drop its name here as a tidy-up.
 var unsupportedSections = map[string]bool{
-	"kv": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
+	"reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "otel": true, "fileserver": true,
-	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
+	"endure": true, "lock": true, "kafka": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,
 	"include": true, "informer": true, "resetter": true, "fcgi": true,
 }

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"slices"
+
+	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/metrics"
+	"github.com/phprun/phprun/tui"
+)
+
+// startMetrics builds the metrics plugin when the config has a metrics
+// section, binds metrics.address, and registers the built-in collectors:
+// the HTTP pool's rr_http_* gauges (read from Stats at scrape time) and,
+// with http.middleware [http_metrics], the per-request counters, fed from
+// the front's access records (opts.Access gains one call per request).
+//
+// Other plugins add their collectors with s.metrics.Register after this
+// (the jobs plugin's rr_jobs_*), when s.metrics is not nil.
+func (s *server) startMetrics(opts *httpfront.Options) error {
+	cfg := s.lc.Config
+	if !s.lc.Present["metrics"] {
+		if slices.Contains(cfg.HTTP.Middleware, "http_metrics") {
+			s.log.Warn("http.middleware http_metrics: no metrics section, so nothing is recorded; add metrics.address to serve /metrics")
+		}
+		return nil
+	}
+	p, err := metrics.New(cfg.Metrics, s.log)
+	if err != nil {
+		return err
+	}
+	if err := p.Listen(); err != nil {
+		return listenError("metrics.address", cfg.Metrics.Address, err)
+	}
+	s.metrics = p
+	if err := p.Register(metrics.NewPoolCollector("http", s.exec.Stats)); err != nil {
+		return err
+	}
+	if slices.Contains(cfg.HTTP.Middleware, "http_metrics") {
+		h := metrics.NewHTTPMetrics()
+		if err := p.Register(h); err != nil {
+			return err
+		}
+		opts.Access = chainAccess(opts.Access, func(r *engine.AccessRecord) { h.Record(r.Status, r.Duration) })
+	}
+	return nil
+}
+
+// chainAccess calls a then b with each access record; either may be nil.
+func chainAccess(a, b func(*engine.AccessRecord)) func(*engine.AccessRecord) {
+	if a == nil {
+		return b
+	}
+	return func(r *engine.AccessRecord) { a(r); b(r) }
+}
+
+// registerMetricsRPC publishes metrics.* on the RPC server, when both run.
+func (s *server) registerMetricsRPC() error {
+	if s.metrics == nil || s.rpcSrv == nil {
+		return nil
+	}
+	return s.rpcSrv.Register("metrics", s.metrics.Service())
+}
+
+// metricsURL is the scrape URL for the startup line and the dashboard.
+func (s *server) metricsURL() string {
+	if s.metrics == nil {
+		return ""
+	}
+	return "http://" + s.metrics.Addr() + "/metrics"
+}
+
+// stopMetrics stops the endpoint; called last, as metrics start first.
+func (s *server) stopMetrics(ctx context.Context) error {
+	if s.metrics == nil {
+		return nil
+	}
+	return s.metrics.Shutdown(ctx)
+}
+
+// pluginInfo adds the kv storages and the metrics URL to the dashboard's
+// header.
+func (s *server) pluginInfo(info *tui.Info) {
+	if s.kv != nil {
+		info.KV = s.kvSummary()
+	}
+	info.Metrics = s.metricsURL()
+}
+
+// registerJobsMetrics exposes the jobs pool as rr_jobs_total_workers,
+// rr_jobs_workers_* and rr_jobs_worker_* (RoadRunner's names and texts),
+// read from its Stats at scrape time, when both plugins run. The jobs
+// plugin's own counters (rr_jobs_push_ok, rr_jobs_jobs_ok, …) are not
+// exposed yet.
+func (s *server) registerJobsMetrics() error {
+	if s.metrics == nil || s.jobs == nil {
+		return nil
+	}
+	return s.metrics.Register(metrics.NewPoolCollector("jobs", s.jobs.pool.Stats))
+}
