@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/phprun/phprun/httpfront/internal/conns"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/phprun/phprun/engine/fdio"
@@ -387,7 +388,7 @@ func (c *fastConn) serveRequest(req *http.Request, start time.Time) bool {
 	}
 	if w.closeAfter || c.body.early {
 		if w.bodyLimitHit || c.body.early {
-			_ = closeWriteConn(c.rwc)
+			_ = conns.CloseWrite(c.rwc)
 			time.Sleep(rstAvoidanceDelay)
 		}
 		return false
@@ -463,7 +464,7 @@ func (c *fastConn) handOver(prefix []byte) {
 	}
 	c.handedOver = true
 	c.srv.track(c, false)
-	if !c.srv.handOver(&rejectLogConn{Conn: hc, log: c.srv.log}) {
+	if !c.srv.handOver(&conns.RejectLogConn{Conn: hc, Log: c.srv.log}) {
 		_ = c.rwc.Close()
 	}
 }
@@ -493,8 +494,8 @@ func (h *handedConn) Read(p []byte) (int, error) {
 
 // CloseWrite and ReadFrom keep net/http's graceful close and sendfile
 // working through the wrapper.
-func (h *handedConn) CloseWrite() error                   { return closeWriteConn(h.Conn) }
-func (h *handedConn) ReadFrom(r io.Reader) (int64, error) { return readFromConn(h.Conn, r) }
+func (h *handedConn) CloseWrite() error                   { return conns.CloseWrite(h.Conn) }
+func (h *handedConn) ReadFrom(r io.Reader) (int64, error) { return conns.ReadFrom(h.Conn, r) }
 
 // ensure connContext satisfies context.Context at compile time.
 var _ context.Context = (*connContext)(nil)

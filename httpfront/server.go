@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // Options are the front's collaborators, as opposed to its configuration.
@@ -199,7 +200,7 @@ func (s *Server) Listen() error {
 		}
 		s.plain = s.httpServer(h, s.cfg.HTTP2.H2C)
 		if s.noFast {
-			s.plainLn = rejectLogListener{Listener: ln, log: s.log}
+			s.plainLn = conns.RejectLogListener{Listener: ln, Log: s.log}
 		} else {
 			// The fast path wraps the connections it hands to net/http.
 			// With h2c that includes every connection that opens with
