@@ -25,10 +25,12 @@ var allowedImports = map[string][]string{
 	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, "golang.org/x/net/", module + "/httpfront/internal/"},
 	// httpfront's connection plumbing: a leaf, shared with its fast path
 	"httpfront/internal/conns": nil,
-	"rpc":                      {module + "/engine", module + "/engine/wire", fielderr},
-	"watch":                    {"github.com/fsnotify/fsnotify", fielderr},
-	"tui":                      {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
-	"internal/protocodec":      {"google.golang.org/protobuf/"},
+	// the HTTP/1.1 fast path: net/http's rules; of the engine only the fdio leaf
+	"httpfront/internal/h1": {module + "/httpfront/internal/conns", module + "/engine/fdio", "golang.org/x/net/http/httpguts"},
+	"rpc":                   {module + "/engine", module + "/engine/wire", fielderr},
+	"watch":                 {"github.com/fsnotify/fsnotify", fielderr},
+	"tui":                   {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
+	"internal/protocodec":   {"google.golang.org/protobuf/"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
 	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/service",

@@ -16,6 +16,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront/internal/conns"
+	"github.com/phprun/phprun/httpfront/internal/h1"
 )
 
 // Options are the front's collaborators, as opposed to its configuration.
@@ -51,7 +52,7 @@ type Server struct {
 	mu      sync.Mutex   // guards the fields below
 	closers []io.Closer  // resources of middleware (static root)
 	plain   *http.Server // plain HTTP; behind fast when the fast path serves
-	fast    *fastServer  // nil with NoFastPath
+	fast    *h1.Server   // nil with NoFastPath
 	secure  *http.Server
 	plainLn net.Listener
 	tlsLn   net.Listener
@@ -207,7 +208,7 @@ func (s *Server) Listen() error {
 			// the HTTP/2 preface: net/http finds it at the start of the
 			// replayed bytes and serves HTTP/2 on it.
 			s.plainLn = ln
-			s.fast = newFastServer(h, s.plain, s.log)
+			s.fast = h1.New(h, s.plain, s.log)
 		}
 	}
 	if s.tlsConf != nil && s.tlsLn == nil {
@@ -259,7 +260,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	s.mu.Lock()
 	type unit struct {
 		srv  *http.Server
-		fast *fastServer
+		fast *h1.Server
 		ln   net.Listener
 		tls  bool
 	}
