@@ -31,7 +31,7 @@ type Options struct {
 	// response bodies, as RoadRunner does with pool.debug; for dev mode.
 	Debug bool
 	// NoFastPath serves plain HTTP/1.1 with net/http's own connection
-	// loop instead of the fast path (fastserve.go); main sets it from
+	// loop instead of the fast path (package internal/h1); main sets it from
 	// PHPRUN_HTTP_FASTPATH=0, an escape hatch and a benchmark baseline.
 	NoFastPath bool
 }
