@@ -53,6 +53,9 @@ type supervisor struct {
 	drainBy  time.Time      // when busy old workers get killed
 	closing  bool
 	lastTick time.Time
+
+	proc       procReader // the one reader of worker figures (procstat.go)
+	lastSample time.Time  // when sampleAll last ran
 }
 
 // reloadOp is one generation being started.
@@ -64,7 +67,7 @@ type reloadOp struct {
 }
 
 func newSupervisor(p *Pool, target int) *supervisor {
-	s := &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{}}
+	s := &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{}, proc: newProcReader()}
 	if target == 0 {
 		// Debug mode: nothing to boot; workers spawned per job serve
 		// generation 1.
@@ -123,6 +126,7 @@ func (s *supervisor) handle(c command) {
 			return
 		}
 		s.table[c.w.proc] = c.w
+		s.sample(c.w, time.Now())
 		s.snapshot()
 	case cmdReload:
 		s.startReload(c.reply)
@@ -188,6 +192,7 @@ func (s *supervisor) spawned(w *worker, gen uint64, err error) {
 	s.failures = 0
 	s.p.bootErr.Store(nil)
 	s.table[w.proc] = w
+	s.sample(w, time.Now())
 	w.state.Store(int64(StateReady))
 	s.p.publish(Event{Kind: EventWorkerReady, PID: w.pid, Generation: gen})
 	switch {
@@ -333,7 +338,12 @@ func (s *supervisor) tick(now time.Time) {
 		}
 		s.drainBy = time.Time{}
 	}
-	if wt := s.p.cfg.Pool.Supervisor.WatchTick; wt > 0 && now.Sub(s.lastTick) >= wt {
+	wt := s.p.cfg.Pool.Supervisor.WatchTick
+	limits := wt > 0 && now.Sub(s.lastTick) >= wt
+	if limits || now.Sub(s.lastSample) >= sampleEvery {
+		s.sampleAll(now)
+	}
+	if limits {
 		s.lastTick = now
 		s.checkLimits(now)
 	}
