@@ -32,6 +32,7 @@ type CLI struct {
 	Init       InitCmd       `cmd:"" help:"Create a new project (phprun.yaml, worker.php, public/) in DIR."`
 	Workers    WorkersCmd    `cmd:"" help:"List the workers of a running server (over its RPC port)."`
 	Reset      ResetCmd      `cmd:"" help:"Reload the workers of a running server without dropping requests."`
+	Jobs       JobsCmd       `cmd:"" help:"List, pause, resume or destroy the jobs pipelines of a running server."`
 	Services   ServicesCmd   `cmd:"" help:"List, restart, stop or start the services of a running server (over its RPC port)."`
 	Config     ConfigCmd     `cmd:"" help:"Print the effective configuration and where each value comes from."`
 	Version    VersionCmd    `cmd:"" help:"Print the phprun version."`

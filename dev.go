@@ -63,6 +63,9 @@ func (s *server) watchAndReload(ctx context.Context) error {
 			s.describeReload(len(b.Paths), "watch", b.Paths)
 			rctx, cancel := context.WithTimeout(gctx, s.lc.Config.ReloadTimeout())
 			err := s.pool.Reload(rctx)
+			if jp := s.jobsPool(); err == nil && jp != nil {
+				err = jp.Reload(rctx) // dev reloads both pools
+			}
 			cancel()
 			if errors.Is(err, engine.ErrPoolClosed) || gctx.Err() != nil {
 				return nil
@@ -152,7 +155,7 @@ func (s *server) dashboardInfo() tui.Info {
 		mode = "dev"
 	}
 	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php,
-		Debug: s.dev && s.lc.Config.Dev.Debug}
+		Debug: s.dev && s.lc.Config.Dev.Debug, Boot: s.boot}
 	if s.watcher != nil {
 		info.Watch = watchSummary(s.watcher.Info())
 	}
@@ -184,7 +187,12 @@ type tuiSource struct {
 
 var _ tui.DropCounter = (*tuiSource)(nil)
 
-func (t *tuiSource) Stats() []engine.Stats { return []engine.Stats{t.s.pool.Stats()} }
+func (t *tuiSource) Stats() []engine.Stats {
+	if jp := t.s.jobsPool(); jp != nil {
+		return []engine.Stats{t.s.pool.Stats(), jp.Stats()}
+	}
+	return []engine.Stats{t.s.pool.Stats()}
+}
 
 func (t *tuiSource) Events() <-chan engine.Event { return t.events.C }
 
@@ -203,7 +211,11 @@ func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.
 func (t *tuiSource) ResetWorker(pid int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), t.s.lc.Config.ReloadTimeout())
 	defer cancel()
-	return t.s.pool.ResetWorker(ctx, pid)
+	err := t.s.pool.ResetWorker(ctx, pid)
+	if jp := t.s.jobsPool(); jp != nil && errors.Is(err, engine.ErrNoSuchWorker) {
+		return jp.ResetWorker(ctx, pid) // a jobs worker
+	}
+	return err
 }
 
 func (t *tuiSource) ResetAll() error {

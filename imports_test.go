@@ -22,7 +22,7 @@ var allowedImports = map[string][]string{
 	"engine/wire": nil,
 	"engine/fdio": nil,
 	"engine":      {module + "/engine/wire", module + "/engine/fdio", fielderr},
-	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, "golang.org/x/net/", module + "/httpfront/internal/"},
+	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/jsonw", "golang.org/x/net/", module + "/httpfront/internal/"},
 	// httpfront's connection plumbing: a leaf, shared with its fast path
 	"httpfront/internal/conns": nil,
 	// the HTTP/1.1 fast path: net/http's rules; of the engine only the fdio leaf
@@ -31,15 +31,23 @@ var allowedImports = map[string][]string{
 	"watch":                 {"github.com/fsnotify/fsnotify", fielderr},
 	"tui":                   {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec":   {"google.golang.org/protobuf/"},
+	"jobs":                  {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", fielderr, module + "/internal/jsonw", "google.golang.org/protobuf/"},
+	"jobs/memory":           {module + "/jobs"},
+	"jobs/boltdb":           {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
+	"jobs/jobstest":         {module + "/jobs"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
-	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/service",
+	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs", module + "/service",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
+	// JSON string appenders shared by the HTTP and jobs contexts; a leaf
+	"internal/jsonw":    nil,
 	"service":           {module + "/engine", module + "/service/servicev1", fielderr, "google.golang.org/protobuf/"},
 	"service/servicev1": {"google.golang.org/protobuf/"},
+	// boot_ms's early clock; imports time and syscall only (startclock.go)
+	"internal/startclock": nil,
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

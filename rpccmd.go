@@ -122,9 +122,19 @@ func rpcSession(g *Globals, a *app) (context.Context, *rpc.Client, func(), error
 // config file is fine (the default address is tried); a config file without
 // an rpc section is an error, since a server started with it has no RPC port.
 func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
-	opts, err := g.loadOptions(a, false)
+	listen, err := rpcListen(g, a)
 	if err != nil {
 		return nil, err
+	}
+	return rpc.Dial(listen)
+}
+
+// rpcListen is the rpc.listen address of the server the configuration
+// describes, for dialRPC and the jobs commands.
+func rpcListen(g *Globals, a *app) (string, error) {
+	opts, err := g.loadOptions(a, false)
+	if err != nil {
+		return "", err
 	}
 	// Only rpc.listen matters here: a config that the server would reject
 	// for other reasons (or no config at all) must not stop `phprun workers`.
@@ -132,10 +142,10 @@ func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
 	var ce *config.Error
 	if errors.As(err, &ce) && lc != nil {
 		if rpcProblems := ce.Under("rpc"); len(rpcProblems) > 0 {
-			return nil, &config.Error{Problems: rpcProblems}
+			return "", &config.Error{Problems: rpcProblems}
 		}
 	} else if err != nil {
-		return nil, err
+		return "", err
 	}
 	listen := lc.Config.RPC.Listen
 	// a relative socket path is relative to the server's directory, which
@@ -146,7 +156,7 @@ func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
 	if lc.File != "" && !lc.Present["rpc"] {
 		// A server started with this file has no RPC port, so the default
 		// address could only reach some other server: do not dial it.
-		return nil, fmt.Errorf("%s has no rpc section, so a server started with it does not listen for RPC; add:\n  rpc:\n    listen: %s\nor pass -o rpc.listen=ADDRESS to reach a server started with another configuration", lc.File, rpc.DefaultListen)
+		return "", fmt.Errorf("%s has no rpc section, so a server started with it does not listen for RPC; add:\n  rpc:\n    listen: %s\nor pass -o rpc.listen=ADDRESS to reach a server started with another configuration", lc.File, rpc.DefaultListen)
 	}
-	return rpc.Dial(listen)
+	return listen, nil
 }

@@ -161,9 +161,9 @@ func cmdGet(ts *testscript.TestScript, neg bool, args []string) {
 // sig SIGNAL [WORD]: send TERM, INT or USR2 to every background command, or
 // to those whose command line contains WORD (e.g. "workers").
 func cmdSig(ts *testscript.TestScript, neg bool, args []string) {
-	sigs := map[string]syscall.Signal{"TERM": syscall.SIGTERM, "INT": syscall.SIGINT, "USR2": syscall.SIGUSR2}
+	sigs := map[string]syscall.Signal{"TERM": syscall.SIGTERM, "INT": syscall.SIGINT, "USR2": syscall.SIGUSR2, "KILL": syscall.SIGKILL}
 	if len(args) < 1 || len(args) > 2 || neg || sigs[args[0]] == 0 {
-		ts.Fatalf("usage: sig TERM|INT|USR2 [WORD]")
+		ts.Fatalf("usage: sig TERM|INT|USR2|KILL [WORD]")
 	}
 	n := 0
 	for _, c := range ts.BackgroundCmds() {

@@ -17,6 +17,7 @@ import (
 	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/protocodec"
+	"github.com/phprun/phprun/internal/startclock"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
@@ -50,8 +51,10 @@ type server struct {
 	rpcLn    net.Listener
 	access   *engine.AccessRing  // nil unless the dashboard reads it
 	php      string              // PHP version, "" if unknown
+	boot     time.Duration       // process start to serving (boot_ms)
 	watcher  *watch.Watcher      // dev only; nil when not watching
 	services *service.Supervisor // the service section (plugin_service.go)
+	jobs     *jobsRunner         // nil without a jobs section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -97,6 +100,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 	bus := engine.NewBus()
 	var log *slog.Logger
 	var uiEvents *engine.Subscription
+	flushEvents := func() {} // the dashboard gets events and records on one bus, in order
 	if ui {
 		// The dashboard owns the terminal: phprun's own records travel on
 		// the bus and appear in its log pane.
@@ -110,10 +114,10 @@ func runServer(g *Globals, a *app, dev bool) error {
 		}
 		defer closeLog()
 		log = l
-		sub := bus.Subscribe(4096)
-		done := make(chan struct{})
-		go func() { logging.LogEvents(log, sub); close(done) }()
-		defer func() { bus.Unsubscribe(sub); <-done }()
+		events := newEventLog(log, bus.Subscribe(4096))
+		go events.run()
+		defer func() { bus.Unsubscribe(events.sub); <-events.done }()
+		flushEvents = events.flush
 	}
 	for _, w := range lc.Warnings {
 		log.Warn(w)
@@ -129,7 +133,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 	ctx, sigs := newSignals()
 	defer sigs.stop()
 
-	s, err := startServer(ctx, lc, log, bus, dev, ui)
+	s, err := startServer(ctx, lc, log, bus, dev, ui, flushEvents)
 	if err != nil {
 		if uiEvents != nil {
 			bus.Unsubscribe(uiEvents)
@@ -137,6 +141,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 		if ui {
 			return err // the dashboard never started: main prints it on stderr
 		}
+		flushEvents() // the boot failures first, then the verdict
 		log.Error("startup failed", "error", err.Error())
 		if lc.Config.Logs.Output != "stderr" || lc.Config.Logs.Mode == "off" || lc.Config.Logs.Mode == "none" {
 			return err // the log went elsewhere: say it on stderr too
@@ -168,7 +173,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 // startServer binds every listener first, then boots the workers, then
 // reports the startup summary. On failure everything already started is
 // stopped again: nothing is left running.
-func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool) (_ *server, err error) {
+func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool, flushEvents func()) (_ *server, err error) {
 	cfg := lc.Config
 	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{}), forced: make(chan struct{})}
 	var undo []func()
@@ -196,7 +201,11 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	undo = append(undo, func() { _ = s.front.Shutdown(context.Background()) })
 
 	if cfg.Status.Address != "" {
-		if s.status, err = httpfront.NewStatus(cfg.Status, log, s.front); err != nil {
+		checkers := []httpfront.Checker{s.front}
+		if lc.Present["jobs"] {
+			checkers = append(checkers, jobsChecker{s})
+		}
+		if s.status, err = httpfront.NewStatus(cfg.Status, log, checkers...); err != nil {
 			return nil, err
 		}
 		if err := s.status.Listen(); err != nil {
@@ -212,7 +221,8 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{}})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{},
+			MaxPayload: cfg.RPC.MaxRequestBytes, Jobs: s.informerJobs})
 		if err != nil {
 			return nil, err
 		}
@@ -235,12 +245,17 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 
 	ecfg := cfg.Engine(rpcAddr, dev)
 	ecfg.Version = version
-	start := time.Now()
+	ecfg.ServeFirst = true // serve from the first ready worker; the rest join as they boot
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
 	}
 	s.exec.pool = s.pool
+	undo = append(undo, func() { _ = s.pool.Close(context.Background()) })
+	if err := s.startJobs(ctx, rpcAddr); err != nil {
+		return nil, err
+	}
 	s.php = <-phpVersion
+	s.boot = startclock.Since()
 
 	attrs := []any{"version", version, "mode", map[bool]string{true: "dev", false: "serve"}[dev],
 		"http", "http://" + s.front.Addr()}
@@ -256,8 +271,12 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	if ecfg.Pool.Debug {
 		attrs = append(attrs, "debug", "a fresh worker per request, exec_ttl off")
 	}
-	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "boot_ms", time.Since(start).Milliseconds(),
+	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "ready", s.pool.Stats().Count(engine.StateReady), "boot_ms", s.boot.Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
+	if s.jobs != nil {
+		attrs = append(attrs, "jobs_workers", s.jobs.pool.Config().Pool.NumWorkers, "pipelines", s.jobs.plugin.Names())
+	}
+	flushEvents() // the summary after the "worker ready" lines of the workers it counts
 	log.Info("phprun is serving", attrs...)
 	return s, nil
 }
@@ -318,6 +337,9 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		cancel()
+		if err := s.stopJobs(); err != nil {
+			errs = append(errs, err)
+		}
 		ctx, cancel = s.step(cfg.HTTP.Pool.DestroyTimeout)
 		if err := s.pool.Close(ctx); err != nil {
 			errs = append(errs, err)
@@ -392,6 +414,12 @@ func (s *server) reload(why string) error {
 		s.log.Error("reload failed; the previous workers keep serving", "reason", why, "error", err.Error())
 		return err
 	}
+	if jp := s.jobsPool(); jp != nil {
+		if err := jp.Reload(ctx); err != nil {
+			s.log.Error("reload of the jobs workers failed; the previous ones keep consuming", "reason", why, "error", err.Error())
+			return err
+		}
+	}
 	s.log.Info("workers reloaded", "reason", why, "workers", newWorkers(s.pool.Stats()), "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
@@ -404,21 +432,39 @@ func (s *server) configJSON() ([]byte, error) {
 // poolSet is the rpc package's view of the running pools.
 type poolSet struct{ s *server }
 
-func (p poolSet) Names() []string { return []string{p.s.pool.Name()} }
+func (p poolSet) Names() []string {
+	if jp := p.s.jobsPool(); jp != nil {
+		return []string{p.s.pool.Name(), jp.Name()}
+	}
+	return []string{p.s.pool.Name()}
+}
+
+// byName returns the pool called name, nil if there is none.
+func (p poolSet) byName(name string) *engine.Pool {
+	if name == p.s.pool.Name() {
+		return p.s.pool
+	}
+	if jp := p.s.jobsPool(); jp != nil && name == jp.Name() {
+		return jp
+	}
+	return nil
+}
 
 func (p poolSet) Stats(name string) (engine.Stats, bool) {
-	if name != p.s.pool.Name() {
+	pool := p.byName(name)
+	if pool == nil {
 		return engine.Stats{}, false
 	}
-	return p.s.pool.Stats(), true
+	return pool.Stats(), true
 }
 
 func (p poolSet) Reset(ctx context.Context, name string) error {
-	if name != p.s.pool.Name() {
-		return fmt.Errorf("no pool named %q (have %q)", name, p.s.pool.Name())
+	pool := p.byName(name)
+	if pool == nil {
+		return fmt.Errorf("no pool named %q (have %q)", name, p.Names())
 	}
 	start := time.Now()
-	if err := p.s.pool.Reload(ctx); err != nil {
+	if err := pool.Reload(ctx); err != nil {
 		p.s.log.Error("reset over RPC failed; the previous workers keep serving", "pool", name, "error", err.Error())
 		return err
 	}

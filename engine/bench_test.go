@@ -143,6 +143,20 @@ func TestExecAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(200, run(ctx)); n > 2 {
 		t.Errorf("Exec+Release with a cancellable ctx: %.1f allocs, want ≤ 2", n)
 	}
+	// Reading bodies in parts (what httpfront asks for) costs nothing
+	// more on a small response, and Body still aliases the read buffer.
+	pl.StreamBody = true
+	if n := testing.AllocsPerRun(200, run(context.Background())); n > 2 {
+		t.Errorf("Exec+Release with StreamBody: %.1f allocs, want ≤ 2", n)
+	}
+	r, err := p.Exec(context.Background(), pl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Body) != 100 || r.BodyRest() != 0 {
+		t.Errorf("small body with StreamBody: %d bytes, rest %d", len(r.Body), r.BodyRest())
+	}
+	r.Release()
 }
 
 // TestIdleFootprint reports the Go process's RSS with 4 idle PHP workers

@@ -85,6 +85,13 @@ type Config struct {
 	Version string
 	Server  ServerConfig
 	Pool    PoolConfig
+
+	// ServeFirst makes New return, and the pool serve, as soon as the
+	// first worker is ready; the others join as they finish booting. Off,
+	// New waits for all of them (RoadRunner's behaviour). phprun serve and
+	// dev set it so that the first request does not wait for the slowest
+	// of N PHP starts. Reloads always boot the whole new generation first.
+	ServeFirst bool
 }
 
 // DefaultServerConfig returns the `server` defaults.

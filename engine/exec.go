@@ -195,7 +195,7 @@ func (w *worker) exchange(pl *Payload, r *Response, now time.Time) error {
 		// the heap.
 		w.job, w.jobSent, w.jobErr = *pl, false, nil
 		w.after.first = w.sendFirst
-		err := w.rd.ReadFrame(&w.fr)
+		err := w.readReply()
 		w.after.first, w.job = nil, Payload{}
 		if w.jobSent {
 			return w.settle(ctx, r, stop, w.jobErr, err)
@@ -213,13 +213,14 @@ func (w *worker) exchange(pl *Payload, r *Response, now time.Time) error {
 	err := w.send(pl)
 	var readErr error
 	if err == nil {
-		readErr = w.rd.ReadFrame(&w.fr)
+		readErr = w.readReply()
 	}
 	return w.settle(ctx, r, stop, err, readErr)
 }
 
 // begin marks w busy with pl from now on.
 func (w *worker) begin(pl *Payload, now time.Time) {
+	w.streamBody = pl.StreamBody
 	w.state.Store(int64(StateWorking))
 	w.jobStart.Store(now.UnixNano())
 	if has := pl.Tag != (Tag{}); has || w.tagged {
@@ -301,7 +302,7 @@ func (w *worker) send(pl *Payload) error {
 // read reads one response frame into r. PING is answered with PONG at once.
 // first marks the reply to a job (where a restart request may come).
 func (w *worker) read(ctx context.Context, r *Response, first bool) error {
-	return w.check(ctx, r, first, w.rd.ReadFrame(&w.fr))
+	return w.check(ctx, r, first, w.readReply())
 }
 
 // check takes the frame read into w.fr with err, as read describes.

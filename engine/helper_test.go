@@ -30,6 +30,8 @@ import (
 //	deaf           after the handshake, ignore stdin and SIGTERM (only SIGKILL ends it)
 //	owner          not a worker: run a pool of deaf workers (see ownerMain)
 //	stop-once      the first job of the whole pool (file STOP_MARK) gets a restart request
+//	slow-boot      wait SLOW_BOOT_MS before answering the handshake; with FAST_FIRST set,
+//	               the first worker of the whole pool (it creates that file) does not wait
 //
 // With BOOT_FAIL set to a path that exists, the worker fails to boot.
 //
@@ -94,6 +96,9 @@ func helperMain(mode string) int {
 			}
 			if modes["silent"] {
 				time.Sleep(time.Hour)
+			}
+			if modes["slow-boot"] {
+				slowBoot()
 			}
 			flags := wire.Control
 			if modes["nohandshake-control"] {
@@ -226,4 +231,16 @@ func claimOnce(path string) bool {
 	}
 	f.Close()
 	return true
+}
+
+// slowBoot is the slow-boot mode's wait (see helperMain).
+func slowBoot() {
+	if first := os.Getenv("FAST_FIRST"); first != "" {
+		if f, err := os.OpenFile(first, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
+			f.Close()
+			return
+		}
+	}
+	ms, _ := strconv.Atoi(os.Getenv("SLOW_BOOT_MS"))
+	time.Sleep(time.Duration(ms) * time.Millisecond)
 }

@@ -30,6 +30,10 @@ type socketRelay struct {
 	closed  bool
 }
 
+// maxHandshakePayload bounds the PID reply read from a relay connection
+// that has not identified itself yet ({"pid":N} is a few bytes).
+const maxHandshakePayload = 4 << 10
+
 // accepted is a connection whose handshake is done; rd may hold bytes
 // already read from it.
 type accepted struct {
@@ -86,7 +90,10 @@ func (s *socketRelay) accept() {
 // accept loop.
 func (s *socketRelay) identify(c net.Conn) {
 	conn := newConnRelay(c)
-	rd := wire.NewReader(conn, wire.DefaultBufferSize, maxPayload)
+	// Until the peer has answered the handshake it is any local process:
+	// its reply may be small only (a PID), so a header announcing a large
+	// payload ends the connection before anything is allocated for it.
+	rd := wire.NewReader(conn, wire.DefaultBufferSize, maxHandshakePayload)
 	var f wire.Frame
 	timeout := s.p.cfg.Pool.AllocateTimeout
 	pid, err := handshake(conn, rd, &f, time.Now().Add(timeout))
@@ -95,6 +102,7 @@ func (s *socketRelay) identify(c net.Conn) {
 		s.p.publish(Event{Kind: EventLog, Level: "warn", Message: fmt.Sprintf("relay: connection from %s: handshake: %v", conn.RemoteAddr(), err)})
 		return
 	}
+	rd.SetMaxPayload(maxPayload)
 	a := accepted{conn: conn, rd: rd}
 	s.mu.Lock()
 	defer s.mu.Unlock()

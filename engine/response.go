@@ -60,6 +60,11 @@ func (r *Response) Next(ctx context.Context) error {
 	if !r.more {
 		return io.EOF
 	}
+	if !w.discardRest() { // a body the caller did not read to the end
+		r.more = false
+		r.finish(false)
+		return &WorkerError{PID: w.pid, Op: "stream", Err: ErrWorkerCrashed}
+	}
 	stop := w.arm(ctx, time.Now())
 	err := w.read(ctx, r, false)
 	if err == nil || isSoft(err) {
@@ -112,7 +117,7 @@ func (r *Response) Release() {
 func (r *Response) finish(reuse bool) {
 	w := r.w
 	r.w, r.Context, r.Body = nil, nil, nil
-	if reuse {
+	if reuse && w.discardRest() {
 		r.p.recycle(w)
 	}
 	r.p.active.Add(-1)
@@ -121,6 +126,9 @@ func (r *Response) finish(reuse bool) {
 // stopStream sends STOP and reads frames until the one without STREAM,
 // answering PINGs, for at most stream_timeout; past it the worker is killed.
 func (w *worker) stopStream() error {
+	if !w.discardRest() {
+		return &WorkerError{PID: w.pid, Op: "stream", Err: ErrStreamStopped}
+	}
 	deadline := time.Now().Add(w.p.cfg.Pool.StreamTimeout)
 	_ = w.rl.SetWriteDeadline(deadline)
 	_ = w.rl.SetReadDeadline(deadline)

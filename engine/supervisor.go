@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"runtime"
 	"time"
 )
 
@@ -56,6 +57,8 @@ type supervisor struct {
 
 	proc       procReader // the one reader of worker figures (procstat.go)
 	lastSample time.Time  // when sampleAll last ran
+	inflight   int        // spawns in flight, all generations: at most spawnLimit
+	spawnLimit int        // see spawnLimit()
 }
 
 // reloadOp is one generation being started.
@@ -67,7 +70,8 @@ type reloadOp struct {
 }
 
 func newSupervisor(p *Pool, target int) *supervisor {
-	s := &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{}, proc: newProcReader()}
+	s := &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{},
+		spawnLimit: spawnLimit(), proc: newProcReader()}
 	if target == 0 {
 		// Debug mode: nothing to boot; workers spawned per job serve
 		// generation 1.
@@ -156,6 +160,7 @@ func (s *supervisor) handle(c command) {
 // spawn starts one worker of generation gen in the background.
 func (s *supervisor) spawn(gen uint64) {
 	s.pending[gen]++
+	s.inflight++
 	p := s.p
 	p.spawns.Add(1)
 	go func() {
@@ -170,6 +175,7 @@ func (s *supervisor) spawn(gen uint64) {
 
 func (s *supervisor) spawned(w *worker, gen uint64, err error) {
 	s.pending[gen]--
+	s.inflight--
 	if s.pending[gen] <= 0 {
 		delete(s.pending, gen)
 	}
@@ -198,7 +204,10 @@ func (s *supervisor) spawned(w *worker, gen uint64, err error) {
 	switch {
 	case s.reload != nil && gen == s.reload.gen:
 		s.reload.staged = append(s.reload.staged, w)
-		if len(s.reload.staged) >= s.target {
+		if len(s.reload.staged) >= s.target || (s.gen == 0 && s.p.cfg.ServeFirst) {
+			// A reload switches over once the whole new generation is
+			// up; the first generation, with ServeFirst, at its first
+			// worker: there is no older one to keep serving meanwhile.
 			s.swap()
 		}
 	case gen == s.gen:
@@ -309,10 +318,17 @@ func (s *supervisor) maintain() {
 		}
 		need = 1
 	}
-	for range need {
+	for range min(need, s.spawnLimit-s.inflight) {
 		s.spawn(g)
 	}
 }
+
+// spawnLimit bounds the spawns in flight. A PHP start is CPU work: with
+// every worker of a large pool booting at once on a few cores, all of
+// them become ready together, late; with one boot per core the first
+// ones are ready after one boot's time, and the rest follow. The same
+// holds for a reload while the old generation serves: it keeps some CPU.
+func spawnLimit() int { return max(2, runtime.NumCPU()) }
 
 // snapshot publishes a copy of the table for Stats.
 func (s *supervisor) snapshot() {

@@ -32,8 +32,11 @@ type worker struct {
 	fr     wire.Frame
 	wbuf   []byte
 	opt    [1]uint32
-	tagged bool      // tag holds a non-zero Tag
-	late   lateState // finds frames sent while idle (late.go)
+	tagged bool // tag holds a non-zero Tag
+	// streamBody: the running job's caller reads large bodies in parts
+	// (Payload.StreamBody, bigbody.go).
+	streamBody bool
+	late       lateState // finds frames sent while idle (late.go)
 
 	// Sending the job inside the read of its reply (exchange, relay.go).
 	after     *afterRead // nil: the relay makes no raw calls

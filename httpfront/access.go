@@ -77,28 +77,30 @@ func accessMiddleware(next http.Handler, sink func(*engine.AccessRecord), log *s
 		start := time.Now()
 		a := accessPool.Get().(*accessWriter)
 		*a = accessWriter{ResponseWriter: w}
+		// The record is made in a deferred call so that a response the
+		// handler cut (panic(http.ErrAbortHandler), cut.go) is recorded too.
 		defer func() {
+			if a.status == 0 {
+				a.status = http.StatusOK
+			}
+			a.rec = engine.AccessRecord{
+				Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
+				RemoteAddr: remoteIP(r.RemoteAddr), Status: a.status, Bytes: a.bytes,
+				Duration: time.Since(start), QueueWait: a.queueWait, PID: a.pid, Error: a.errText,
+			}
+			if sink != nil {
+				sink(&a.rec)
+			}
+			if logLines {
+				log.LogAttrs(context.Background(), slog.LevelInfo, "http access",
+					slog.String("method", a.rec.Method), slog.String("path", a.rec.Path),
+					slog.Int("status", a.rec.Status), slog.Int64("bytes", a.rec.Bytes),
+					slog.Duration("duration", a.rec.Duration), slog.Duration("queue_wait", a.rec.QueueWait),
+					slog.Int("pid", a.rec.PID), slog.String("remote_addr", a.rec.RemoteAddr))
+			}
 			a.ResponseWriter = nil
 			accessPool.Put(a)
 		}()
 		next.ServeHTTP(a, r)
-		if a.status == 0 {
-			a.status = http.StatusOK
-		}
-		a.rec = engine.AccessRecord{
-			Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
-			RemoteAddr: remoteIP(r.RemoteAddr), Status: a.status, Bytes: a.bytes,
-			Duration: time.Since(start), QueueWait: a.queueWait, PID: a.pid, Error: a.errText,
-		}
-		if sink != nil {
-			sink(&a.rec)
-		}
-		if logLines {
-			log.LogAttrs(context.Background(), slog.LevelInfo, "http access",
-				slog.String("method", a.rec.Method), slog.String("path", a.rec.Path),
-				slog.Int("status", a.rec.Status), slog.Int64("bytes", a.rec.Bytes),
-				slog.Duration("duration", a.rec.Duration), slog.Duration("queue_wait", a.rec.QueueWait),
-				slog.Int("pid", a.rec.PID), slog.String("remote_addr", a.rec.RemoteAddr))
-		}
 	})
 }

@@ -46,7 +46,9 @@ func BenchmarkHandlerHello(b *testing.B) {
 
 // TestHandlerAllocs pins the per-request allocations of the hello path:
 // the response header value and its slice, the engine's Response, plus
-// the map entry for the header.
+// the map entry for the header. Passing large bodies through in parts
+// (engine.Payload.StreamBody) added none: 4 before and after without
+// -race; engine's TestExecAllocs pins the engine side exactly.
 func TestHandlerAllocs(t *testing.T) {
 	pool := startPool(t, "hello", 1, nil, nil)
 	s, err := New(testConfig(), pool, Options{})
@@ -60,7 +62,7 @@ func TestHandlerAllocs(t *testing.T) {
 		clear(w.h)
 		h.ServeHTTP(w, r)
 	})
-	if n > 5 {
+	if n > 5 { // 4, and one more at times under -race (sync.Pool drops items there)
 		t.Errorf("allocs per request = %v, want ≤ 5", n)
 	}
 	t.Logf("allocs per request: %v", n)

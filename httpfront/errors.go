@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // errBadResponse wraps everything wrong with what a worker answered: a
@@ -16,6 +17,11 @@ var errBadResponse = errors.New("invalid response from worker")
 
 // errTooLarge: the body is over http.max_request_size.
 var errTooLarge = errors.New("request body too large")
+
+// errBadBody: the request body could not be read (malformed chunked
+// encoding, cut short, too slow). It is the client's fault, and the
+// connection's framing is lost with it, so the answer closes it.
+var errBadBody = errors.New("bad request body")
 
 // isTooLarge reports whether err means the body was over the limit.
 func isTooLarge(err error) bool {
@@ -32,6 +38,11 @@ func (h *handler) errorStatus(err error) (status int, retry, public bool) {
 	case isTooLarge(err):
 		return http.StatusRequestEntityTooLarge, false, true
 	case errors.Is(err, errBadForm):
+		return http.StatusBadRequest, false, true
+	case errors.Is(err, errBadBody):
+		if conns.IsTimeout(err) {
+			return http.StatusRequestTimeout, false, true
+		}
 		return http.StatusBadRequest, false, true
 	case errors.Is(err, engine.ErrNoFreeWorkers), errors.Is(err, engine.ErrQueueFull), errors.Is(err, engine.ErrPoolClosed):
 		return http.StatusServiceUnavailable, true, false
@@ -102,8 +113,8 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, starte
 	}
 	body += "\n"
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	if status == http.StatusRequestEntityTooLarge {
-		hdr.Set("Connection", "close") // the rest of the body is not read
+	if status == http.StatusRequestEntityTooLarge || errors.Is(err, errBadBody) {
+		hdr.Set("Connection", "close") // the rest of the body is not read, or lost its framing
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))

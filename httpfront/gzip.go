@@ -30,8 +30,10 @@ func gzipMiddleware(next http.Handler) http.Handler {
 		}
 		w.Header().Add("Vary", "Accept-Encoding")
 		g := &gzipWriter{rw: w}
-		defer g.close()
 		next.ServeHTTP(g, r)
+		// Not deferred: a cut response (cut.go) must not get a gzip
+		// trailer that makes its truncated body look complete.
+		g.close()
 	})
 }
 

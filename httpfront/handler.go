@@ -7,10 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/engine/wire"
+	"github.com/phprun/phprun/httpfront/internal/h1"
 )
 
 // Executor is what the front needs from a worker pool; *engine.Pool
@@ -69,10 +71,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	*ctxBuf = appendRequestContext((*ctxBuf)[:0], r, parsed, uploads)
 
 	resp, err := h.exec.Exec(r.Context(), engine.Payload{
-		Context: *ctxBuf,
-		Body:    body,
-		Codec:   wire.CodecJSON,
-		Tag:     engine.Tag{Kind: r.Method, Name: r.URL.Path},
+		Context:    *ctxBuf,
+		Body:       body,
+		Codec:      wire.CodecJSON,
+		Tag:        engine.Tag{Kind: r.Method, Name: r.URL.Path},
+		StreamBody: true,
 	})
 	if err != nil {
 		h.fail(w, r, err, false)
@@ -85,10 +88,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	st := respStatePool.Get().(*responseState)
-	started, err := h.writeResponse(w, r, resp, st)
+	started, sent, err := h.writeResponse(w, r, resp, st)
 	respStatePool.Put(st)
 	if err != nil {
-		h.fail(w, r, err, started)
+		if started {
+			h.cut(w, r, err, sent, resp.PID()) // does not return
+		}
+		h.fail(w, r, err, false)
 	}
 }
 
@@ -156,7 +162,9 @@ func readAll(w http.ResponseWriter, r *http.Request, buf *[]byte, limit int64) (
 			if isTooLarge(err) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("read body: %w", err)
+			// A malformed chunked body, a body cut short, a read timeout:
+			// the client's doing, so a 4xx, never a 500 (errorStatus).
+			return nil, fmt.Errorf("%w: %w", errBadBody, err)
 		}
 	}
 	*buf = b
@@ -168,42 +176,60 @@ func readAll(w http.ResponseWriter, r *http.Request, buf *[]byte, limit int64) (
 // a 1xx context before it is sent as an informational response whose
 // headers do not leak into the final one; later contexts are ignored.
 // Streamed frames are flushed one by one. If the client goes away the
-// worker gets STOP. started reports whether the final header was sent.
-func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *engine.Response, st *responseState) (started bool, err error) {
+// worker gets STOP. started reports whether the final header was sent,
+// sent how many body bytes were written.
+//
+// A 204 or 304 carries no body (RFC 9110 §6.4.1): what PHP sends with one
+// is dropped here, quietly, rather than failing the write.
+func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *engine.Response, st *responseState) (started bool, sent int64, err error) {
+	noBody := false
 	for {
 		if !started && len(resp.Context) > 0 {
 			if resp.Flags&wire.CodecProto != 0 {
 				// phprun sends JSON contexts, so PHP answers in JSON; a
 				// protobuf answer means a worker library pinned to proto.
-				return false, fmt.Errorf("%w: protobuf response context (flags %#x) not supported; the worker must answer in JSON", errBadResponse, resp.Flags)
+				return false, 0, fmt.Errorf("%w: protobuf response context (flags %#x) not supported; the worker must answer in JSON", errBadResponse, resp.Flags)
 			}
 			if err := parseResponseContext(resp.Context, &st.rc); err != nil {
-				return false, fmt.Errorf("%w: %v", errBadResponse, err)
+				return false, 0, fmt.Errorf("%w: %v", errBadResponse, err)
 			}
 			status := st.rc.status
 			switch {
 			case status < 100 || status > 599:
-				return false, fmt.Errorf("%w: unknown status code %d", errBadResponse, status)
+				return false, 0, fmt.Errorf("%w: unknown status code %d", errBadResponse, status)
 			case status < 200:
 				if !resp.More() {
-					return false, fmt.Errorf("%w: informational status %d without a final response", errBadResponse, status)
+					return false, 0, fmt.Errorf("%w: informational status %d without a final response", errBadResponse, status)
 				}
 				h.informational(w, status, st)
 			default:
-				applyHeaders(w, st.rc.fields)
+				h.applyHeaders(w, st.rc.fields, resp.PID())
 				w.WriteHeader(status)
 				started = true
+				noBody = !h1.BodyAllowedForStatus(status)
 			}
 		}
-		if len(resp.Body) > 0 {
+		if len(resp.Body) > 0 && noBody {
+			h.log.LogAttrs(r.Context(), slog.LevelDebug, "http: body of a bodiless status dropped",
+				slog.String("path", r.URL.Path), slog.Int("status", st.rc.status), slog.Int("bytes", len(resp.Body)), slog.Int("pid", resp.PID()))
+		} else if len(resp.Body) > 0 {
 			started = true
-			if _, err := w.Write(resp.Body); err != nil {
+			n, err := w.Write(resp.Body)
+			sent += int64(n)
+			if err != nil {
 				_ = resp.Stop()
-				return true, fmt.Errorf("%w: %v", errClientGone, err)
+				return true, sent, fmt.Errorf("%w: %v", errClientGone, err)
+			}
+			if resp.BodyRest() > 0 {
+				n, err := copyBody(w, resp)
+				sent += n
+				if err != nil {
+					return true, sent, err
+				}
 			}
 		}
 		if !resp.More() {
-			return started, nil
+			return started, sent, nil
 		}
 		if started {
 			if f, ok := w.(http.Flusher); ok {
@@ -216,10 +242,10 @@ func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *en
 		// exec_ttl and stream_timeout still bound a stuck stream.
 		if err := r.Context().Err(); err != nil {
 			_ = resp.Stop()
-			return started, fmt.Errorf("%w: %v", errClientGone, err)
+			return started, sent, fmt.Errorf("%w: %v", errClientGone, err)
 		}
 		if err := resp.Next(context.Background()); err != nil {
-			return started, err
+			return started, sent, err
 		}
 	}
 }
@@ -252,7 +278,12 @@ func (h *handler) informational(w http.ResponseWriter, status int, st *responseS
 // applyHeaders adds the worker's headers. Names listed in Trailer are sent
 // as trailers (renamed with http.TrailerPrefix, as RoadRunner does), and
 // Http2-Push values become server pushes where the connection allows.
-func applyHeaders(w http.ResponseWriter, fields []headerField) {
+//
+// Values with control bytes (NUL and the like, RFC 9110 §5.5) are dropped
+// and logged with the worker's PID: passed on, they reach clients and
+// caches that each read them differently. CR and LF are turned into
+// spaces when the header is written, as net/http does.
+func (h *handler) applyHeaders(w http.ResponseWriter, fields []headerField, pid int) {
 	hdr := w.Header()
 	var trailer, push []string
 	for _, f := range fields {
@@ -267,10 +298,20 @@ func applyHeaders(w http.ResponseWriter, fields []headerField) {
 		if !validHeaderName(f.name) {
 			continue
 		}
+		values := f.values
+		for _, v := range f.values {
+			if hasControlByte(v) {
+				values = h.dropControlValues(f.name, f.values, pid)
+				break
+			}
+		}
+		if len(values) == 0 {
+			continue
+		}
 		if old, ok := hdr[f.name]; ok {
-			hdr[f.name] = append(old, f.values...)
+			hdr[f.name] = append(old, values...)
 		} else {
-			hdr[f.name] = f.values
+			hdr[f.name] = values
 		}
 	}
 	for _, list := range trailer {
@@ -307,4 +348,38 @@ func validHeaderName(s string) bool {
 		return false
 	}
 	return true
+}
+
+// hasControlByte reports whether v holds a byte RFC 9110 §5.5 forbids in a
+// field value, other than CR and LF (which the writers replace): NUL,
+// the other C0 controls but HTAB, and DEL.
+func hasControlByte(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// dropControlValues returns values without those that hold control bytes,
+// and logs each one dropped.
+func (h *handler) dropControlValues(name string, values []string, pid int) []string {
+	kept := make([]string, 0, len(values))
+	for _, v := range values {
+		if !hasControlByte(v) {
+			kept = append(kept, v)
+			continue
+		}
+		h.log.LogAttrs(context.Background(), slog.LevelWarn, "http: response header value with control bytes dropped",
+			slog.String("header", name), slog.String("value", strconv.QuoteToASCII(truncateString(v, 100))), slog.Int("pid", pid))
+	}
+	return kept
+}
+
+func truncateString(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }

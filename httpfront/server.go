@@ -48,6 +48,7 @@ type Server struct {
 	tlsConf  *tls.Config  // nil without TLS
 	noFast   bool
 	draining atomic.Bool
+	fresh    newConns // net/http connections without a first head (newconns.go)
 
 	mu      sync.Mutex   // guards the fields below
 	closers []io.Closer  // resources of middleware (static root)
@@ -164,7 +165,7 @@ func loadTLS(c SSLConfig) (*tls.Config, error) {
 // httpServer builds one net/http server with the slow-client timeouts.
 func (s *Server) httpServer(h http.Handler, h2c bool) *http.Server {
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           closeAfterTE(h),
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,
@@ -172,6 +173,7 @@ func (s *Server) httpServer(h http.Handler, h2c bool) *http.Server {
 		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		HTTP2:             &http.HTTP2Config{MaxConcurrentStreams: int(s.cfg.HTTP2.MaxConcurrentStreams)},
+		ConnState:         s.fresh.hook,
 	}
 	if h2c {
 		srv.Protocols = new(http.Protocols)
@@ -209,6 +211,7 @@ func (s *Server) Listen() error {
 			// replayed bytes and serves HTTP/2 on it.
 			s.plainLn = ln
 			s.fast = h1.New(h, s.plain, s.log)
+			s.fast.SetStrict(true)
 		}
 	}
 	if s.tlsConf != nil && s.tlsLn == nil {
@@ -338,6 +341,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	lns := []net.Listener{s.plainLn, s.tlsLn}
 	fast := s.fast
 	s.mu.Unlock()
+	closerDone := make(chan struct{})
+	defer close(closerDone)
+	go s.fresh.closeLoop(closerDone)
 	var errs []error
 	if fast != nil {
 		// It shuts its net/http server down too.

@@ -28,9 +28,21 @@ type Client struct {
 // listening on all interfaces (tcp://0.0.0.0:6001, tcp://:6001) is dialled
 // on loopback. Errors name the address tried and how to change it.
 func Dial(listen string) (*Client, error) {
+	conn, addr, err := DialConn(listen)
+	if err != nil {
+		return nil, err
+	}
+	codec := newClientCodec(conn, wire.CodecGob)
+	return &Client{addr: addr, c: rpc.NewClientWithCodec(codec), codec: codec}, nil
+}
+
+// DialConn connects to listen as Dial does and returns the bare
+// connection and the address dialled, for clients of services that speak
+// another codec (the jobs service's protobuf).
+func DialConn(listen string) (net.Conn, string, error) {
 	a, err := ParseAddress(listen)
 	if err != nil {
-		return nil, fmt.Errorf("%w (set it with -o rpc.listen=tcp://127.0.0.1:6001 or the rpc.listen key)", err)
+		return nil, "", fmt.Errorf("%w (set it with -o rpc.listen=tcp://127.0.0.1:6001 or the rpc.listen key)", err)
 	}
 	if a.Network == "tcp" {
 		if ip := net.ParseIP(a.Host()); a.Host() == "" || (ip != nil && ip.IsUnspecified()) {
@@ -44,10 +56,9 @@ func Dial(listen string) (*Client, error) {
 	}
 	conn, err := net.DialTimeout(a.Network, a.Addr, DialTimeout)
 	if err != nil {
-		return nil, fmt.Errorf("rpc: cannot reach phprun at %s: %w (is the server running? point to it with -o rpc.listen=%s://... or the rpc.listen key of the config file)", a, err, a.Network)
+		return nil, "", fmt.Errorf("rpc: cannot reach phprun at %s: %w (is the server running? point to it with -o rpc.listen=%s://... or the rpc.listen key of the config file)", a, err, a.Network)
 	}
-	codec := newClientCodec(conn, wire.CodecGob)
-	return &Client{addr: a.String(), c: rpc.NewClientWithCodec(codec), codec: codec}, nil
+	return conn, a.String(), nil
 }
 
 // Addr is the address the client is connected to.

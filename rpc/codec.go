@@ -66,6 +66,8 @@ type serverCodec struct {
 	proto Codec
 	onBad func(error) // reports malformed requests; never nil
 
+	maxPayload uint32 // rpc.max_request_bytes
+
 	// Owned by the reading goroutine.
 	rd    *wire.Reader
 	fr    wire.Frame
@@ -84,11 +86,12 @@ var _ rpc.ServerCodec = (*serverCodec)(nil)
 
 func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onBad func(error)) *serverCodec {
 	return &serverCodec{
-		conn:     conn,
-		proto:    proto,
-		onBad:    onBad,
-		rd:       wire.NewReader(conn, 4<<10, maxPayload),
-		inflight: make(map[uint64]pending),
+		conn:       conn,
+		proto:      proto,
+		onBad:      onBad,
+		rd:         wire.NewReader(conn, 4<<10, maxPayload),
+		maxPayload: maxPayload,
+		inflight:   make(map[uint64]pending),
 	}
 }
 
@@ -100,6 +103,21 @@ func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
 	if err := c.rd.ReadFrame(&c.fr); err != nil {
 		if c.isDraining() || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
 			return io.EOF // net/rpc ends the connection quietly
+		}
+		if errors.Is(err, wire.ErrTooLarge) {
+			// Refused on its header, before the payload was read: say why
+			// (with the caller's seq when it sent one), then close, since
+			// the unread payload leaves the stream out of step.
+			err = fmt.Errorf("rpc: request of %d bytes exceeds rpc.max_request_bytes (%d)", c.fr.PayloadLen, c.maxPayload)
+			var seq uint32
+			if opts := c.fr.Opts(); len(opts) > 0 {
+				seq = opts[0]
+			}
+			c.onBad(err)
+			c.mu.Lock()
+			_ = c.writeLocked(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, err.Error())
+			c.mu.Unlock()
+			return err
 		}
 		err = fmt.Errorf("rpc: read request: %w", err)
 		c.onBad(err)

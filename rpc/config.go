@@ -20,24 +20,42 @@ type Config struct {
 	// can reset pools and read the whole config, with no authentication, so
 	// exposing it must be a deliberate choice. Default false.
 	AllowRemote bool `koanf:"allow_remote"`
+	// MaxRequestBytes caps one request frame's payload (method name and
+	// argument), checked on the frame header before anything is allocated
+	// for the payload; a larger request gets an error reply and the
+	// connection is closed. phprun's own option, not RoadRunner's. Default
+	// 1048576 (1 MiB; 0 means the default); raise it for large kv values or
+	// job payloads.
+	MaxRequestBytes uint32 `koanf:"max_request_bytes"`
 }
+
+// DefaultMaxRequestBytes is rpc.max_request_bytes' default (1 MiB).
+const DefaultMaxRequestBytes = 1 << 20
 
 // DefaultConfig returns the `rpc` section's defaults.
 func DefaultConfig() Config {
-	return Config{Listen: DefaultListen}
+	return Config{Listen: DefaultListen, MaxRequestBytes: DefaultMaxRequestBytes}
 }
 
 // Validate reports every problem with c. It never changes c.
 func (c Config) Validate() error {
+	var errs []error
+	if c.MaxRequestBytes != 0 && c.MaxRequestBytes < minRequestBytes {
+		errs = append(errs, fielderr.New("rpc.max_request_bytes", "%d is below the minimum of %d bytes", c.MaxRequestBytes, minRequestBytes))
+	}
 	a, err := ParseAddress(c.Listen)
 	if err != nil {
-		return err
+		return errors.Join(append(errs, err)...)
 	}
 	if a.Network == "tcp" && !c.AllowRemote && !isLoopbackHost(a.Host()) {
-		return fielderr.New("rpc.listen", "%q is not a loopback address; anyone who can reach it can reset workers and read the config (set rpc.allow_remote: true to allow it)", c.Listen)
+		errs = append(errs, fielderr.New("rpc.listen", "%q is not a loopback address; anyone who can reach it can reset workers and read the config (set rpc.allow_remote: true to allow it)", c.Listen))
 	}
-	return nil
+	return errors.Join(errs...)
 }
+
+// minRequestBytes is the smallest rpc.max_request_bytes accepted: room for
+// the longest method name and a small argument.
+const minRequestBytes = 1 << 10
 
 // Address is a parsed `rpc.listen` value.
 type Address struct {

@@ -22,13 +22,18 @@ type Options struct {
 	Config func() ([]byte, error)
 	// Logger receives malformed-request and reset messages. Default: discard.
 	Logger *slog.Logger
-	// MaxPayload caps a request frame's payload. Default 64 MiB.
+	// MaxPayload caps a request frame's payload (rpc.max_request_bytes).
+	// Default DefaultMaxRequestBytes.
 	MaxPayload uint32
 	// Proto decodes and encodes protobuf (flag 0x80) requests. nil answers
 	// them with an error saying the codec is not supported.
 	Proto Codec
 	// GracePeriod bounds the drain when Serve's context ends. Default 5s.
 	GracePeriod time.Duration
+	// Jobs returns the jobs pipelines a plugin reports to informer.Jobs
+	// (RoadRunner asks it of every plugin; only "jobs" has any). nil
+	// answers an empty list.
+	Jobs func(plugin string) []JobState
 }
 
 // Server is the RPC server: Go net/rpc with goridge framing. Register
@@ -52,7 +57,7 @@ type Server struct {
 // registered over pools.
 func NewServer(pools Pools, opts Options) (*Server, error) {
 	if opts.MaxPayload == 0 {
-		opts.MaxPayload = 64 << 20
+		opts.MaxPayload = DefaultMaxRequestBytes
 	}
 	if opts.GracePeriod <= 0 {
 		opts.GracePeriod = 5 * time.Second
@@ -70,7 +75,7 @@ func NewServer(pools Pools, opts Options) (*Server, error) {
 		codecs:    make(map[*serverCodec]struct{}),
 	}
 	for name, svc := range map[string]any{
-		"informer": &informer{pools: pools},
+		"informer": &informer{pools: pools, jobs: opts.Jobs},
 		"resetter": &resetter{pools: pools, log: log, stop: s.stop},
 		"rpc":      &rpcService{version: opts.Version, config: opts.Config},
 	} {

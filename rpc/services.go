@@ -17,6 +17,7 @@ var errNoWorkersManagement = errors.New("plugin does not support workers managem
 // and what those workers are doing.
 type informer struct {
 	pools Pools
+	jobs  func(plugin string) []JobState // nil: no jobs plugin
 }
 
 // List returns the names of the pools.
@@ -35,10 +36,16 @@ func (i *informer) Workers(plugin string, out *WorkerList) error {
 	return nil
 }
 
-// Jobs returns the jobs pipelines of a plugin: none yet. `rr workers` calls
-// it for every plugin and shows an error row if it fails.
-func (i *informer) Jobs(_ string, out *[]*JobState) error {
+// Jobs returns the jobs pipelines of a plugin (Options.Jobs). `rr
+// workers` calls it for every plugin and shows an error row if it fails.
+func (i *informer) Jobs(plugin string, out *[]*JobState) error {
 	*out = []*JobState{}
+	if i.jobs == nil {
+		return nil
+	}
+	for _, js := range i.jobs(plugin) {
+		*out = append(*out, &js)
+	}
 	return nil
 }
 

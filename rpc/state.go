@@ -38,9 +38,9 @@ type WorkerList struct {
 	Workers []*ProcessState `json:"workers"`
 }
 
-// JobState is one element of informer.Jobs' reply. phprun has no jobs
-// pipelines yet, so the list is always empty; the fields are RoadRunner's
-// so that gob can match them when `rr workers` decodes the list.
+// JobState is one element of informer.Jobs' reply: one jobs pipeline. The
+// fields are RoadRunner's so that gob can match them when `rr workers`
+// decodes the list.
 type JobState struct {
 	Pipeline     string
 	Driver       string

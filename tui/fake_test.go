@@ -20,6 +20,7 @@ type fakeSource struct {
 	drains   int
 	drainErr error
 	resetErr error
+	boot     time.Duration // Info().Boot; 0 in the golden views
 }
 
 func newFakeSource() *fakeSource {
@@ -60,7 +61,7 @@ func (f *fakeSource) Drain() error {
 }
 
 func (f *fakeSource) Info() Info {
-	return Info{URL: "http://127.0.0.1:8080", Version: "0.1.0", PHPVersion: "8.2.29", Watch: "inotify", Mode: "dev"}
+	return Info{URL: "http://127.0.0.1:8080", Version: "0.1.0", PHPVersion: "8.2.29", Watch: "inotify", Mode: "dev", Boot: f.boot}
 }
 
 var errFake = errors.New("fake: worker not found")

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -63,4 +64,18 @@ func TestGoldenDetailAndHelp(t *testing.T) {
 	golden(t, "detail_worker_120x40", m.View())
 	m = press(m, "esc", "?")
 	golden(t, "help_120x40", m.View())
+}
+
+// TestHeaderShowsBootTime: the header's first line says how long phprun
+// took to serve when the terminal is wide enough for the details.
+func TestHeaderShowsBootTime(t *testing.T) {
+	src := newFakeSource()
+	src.boot = 42 * time.Millisecond
+	v := feed(testModel(t, src, 120, 40), src, 5).View()
+	first, _, _ := strings.Cut(v, "\n")
+	if !strings.Contains(first, "booted in 42ms") {
+		t.Errorf("header line 1 at 120 columns = %q, want it to say \"booted in 42ms\"", first)
+	}
+	v = feed(testModel(t, src, 80, 24), src, 5).View()
+	checkFrame(t, v, 80, 24)
 }

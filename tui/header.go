@@ -178,6 +178,9 @@ func (h *headerPane) view(st styles) string {
 		if h.info.Watch != "" {
 			id = append(id, "watch "+h.info.Watch)
 		}
+		if h.info.Boot > 0 {
+			id = append(id, st.dim.Render("booted in ")+fmtDuration(h.info.Boot))
+		}
 	}
 	line1 := strings.Join(id, sep)
 	if h.draining {

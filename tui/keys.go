@@ -12,6 +12,7 @@ type keyMap struct {
 	Pane4                     key.Binding // Services, when there are any
 	SvcRestart, SvcToggle     key.Binding // Services pane: restart, stop/start
 	SvcLogs                   key.Binding // Services pane: its lines in the logs pane
+	Pane5                     key.Binding // Jobs, when the server runs them
 	Up, Down, PgUp, PgDown    key.Binding
 	Top, Bottom               key.Binding
 	Detail, Back              key.Binding
@@ -33,6 +34,7 @@ func newKeyMap() keyMap {
 		SvcRestart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart service")),
 		SvcToggle:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop service")),
 		SvcLogs:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "service logs")),
+		Pane5:        key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "jobs")),
 		Up:           key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		Down:         key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
 		PgUp:         key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
@@ -63,7 +65,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 // FullHelp is the help screen (?), one column per group.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3},
+		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3, k.Pane5},
 		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
 		{k.Detail, k.Back, k.Filter, k.Pause},
 		{k.Reset, k.ResetAll, k.Help, k.Quit},

@@ -39,6 +39,7 @@ const (
 	paneRequests
 	paneLogs
 	paneServices // only when the Source is a ServiceSource
+	paneJobs     // only with a JobsSource whose JobsEnabled is true
 	paneCount
 )
 
@@ -61,7 +62,9 @@ type (
 		next    uint64
 		dropped uint64 // events the Source dropped so far (DropCounter)
 		svcs    []ServiceInfo
-		hasSvcs bool // the Source is a ServiceSource
+		hasSvcs bool          // the Source is a ServiceSource
+		pipes   []Pipeline    // jobs pipelines (JobsSource)
+		jobs    []FinishedJob // last finished jobs, newest first
 	}
 	// eventsMsg carries a batch of events; closed means the channel is.
 	eventsMsg struct {
@@ -75,6 +78,11 @@ type (
 	}
 	// drainDoneMsg reports the end of the graceful drain.
 	drainDoneMsg struct{ err error }
+	// pipelineDoneMsg reports a pause or resume of a pipeline.
+	pipelineDoneMsg struct {
+		name, done string
+		err        error
+	}
 )
 
 // Model is the dashboard's root bubbletea model. Only Update changes it;
@@ -99,7 +107,9 @@ type Model struct {
 	requests requestsPane
 	logs     logsPane
 	services servicesPane
-	hasSvcs  bool // the Source supervises services: pane 4 exists
+	jobs     jobsPane
+	jobsSrc  JobsSource // nil unless the server runs the jobs plugin
+	hasSvcs  bool       // the Source supervises services: pane 4 exists
 	leaks    leakTracker
 	detail   detailPane
 
@@ -152,6 +162,9 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 		FullKey: st.helpKey, FullDesc: st.helpDesc, FullSeparator: st.helpSep,
 	}
 	m.syncKeys()
+	if js, ok := src.(JobsSource); ok && js.JobsEnabled() {
+		m.jobsSrc = js
+	}
 	return m
 }
 
@@ -162,7 +175,7 @@ func (m Model) Init() tea.Cmd {
 
 // pollCmd reads Stats and Requests after delay, off the Update goroutine.
 func (m Model) pollCmd(delay time.Duration) tea.Cmd {
-	src, since, now := m.src, m.reqSeq, m.opts.Now
+	src, since, now, js := m.src, m.reqSeq, m.opts.Now, m.jobsSrc
 	fetch := func(time.Time) tea.Msg {
 		recs, next := src.Requests(since, nil)
 		msg := pollMsg{at: now(), stats: src.Stats(), recs: recs, since: since, next: next}
@@ -171,6 +184,9 @@ func (m Model) pollCmd(delay time.Duration) tea.Cmd {
 		}
 		if ss, ok := src.(ServiceSource); ok {
 			msg.svcs, msg.hasSvcs = ss.Services(), true
+		}
+		if js != nil {
+			msg.pipes, msg.jobs = js.Pipelines(), js.FinishedJobs()
 		}
 		return msg
 	}
@@ -233,6 +249,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case drainDoneMsg:
 		m.drainErr = msg.err
 		cmd = tea.Quit
+	case pipelineDoneMsg:
+		m.toastAt, m.toastBad = m.now, msg.err != nil
+		m.toast = msg.name + ": " + msg.done
+		if msg.err != nil {
+			m.toast = msg.name + ": " + msg.err.Error()
+		}
 	case tea.KeyMsg:
 		cmd = m.onKeys(msg)
 	case tea.MouseMsg:
@@ -247,6 +269,9 @@ func (m *Model) onPoll(msg pollMsg) {
 	m.now = msg.at
 	m.header.setStats(msg.stats)
 	m.workers.setStats(msg.stats)
+	if m.jobsSrc != nil {
+		m.jobs.set(msg.pipes, msg.jobs)
+	}
 	if msg.hasSvcs {
 		m.hasSvcs = len(msg.svcs) > 0
 		m.services.setRows(msg.svcs)

@@ -7,15 +7,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// panes is how many panes there are: the Services pane only exists when
-// the Source supervises services.
-func (m *Model) panes() pane {
-	if m.hasSvcs {
-		return paneServices + 1
-	}
-	return paneServices
-}
-
 // serviceKey handles r (restart), s (stop or start) and l (logs) on the
 // selected service. The command runs outside Update; its result comes
 // back as a serviceDoneMsg and shows in the footer.

@@ -52,6 +52,10 @@ type Info struct {
 	Watch      string // how files are watched, e.g. "fsnotify · 23 files", "poll 1s (forced by watch.poll) · 23 files"; "" = not watching
 	Mode       string // "dev" or "serve"
 	Debug      bool   // `phprun dev --debug`: the header says DEBUG
+	// Boot is how long phprun took from process start to serving (the
+	// boot_ms of `phprun serve`'s log); 0 = not shown. It is the figure a
+	// user waits for on every `phprun dev`, so the header keeps it in view.
+	Boot time.Duration
 }
 
 // ErrForced is returned by Run when the user pressed ctrl+c a second time

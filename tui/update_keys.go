@@ -89,9 +89,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		m.focus = (m.focus + 1) % m.panes()
+		m.cyclePane(1)
 	case key.Matches(msg, m.keys.Prev):
-		m.focus = (m.focus + m.panes() - 1) % m.panes()
+		m.cyclePane(-1)
 	case key.Matches(msg, m.keys.Pane1):
 		m.focus = paneWorkers
 	case key.Matches(msg, m.keys.Pane2):
@@ -100,6 +100,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.focus = paneLogs
 	case key.Matches(msg, m.keys.Pane4):
 		m.focus = paneServices
+	case key.Matches(msg, m.keys.Pane5):
+		m.focus = paneJobs
+	case key.Matches(msg, m.keys.Pause) && m.focus == paneJobs:
+		return m.togglePipeline()
 	case key.Matches(msg, m.keys.SvcRestart), key.Matches(msg, m.keys.SvcToggle), key.Matches(msg, m.keys.SvcLogs):
 		return m.serviceKey(msg)
 	case key.Matches(msg, m.keys.Up):
@@ -210,6 +214,8 @@ func (m *Model) focused() *list {
 		return &m.requests.list
 	case paneServices:
 		return &m.services.list
+	case paneJobs:
+		return &m.jobs.list
 	default:
 		return &m.logs.list
 	}
@@ -223,6 +229,8 @@ func (m *Model) focusedLen() int {
 		return len(m.requests.shown)
 	case paneServices:
 		return len(m.services.rows)
+	case paneJobs:
+		return len(m.jobs.pipes)
 	default:
 		return len(m.logs.shown)
 	}
@@ -285,6 +293,7 @@ func (m *Model) syncKeys() {
 		b.SetEnabled(panes)
 	}
 	m.syncServiceKeys(panes)
+	k.Pane5.SetEnabled(panes && m.jobsSrc != nil)
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PgUp, &k.PgDown, &k.Top, &k.Bottom} {
 		b.SetEnabled(browsing)
 	}
@@ -301,9 +310,57 @@ func (m *Model) syncKeys() {
 	k.Pause.SetEnabled(panes)
 	k.Help.SetEnabled(normal)
 	k.Quit.SetEnabled(m.mode != modeFilter && !m.draining)
-	if m.requests.paused {
+	switch pl, ok := m.jobs.selected(); {
+	case m.focus == paneJobs && ok && pl.Consuming:
+		k.Pause.SetHelp("p", "pause pipeline")
+	case m.focus == paneJobs:
+		k.Pause.SetHelp("p", "resume pipeline")
+	case m.requests.paused:
 		k.Pause.SetHelp("p", "resume")
-	} else {
+	default:
 		k.Pause.SetHelp("p", "pause")
 	}
+}
+
+// togglePipeline pauses the selected pipeline if it consumes, else resumes it.
+func (m *Model) togglePipeline() tea.Cmd {
+	pl, ok := m.jobs.selected()
+	if !ok || m.jobsSrc == nil {
+		return nil
+	}
+	js := m.jobsSrc
+	if pl.Consuming {
+		m.setToast("pausing " + pl.Name + "…")
+		return func() tea.Msg { return pipelineDoneMsg{name: pl.Name, done: "paused", err: js.PausePipeline(pl.Name)} }
+	}
+	m.setToast("resuming " + pl.Name + "…")
+	return func() tea.Msg {
+		return pipelineDoneMsg{name: pl.Name, done: "consuming", err: js.ResumePipeline(pl.Name)}
+	}
+}
+
+// visiblePanes are the panes tab cycles through, in order: Services only
+// when the server supervises services, Jobs only when it runs jobs.
+func (m *Model) visiblePanes() []pane {
+	ps := []pane{paneWorkers, paneRequests, paneLogs}
+	if m.hasSvcs {
+		ps = append(ps, paneServices)
+	}
+	if m.jobsSrc != nil {
+		ps = append(ps, paneJobs)
+	}
+	return ps
+}
+
+// cyclePane moves the focus by dir (+1 tab, -1 shift+tab) among the
+// visible panes.
+func (m *Model) cyclePane(dir int) {
+	ps := m.visiblePanes()
+	i := 0
+	for k, p := range ps {
+		if p == m.focus {
+			i = k
+		}
+	}
+	m.focus = ps[(i+dir+len(ps))%len(ps)]
 }

@@ -31,9 +31,15 @@ func (m *Model) layout() {
 		}
 		m.services.SetSize(w, sh)
 		rest := body - wh - sh
+		jh := 0
+		if m.jobsSrc != nil { // pipelines, their header and title, and a few finished jobs
+			jh = min(len(m.jobs.pipes)+6, rest*35/100)
+			rest -= jh
+		}
 		rh := rest * 55 / 100
 		m.workers.SetSize(w, wh)
 		m.requests.SetSize(w, rh)
+		m.jobs.SetSize(w, jh)
 		m.logs.SetSize(w, rest-rh)
 	} else {
 		body-- // tab bar
@@ -41,6 +47,7 @@ func (m *Model) layout() {
 		m.requests.SetSize(w, body)
 		m.logs.SetSize(w, body)
 		m.services.SetSize(w, body)
+		m.jobs.SetSize(w, body)
 	}
 	m.detail.SetSize(w, max(body, 1))
 }
@@ -76,9 +83,11 @@ func (m Model) View() string {
 		if m.hasSvcs {
 			parts = append(parts, m.services.view(m.st, m.now, m.focus == paneServices))
 		}
-		parts = append(parts,
-			m.requests.view(m.st, m.focus == paneRequests, m.opts.Slow),
-			m.logs.view(m.st, m.focus == paneLogs))
+		parts = append(parts, m.requests.view(m.st, m.focus == paneRequests, m.opts.Slow))
+		if m.jobsSrc != nil {
+			parts = append(parts, m.jobs.view(m.st, m.focus == paneJobs))
+		}
+		parts = append(parts, m.logs.view(m.st, m.focus == paneLogs))
 	default:
 		parts = append(parts, m.tabs())
 		switch m.focus {
@@ -88,6 +97,8 @@ func (m Model) View() string {
 			parts = append(parts, m.requests.view(m.st, true, m.opts.Slow))
 		case paneServices:
 			parts = append(parts, m.services.view(m.st, m.now, true))
+		case paneJobs:
+			parts = append(parts, m.jobs.view(m.st, true))
 		default:
 			parts = append(parts, m.logs.view(m.st, true))
 		}
@@ -98,10 +109,11 @@ func (m Model) View() string {
 
 // tabs is the pane switcher shown when only one pane fits.
 func (m *Model) tabs() string {
-	names := [paneCount]string{"1 Workers", "2 Requests", "3 Logs", "4 Services"}
+	names := [paneCount]string{"1 Workers", "2 Requests", "3 Logs", "4 Services", "5 Jobs"}
 	var out []string
-	for i, n := range names[:m.panes()] {
-		if pane(i) == m.focus {
+	for _, p := range m.visiblePanes() {
+		n := names[p]
+		if p == m.focus {
 			out = append(out, m.st.focused.Render("["+n+"]"))
 		} else {
 			out = append(out, m.st.dim.Render(" "+n+" "))

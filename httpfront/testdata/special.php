@@ -56,6 +56,31 @@ while ($p = $w->waitPayload()) {
             // A lone 103 as the final frame is a protocol error.
             $w->respond(new Payload('', '{"status":103,"headers":{"Link":["</a.css>; rel=preload"]}}'), 0x08);
             break;
+        case '/cut':
+            // A streamed response cut after two frames: by kill -9 (how=kill), or by
+            // hanging past exec_ttl (how=hang).
+            $w->respond(new Payload("part one\n", '{"status":200,"headers":{"Content-Type":["text/plain"]}}'), 0x08, false);
+            $w->respond(new Payload("part two\n", ''), 0x08, false);
+            if (($q['how'] ?? 'kill') === 'kill') {
+                exec('kill -9 ' . getmypid());
+            }
+            sleep(30);
+            break;
+        case '/large':
+            // One frame of mb MiB: "0123456789abcdef" repeated.
+            $body = str_repeat('0123456789abcdef', (int) ($q['mb'] ?? 1) * 65536);
+            $w->respond(new Payload($body, '{"status":200,"headers":{"Content-Type":["application/octet-stream"]}}'), 0x08);
+            unset($body);
+            break;
+        case '/nobody':
+            // A 204 or 304 with a body: the body must be dropped quietly.
+            $w->respond(new Payload('not allowed', '{"status":' . (int) $q['code'] . ',"headers":{}}'), 0x08);
+            break;
+        case '/ctl':
+            // Control bytes in a header value (NUL, ESC, DEL).
+            $h = ['X-Nul' => ["a\0b"], 'X-Esc' => ["\x1b[31m"], 'X-Del' => ["x\x7f"], 'X-Ok' => ["tab\tok"]];
+            $w->respond(new Payload('ctl', json_encode(['status' => 200, 'headers' => $h])), 0x08);
+            break;
         default:
             $w->respond(new Payload('hello', '{"status":200,"headers":{"Content-Type":["text/plain"]}}'), 0x08);
     }

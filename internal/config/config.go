@@ -11,6 +11,7 @@ import (
 	"github.com/phprun/phprun/httpfront"
 	"github.com/phprun/phprun/internal/fielderr"
 	"github.com/phprun/phprun/internal/logging"
+	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
@@ -42,6 +43,9 @@ type Config struct {
 	Watch watch.Config `koanf:"watch"`
 	// Dev tunes `phprun dev`.
 	Dev DevConfig `koanf:"dev"`
+	// Jobs is RoadRunner's jobs plugin: pipelines and the jobs pool.
+	// Disabled unless the section is present.
+	Jobs jobs.Config `koanf:"jobs"`
 	// Service is RoadRunner's service section: named processes phprun
 	// supervises beside the workers. Default: none.
 	Service service.Services `koanf:"service"`
@@ -81,6 +85,7 @@ func Default() Config {
 		Logs:    logging.DefaultConfig(),
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
+		Jobs:    jobs.DefaultConfig(),
 	}
 }
 
@@ -157,6 +162,21 @@ func (c Config) Engine(rpcAddr string, dev bool) engine.Config {
 		if c.Dev.Debug {
 			ec = withDebug(ec)
 		}
+	}
+	return ec
+}
+
+// JobsEngine composes the jobs pool from server and jobs.pool, as Engine
+// does for the HTTP pool (num_workers 0 = the number of CPUs); workers get
+// RR_MODE=jobs.
+func (c Config) JobsEngine(rpcAddr string) engine.Config {
+	ec := engine.DefaultConfig()
+	ec.Name, ec.Mode = "jobs", "jobs"
+	ec.Server = c.Server
+	ec.Pool = c.Jobs.Pool
+	ec.RPCAddr = rpcAddr
+	if ec.Pool.NumWorkers == 0 && !ec.Pool.Debug {
+		ec.Pool.NumWorkers = runtime.NumCPU()
 	}
 	return ec
 }

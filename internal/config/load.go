@@ -334,7 +334,7 @@ func (l *loader) convert(ly layer) map[string]any {
 // only for keys the schema does not know, so a section added to Config
 // works at once; drop its name here as a tidy-up.
 var unsupportedSections = map[string]bool{
-	"jobs": true, "kv": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
+	"kv": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "otel": true, "fileserver": true,
 	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,

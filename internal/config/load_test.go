@@ -226,8 +226,8 @@ func TestConfigProblems(t *testing.T) {
 			warns: []string{"env PHPRUN_HTTP__POOL__NUM_WORKRS: unknown key http.pool.num_workrs (did you mean http.pool.num_workers?)"}},
 		{name: "unknown section", yaml: baseYAML + "htttp:\n  address: x\n", noErrors: true,
 			warns: []string{"phprun.yaml:6:1: unknown key htttp (did you mean http?); ignored"}},
-		{name: "RoadRunner plugin", yaml: baseYAML + "jobs:\n  pool: {}\n", noErrors: true,
-			warns: []string{"phprun.yaml:6:1: section jobs is a RoadRunner plugin that phprun does not implement"}},
+		{name: "RoadRunner plugin", yaml: baseYAML + "temporal:\n  address: x\n", noErrors: true,
+			warns: []string{"phprun.yaml:6:1: section temporal is a RoadRunner plugin that phprun does not implement"}},
 		{name: "list entry", yaml: baseYAML + "  middleware: [gzip, nope]\n",
 			errs: []string{`phprun.yaml:6:3: http.middleware[1]: unknown middleware "nope"`}},
 		{name: "every problem at once", yaml: `server:

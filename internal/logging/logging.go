@@ -206,6 +206,9 @@ func LogEvents(log *slog.Logger, sub *engine.Subscription) {
 	}
 }
 
+// LogEvent writes one event as one log record, as LogEvents does for each.
+func LogEvent(log *slog.Logger, e engine.Event) { logEvent(log, e) }
+
 // logEvent writes one event as one log record.
 func logEvent(log *slog.Logger, e engine.Event) {
 	attrs := []any{"event", e.Kind.String(), "pool", e.Pool}

@@ -14,6 +14,24 @@ declare(strict_types=1);
 require __DIR__ . '/vendor-phprun/autoload.php';
 require __DIR__ . '/src/App.php';
 
+if (\getenv('RR_MODE') === 'jobs') {
+    // phprun started this process for the jobs pool (a jobs: section in phprun.yaml): it consumes
+    // queued jobs instead of requests. Push jobs from anywhere in the app with
+    // \Phprun\Jobs\Jobs::create()->push('default', 'SendWelcomeMail', \json_encode($data));
+    $consumer = \Phprun\Jobs\Consumer::create();
+    while ($task = $consumer->waitTask()) {
+        try {
+            // Dispatch on $task->name; $task->payload is the string pushed, $task->headers() its headers.
+            \error_log(\sprintf('job %s (%s) from pipeline %s', $task->name, $task->id, $task->pipeline));
+            $task->ack();
+        } catch (\Throwable $e) {
+            // Try again in 10 seconds; nack($message) without requeue drops the job.
+            $task->nack((string) $e, requeue: true, delay: 10);
+        }
+    }
+    return;
+}
+
 $worker = \Phprun\Http\Worker::create();
 $app = new \App\App();
 

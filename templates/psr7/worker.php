@@ -18,6 +18,24 @@ if (\is_file(__DIR__ . '/vendor/autoload.php')) {
 }
 require_once __DIR__ . '/src/App.php';
 
+if (\getenv('RR_MODE') === 'jobs') {
+    // phprun started this process for the jobs pool (a jobs: section in phprun.yaml): it consumes
+    // queued jobs instead of requests. Push jobs from anywhere in the app with
+    // \Phprun\Jobs\Jobs::create()->push('default', 'SendWelcomeMail', \json_encode($data));
+    $consumer = \Phprun\Jobs\Consumer::create();
+    while ($task = $consumer->waitTask()) {
+        try {
+            // Dispatch on $task->name; $task->payload is the string pushed, $task->headers() its headers.
+            \error_log(\sprintf('job %s (%s) from pipeline %s', $task->name, $task->id, $task->pipeline));
+            $task->ack();
+        } catch (\Throwable $e) {
+            // Try again in 10 seconds; nack($message) without requeue drops the job.
+            $task->nack((string) $e, requeue: true, delay: 10);
+        }
+    }
+    return;
+}
+
 $factory = \Phprun\Http\Psr7Worker::nyholmFactory();
 $worker = new \Phprun\Http\Psr7Worker(\Phprun\Http\Worker::create(), $factory, $factory, $factory);
 $app = new \App\App($factory, $factory);

@@ -123,9 +123,6 @@ func (c *fastConn) serve() {
 		if (first && c.br.Buffered() == 0 || !first && c.br.Buffered() < 4) && !c.waitRequest(first) {
 			return
 		}
-		if !c.state.CompareAndSwap(connIdle, connActive) {
-			return // Shutdown closed us while idle
-		}
 		first = false
 		now := time.Now()
 		if c.lastPOST {
@@ -143,10 +140,26 @@ func (c *fastConn) serve() {
 			c.handOver(nil)
 			return
 		}
-		if err != nil {
+		http10 := errors.Is(err, errHTTP10Head)
+		if err != nil && !http10 {
 			return // EOF or timeout before a complete head: net/http says nothing either
 		}
+		// The connection counts as idle (Shutdown closes it at once) until
+		// a complete head is here: half a head is no request being served.
+		if !c.state.CompareAndSwap(connIdle, connActive) {
+			return // Shutdown closed us while idle
+		}
 		head, _ := c.br.Peek(n)
+		if c.srv.strict {
+			if reason := framingFault(head); reason != "" {
+				c.rejectFraming(reason)
+				return
+			}
+		}
+		if http10 {
+			c.handOver(nil)
+			return
+		}
 		c.head = append(c.head[:0], head...)
 		var req *http.Request
 		if parseSimpleHead(head, &c.req) {
@@ -170,6 +183,10 @@ func (c *fastConn) serve() {
 
 // errNotFast: the head does not fit the fast path's buffer.
 var errNotFast = errors.New("request head too large for the fast path")
+
+// errHTTP10Head: a complete HTTP/1.0 head is buffered; it goes to net/http
+// once the strict framing checks have seen it.
+var errHTTP10Head = errors.New("HTTP/1.0 request head")
 
 // waitRequest waits (idle, so Shutdown may close the connection) for the
 // next request: its first byte before the first request, bounded by
@@ -253,7 +270,7 @@ func (c *fastConn) setReadDeadline(t time.Time, kind int) {
 // not HTTP/1.1, a bare LF, a head over fastHeadMax), so that net/http
 // answers it without waiting for more.
 func (c *fastConn) peekHead() (int, error) {
-	from, lineDone := 0, false
+	from, lineDone, http10 := 0, false, false
 	for {
 		buf, _ := c.br.Peek(c.br.Buffered())
 		for i := from; i < len(buf); i++ {
@@ -267,11 +284,19 @@ func (c *fastConn) peekHead() (int, error) {
 			}
 			if !lineDone {
 				if !fastRequestLine(buf[:i+1]) {
-					return 0, errNotFast
+					// An HTTP/1.0 head is read whole for the strict
+					// framing checks (framing.go) before net/http gets it.
+					if !c.srv.strict || !bytes.HasSuffix(buf[:i+1], []byte(" HTTP/1.0\r\n")) {
+						return 0, errNotFast
+					}
+					http10 = true
 				}
 				lineDone = true
 			}
 			if i >= 3 && buf[i-2] == '\n' && buf[i-3] == '\r' {
+				if http10 {
+					return i + 1, errHTTP10Head
+				}
 				return i + 1, nil
 			}
 		}
@@ -281,7 +306,7 @@ func (c *fastConn) peekHead() (int, error) {
 		from = len(buf)
 		c.armHeader()
 		if _, err := c.br.Peek(len(buf) + 1); err != nil {
-			if len(buf) > 0 && !isNetTimeout(err) {
+			if len(buf) > 0 && !conns.IsTimeout(err) {
 				return 0, errNotFast // a head cut short: net/http answers what there is
 			}
 			return 0, err
@@ -301,11 +326,6 @@ func fastRequestLine(line []byte) bool {
 	}
 	sp := bytes.IndexByte(rest, ' ')
 	return sp > 0 && sp < len(rest)-1 && string(rest[sp+1:]) != "*"
-}
-
-func isNetTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // fastRequest applies net/http's checks beyond ReadRequest (Host, header

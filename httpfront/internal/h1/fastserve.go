@@ -33,6 +33,10 @@ type fastServer struct {
 	log     *slog.Logger
 	handoff *conns.Handoff
 	stdDone chan struct{} // closed when std.Serve has returned
+	// strict refuses heads with ambiguous framing (framing.go). phprun's
+	// Server sets it; the differential tests leave it off to hold the
+	// fast path equal to net/http.
+	strict bool
 
 	mu       sync.Mutex
 	ln       net.Listener

@@ -14,3 +14,17 @@ type Server = fastServer
 func New(h http.Handler, std *http.Server, log *slog.Logger) *Server {
 	return newFastServer(h, std, log)
 }
+
+// SetStrict makes the server refuse heads with ambiguous framing with a
+// 400 (framing.go). phprun's Server turns it on; the differential tests
+// leave it off to hold the fast path equal to net/http. Call it before
+// Serve.
+func (s *Server) SetStrict(on bool) { s.strict = on }
+
+// BodyAllowedForStatus is net/http's rule, as the fast path applies it:
+// 1xx, 204 and 304 responses carry no body.
+func BodyAllowedForStatus(status int) bool { return bodyAllowedForStatus(status) }
+
+// HeadMax is the largest request head the fast path reads; longer heads
+// go to net/http.
+const HeadMax = fastHeadMax

@@ -1,0 +1,56 @@
+package jobs_test
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/jobs"
+	"github.com/phprun/phprun/jobs/memory"
+)
+
+// BenchmarkPushConsume: b.N jobs pushed to a memory pipeline and acked by
+// 2 real PHP workers (testdata/consumer.php); ns/op is the Go side's wall
+// time per job, its CPU is what a -cpuprofile shows.
+func BenchmarkPushConsume(b *testing.B) {
+	needPHPB(b)
+	ec := engine.DefaultConfig()
+	ec.Name, ec.Mode = "jobs", "jobs"
+	ec.Server.Command = []string{"php", "-d", "opcache.enable_cli=1", "testdata/consumer.php"}
+	ec.Server.Env = map[string]string{"JOBS_LOG": "/dev/null"}
+	ec.Pool.NumWorkers = 2
+	pool, err := engine.New(b.Context(), ec, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var done atomic.Int64
+	p, err := jobs.New(memCfg([]string{"bench"}, "bench"), jobs.Deps{Drivers: map[string]jobs.Constructor{"memory": memory.Open},
+		Pool: pool, Pollers: 4, OnFinish: func(jobs.Finished) { done.Add(1) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := p.Start(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = p.Stop(b.Context()); _ = pool.Close(b.Context()) }()
+	payload := []byte(`{"n":1}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if err := p.Push(b.Context(), &jobs.Job{ID: fmt.Sprint(i), Name: "Bench", Pipeline: "bench", Payload: payload}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(time.Minute); done.Load() < int64(b.N) && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func needPHPB(b *testing.B) {
+	b.Helper()
+	if testing.Short() {
+		b.Skip("short")
+	}
+}

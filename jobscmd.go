@@ -1,0 +1,142 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/phprun/phprun/jobs"
+	"github.com/phprun/phprun/jobs/jobsv1"
+	"github.com/phprun/phprun/rpc"
+)
+
+// JobsCmd manages the pipelines of a running server over RPC, like `rr jobs`.
+type JobsCmd struct {
+	List    JobsListCmd    `cmd:"" default:"withargs" help:"List the pipelines with their state and counts (the default)."`
+	Pause   JobsPauseCmd   `cmd:"" help:"Stop consuming pipelines (pushes are still stored)."`
+	Resume  JobsResumeCmd  `cmd:"" help:"Start or resume consuming pipelines."`
+	Destroy JobsDestroyCmd `cmd:"" help:"Stop and remove pipelines."`
+}
+
+// JobsListCmd prints jobs.Stat as a table or JSON.
+type JobsListCmd struct {
+	JSON bool `name:"json" help:"Print JSON instead of a table."`
+}
+
+// JobsPauseCmd pauses pipelines.
+type JobsPauseCmd struct {
+	Pipelines []string `arg:"" help:"Pipelines to pause."`
+}
+
+// JobsResumeCmd resumes pipelines.
+type JobsResumeCmd struct {
+	Pipelines []string `arg:"" help:"Pipelines to resume."`
+}
+
+// JobsDestroyCmd destroys pipelines.
+type JobsDestroyCmd struct {
+	Pipelines []string `arg:"" help:"Pipelines to destroy."`
+}
+
+// jobsClient dials the jobs service of the server the configuration names.
+func jobsClient(g *Globals, a *app) (*jobs.Client, error) {
+	listen, err := rpcListen(g, a)
+	if err != nil {
+		return nil, err
+	}
+	conn, _, err := rpc.DialConn(listen)
+	if err != nil {
+		return nil, err
+	}
+	return jobs.NewClient(conn), nil
+}
+
+// pipelineJSON is one row of `phprun jobs list --json`.
+type pipelineJSON struct {
+	Pipeline string `json:"pipeline"`
+	Driver   string `json:"driver"`
+	Queue    string `json:"queue"`
+	State    string `json:"state"`
+	Active   int64  `json:"active"`
+	Delayed  int64  `json:"delayed"`
+	Reserved int64  `json:"reserved"`
+	Priority uint64 `json:"priority"`
+}
+
+func pipelineState(s *jobsv1.Stat) string {
+	if s.GetReady() {
+		return "consuming"
+	}
+	return "paused"
+}
+
+// Run prints the pipelines.
+func (c JobsListCmd) Run(g *Globals, a *app) error {
+	cl, err := jobsClient(g, a)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	stats, err := cl.Stat()
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		rows := make([]pipelineJSON, 0, len(stats))
+		for _, s := range stats {
+			rows = append(rows, pipelineJSON{s.GetPipeline(), s.GetDriver(), s.GetQueue(), pipelineState(s), s.GetActive(), s.GetDelayed(), s.GetReserved(), s.GetPriority()})
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	return renderPipelines(a.stdout, stats)
+}
+
+func renderPipelines(w io.Writer, stats []*jobsv1.Stat) error {
+	if len(stats) == 0 {
+		_, err := fmt.Fprintln(w, "no pipelines")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PIPELINE\tDRIVER\tSTATE\tQUEUE\tACTIVE\tDELAYED\tRESERVED\tPRIORITY")
+	for _, s := range stats {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", s.GetPipeline(), s.GetDriver(), pipelineState(s), s.GetQueue(),
+			s.GetActive(), s.GetDelayed(), s.GetReserved(), s.GetPriority())
+	}
+	return tw.Flush()
+}
+
+// Run pauses the pipelines.
+func (c JobsPauseCmd) Run(g *Globals, a *app) error {
+	return jobsAction(g, a, "paused", c.Pipelines, func(cl *jobs.Client) error { return cl.Pause(c.Pipelines...) })
+}
+
+// Run resumes the pipelines.
+func (c JobsResumeCmd) Run(g *Globals, a *app) error {
+	return jobsAction(g, a, "resumed", c.Pipelines, func(cl *jobs.Client) error { return cl.Resume(c.Pipelines...) })
+}
+
+// Run destroys the pipelines.
+func (c JobsDestroyCmd) Run(g *Globals, a *app) error {
+	return jobsAction(g, a, "destroyed", c.Pipelines, func(cl *jobs.Client) error {
+		_, err := cl.Destroy(c.Pipelines...)
+		return err
+	})
+}
+
+func jobsAction(g *Globals, a *app, done string, names []string, f func(*jobs.Client) error) error {
+	cl, err := jobsClient(g, a)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if err := f(cl); err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintf(a.stdout, "%s: %s\n", n, done)
+	}
+	return nil
+}
