@@ -6,9 +6,8 @@ import (
 )
 
 // sampleEvery is how often the supervisor reads its workers' figures when
-// no watch_tick asks sooner. Stats, the RPC informer and the dashboard
-// report the last sample, so reading them costs no file I/O and a busy
-// /health probe or dashboard does not multiply /proc reads.
+// no watch_tick asks sooner; Stats falls back to the last sample when it
+// cannot read them itself.
 const sampleEvery = time.Second
 
 // sampleAll reads every worker's figures (owned by the supervisor

@@ -7,11 +7,10 @@ import (
 	"time"
 )
 
-// TestStatsReportTheSupervisorsSample: a worker's figures in Stats are the
-// ones the supervisor sampled (here from a fixture /proc, for a PID that
-// does not exist on the machine), so Stats, the RPC informer and the
-// health probes read no files of their own; a failed read keeps the last
-// figures.
+// TestStatsReportTheSupervisorsSample: when /proc cannot be read for a
+// worker (here a PID that does not exist on the machine), Stats reports
+// the figures the supervisor sampled last (here from a fixture /proc),
+// and a failed sample keeps them.
 func TestStatsReportTheSupervisorsSample(t *testing.T) {
 	dir := t.TempDir()
 	const pid = 999999907

@@ -122,6 +122,12 @@ func (w *worker) info() WorkerInfo {
 		CPUPercent: math.Float64frombits(w.cpu.Load()),
 		Created:    w.created,
 	}
+	// Figures fresh at the call, as the dashboard's leak hint needs them
+	// (it pairs each request with the RSS change it caused); the
+	// supervisor's last sample when the read fails.
+	if ps, err := newProcReader().read(w.pid, time.Now()); err == nil {
+		wi.RSS, wi.CPUPercent = ps.RSS, ps.CPUPercent
+	}
 	if s := w.jobStart.Load(); s != 0 {
 		wi.JobStart = time.Unix(0, s)
 		wi.Job = w.getTag()
