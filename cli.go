@@ -124,6 +124,7 @@ func (g *Globals) loadOptions(a *app, requireFile bool) (config.Options, error) 
 		},
 		Environ:     a.environ,
 		RequireFile: requireFile,
+		Workdir:     g.Workdir != "",
 	}, nil
 }
 

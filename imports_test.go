@@ -35,9 +35,15 @@ var allowedImports = map[string][]string{
 	"jobs/memory":           {module + "/jobs"},
 	"jobs/boltdb":           {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
 	"jobs/jobstest":         {module + "/jobs"},
+	"jobs/amqp":             {module + "/jobs", "github.com/rabbitmq/amqp091-go"},
+	"jobs/nats":             {module + "/jobs", "github.com/nats-io/"},
+	// test-only: starts real brokers for driver tests
+	"internal/testbroker": nil,
+	"jobs/brokertest":     {module + "/jobs", module + "/jobs/jobstest", module + "/internal/testbroker"},
 	// internal/config composes the sections the packages above own; only
 	// package main imports it (no entry above lists it).
 	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs", module + "/service",
+		module + "/jobs/amqp", module + "/jobs/nats",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4"},
 	"internal/logging": {module + "/engine", fielderr},
 	// the typed field error every section's Validate returns; a leaf

@@ -9,8 +9,10 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/jobs"
+	"github.com/phprun/phprun/jobs/amqp"
 	"github.com/phprun/phprun/jobs/boltdb"
 	"github.com/phprun/phprun/jobs/memory"
+	"github.com/phprun/phprun/jobs/nats"
 	"github.com/phprun/phprun/rpc"
 )
 
@@ -27,7 +29,8 @@ type jobsRunner struct {
 // jobDrivers are the registered pipeline drivers, fresh for each run
 // (boltdb's opener shares files among the run's pipelines).
 func jobDrivers() map[string]jobs.Constructor {
-	return map[string]jobs.Constructor{memory.Name: memory.Open, boltdb.Name: boltdb.NewOpener().Open}
+	return map[string]jobs.Constructor{memory.Name: memory.Open, boltdb.Name: boltdb.NewOpener().Open,
+		amqp.Name: amqp.Open, nats.Name: nats.Open}
 }
 
 // startJobs starts the jobs pool and plugin when the config has a jobs
@@ -45,7 +48,7 @@ func (s *server) startJobs(ctx context.Context, rpcAddr string) error {
 		return fmt.Errorf("start jobs workers (%s): %w", commandLine(ec), err)
 	}
 	r := &jobsRunner{pool: pool}
-	deps := jobs.Deps{Drivers: jobDrivers(), Pool: pool, Pollers: ec.Pool.NumWorkers + 2, Log: s.log}
+	deps := jobs.Deps{Drivers: jobDrivers(), Globals: map[string]map[string]any{amqp.Name: cfg.AMQP.Map(), nats.Name: cfg.NATS.Map()}, Pool: pool, Pollers: ec.Pool.NumWorkers + 2, Log: s.log}
 	if s.access != nil { // the dashboard runs: keep finished jobs for its Jobs pane
 		r.recent = newJobsRing(512)
 		deps.OnFinish = r.recent.add

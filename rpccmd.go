@@ -149,9 +149,9 @@ func rpcListen(g *Globals, a *app) (string, error) {
 	}
 	listen := lc.Config.RPC.Listen
 	// a relative socket path is relative to the server's directory, which
-	// is the config file's (see runServer), not ours
+	// is the config file's or -w's (see runServer), not ours
 	if path, ok := strings.CutPrefix(listen, "unix://"); ok && !filepath.IsAbs(path) && path != "" {
-		listen = "unix://" + filepath.Join(lc.Dir, path)
+		listen = "unix://" + filepath.Join(lc.Base, path)
 	}
 	if lc.File != "" && !lc.Present["rpc"] {
 		// A server started with this file has no RPC port, so the default

@@ -114,7 +114,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 		}
 		defer closeLog()
 		log = l
-		events := newEventLog(log, bus.Subscribe(4096))
+		events := newEventLog(logging.ChannelLogger(log, lc.Config.Logs, "server"), bus.Subscribe(4096))
 		go events.run()
 		defer func() { bus.Unsubscribe(events.sub); <-events.done }()
 		flushEvents = events.flush
@@ -185,7 +185,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		}
 	}()
 
-	opts := httpfront.Options{Logger: log, Debug: dev && cfg.Dev.ShowErrors,
+	opts := httpfront.Options{Logger: logging.ChannelLogger(log, cfg.Logs, "http"), Debug: dev && cfg.Dev.ShowErrors || cfg.HTTP.Pool.Debug, // RoadRunner: pool.debug shows errors
 		NoFastPath: os.Getenv("PHPRUN_HTTP_FASTPATH") == "0"}
 	if ui {
 		s.access = engine.NewAccessRing(4096)
@@ -205,7 +205,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		if lc.Present["jobs"] {
 			checkers = append(checkers, jobsChecker{s})
 		}
-		if s.status, err = httpfront.NewStatus(cfg.Status, log, checkers...); err != nil {
+		if s.status, err = httpfront.NewStatus(cfg.Status, logging.ChannelLogger(log, cfg.Logs, "status"), checkers...); err != nil {
 			return nil, err
 		}
 		if err := s.status.Listen(); err != nil {
@@ -221,8 +221,8 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 			return nil, listenError("rpc.listen", cfg.RPC.Listen, err)
 		}
 		undo = append(undo, func() { _ = s.rpcLn.Close() })
-		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: log, Config: s.configJSON, Proto: protocodec.Codec{},
-			MaxPayload: cfg.RPC.MaxRequestBytes, Jobs: s.informerJobs})
+		s.rpcSrv, err = rpc.NewServer(poolSet{s}, rpc.Options{Version: version, Logger: logging.ChannelLogger(log, cfg.Logs, "rpc"), Config: s.configJSON,
+			Proto: protocodec.Codec{}, MaxPayload: cfg.RPC.MaxRequestBytes, Jobs: s.informerJobs})
 		if err != nil {
 			return nil, err
 		}
@@ -245,7 +245,11 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 
 	ecfg := cfg.Engine(rpcAddr, dev)
 	ecfg.Version = version
-	ecfg.ServeFirst = true // serve from the first ready worker; the rest join as they boot
+	ecfg.ServeFirst = true     // serve from the first ready worker; the rest join as they boot
+	ecfg.DirNote = lc.BaseNote // the workers run in lc.Base (runServer)
+	if err := runOnInit(ctx, ecfg, log); err != nil {
+		return nil, err
+	}
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
 	}

@@ -24,6 +24,38 @@ type ServerConfig struct {
 	// or "unix://path.sock". It is passed to PHP verbatim as RR_RELAY, so it
 	// must be a string PHP's relay parser accepts.
 	Relay string `koanf:"relay"`
+	// User runs the workers as this user, a name or a numeric
+	// id; phprun must then run as root. Default "": phprun's own user.
+	User string `koanf:"user"`
+	// Group runs the workers with this group, a name or a numeric id.
+	// Default "": the primary group of User (or phprun's group).
+	Group string `koanf:"group"`
+	// OnInit is a command run once before the first workers start.
+	// Default nil (none).
+	OnInit *OnInitConfig `koanf:"on_init"`
+	// RelayTimeout is RoadRunner v2's bound on a socket worker connecting.
+	// RoadRunner 2025 accepts and ignores it; so does phprun, where
+	// pool.allocate_timeout bounds the whole boot. Default 0.
+	RelayTimeout time.Duration `koanf:"relay_timeout"`
+}
+
+// OnInitConfig is `server.on_init`: a command RoadRunner runs once before
+// it starts workers (migrations, cache warm-up).
+type OnInitConfig struct {
+	// Command is the command line, split like server.command. Required.
+	Command []string `koanf:"command"`
+	// ExecTimeout kills the command when it runs longer. Default 60s.
+	ExecTimeout time.Duration `koanf:"exec_timeout"`
+	// Env is added to the command's environment (keys upper-cased,
+	// values through os.ExpandEnv), like server.env. Default none.
+	Env map[string]string `koanf:"env"`
+	// User runs the command as this user. Default "": phprun's own
+	// (server.user does not apply, as in RoadRunner).
+	User string `koanf:"user"`
+	// ExitOnError stops phprun when the command fails or times out;
+	// otherwise the failure is logged and the workers start anyway, as in
+	// RoadRunner. Default false.
+	ExitOnError bool `koanf:"exit_on_error"`
 }
 
 // SupervisorConfig is `<plugin>.pool.supervisor`: per-worker limits. A zero
@@ -68,6 +100,49 @@ type PoolConfig struct {
 	Debug bool `koanf:"debug"`
 	// Supervisor holds the per-worker limits.
 	Supervisor SupervisorConfig `koanf:"supervisor"`
+	// DynamicAllocator, when set, lets the pool grow past NumWorkers while
+	// jobs wait for a worker, and shrink back when the extra workers sit
+	// idle (RoadRunner ≥ 2024.3). Default nil (a fixed pool).
+	DynamicAllocator *DynamicAllocatorConfig `koanf:"dynamic_allocator"`
+}
+
+// DynamicAllocatorConfig is `<plugin>.pool.dynamic_allocator`. Values out
+// of range are clamped as RoadRunner clamps them, never rejected.
+type DynamicAllocatorConfig struct {
+	// MaxWorkers is the most extra workers on top of num_workers. Default
+	// 10, at most 1000.
+	MaxWorkers uint64 `koanf:"max_workers"`
+	// SpawnRate is how many extra workers start at a time when a job finds
+	// none free. Default 5, at most 100.
+	SpawnRate uint64 `koanf:"spawn_rate"`
+	// IdleTimeout retires an extra worker idle this long. Default 60s,
+	// also for values under 1s.
+	IdleTimeout time.Duration `koanf:"idle_timeout"`
+}
+
+// Dynamic allocator defaults and bounds, RoadRunner's (its pool caps
+// num_workers plus extras at 2048; phprun's num_workers is at most 500).
+const (
+	defaultDynMaxWorkers  = 10
+	defaultDynSpawnRate   = 5
+	defaultDynIdleTimeout = time.Minute
+	maxDynWorkers         = 1000
+	maxDynSpawnRate       = 100
+)
+
+// limits returns the allocator's settings with defaults and bounds applied.
+func (d *DynamicAllocatorConfig) limits() (maxWorkers, spawnRate int, idle time.Duration) {
+	maxWorkers, spawnRate, idle = defaultDynMaxWorkers, defaultDynSpawnRate, defaultDynIdleTimeout
+	if d.MaxWorkers > 0 {
+		maxWorkers = int(min(d.MaxWorkers, maxDynWorkers))
+	}
+	if d.SpawnRate > 0 {
+		spawnRate = int(min(d.SpawnRate, maxDynSpawnRate))
+	}
+	if d.IdleTimeout >= time.Second {
+		idle = d.IdleTimeout
+	}
+	return maxWorkers, spawnRate, idle
 }
 
 // Config is everything New needs to run one pool. The caller (main) composes
@@ -79,6 +154,9 @@ type Config struct {
 	Mode string
 	// Dir is the workers' working directory; "" inherits phprun's.
 	Dir string
+	// DirNote says where Dir came from ("the config file's folder; -w
+	// changes it"), for the "worker script not found" message.
+	DirNote string
 	// RPCAddr is passed as RR_RPC when non-empty.
 	RPCAddr string
 	// Version is passed as RR_VERSION.
@@ -135,6 +213,29 @@ func (c Config) Validate() error {
 	}
 	if err := ValidateRelay(c.Server.Relay); err != nil {
 		errs = append(errs, fielderr.Wrap("server.relay", err))
+	}
+	if c.Server.User != "" {
+		if _, err := lookupCredential(c.Server.User, ""); err != nil {
+			errs = append(errs, fielderr.Wrap("server.user", err))
+		}
+	}
+	if c.Server.Group != "" {
+		if _, err := lookupCredential("", c.Server.Group); err != nil {
+			errs = append(errs, fielderr.Wrap("server.group", err))
+		}
+	}
+	if o := c.Server.OnInit; o != nil {
+		if len(o.Command) == 0 || strings.TrimSpace(o.Command[0]) == "" {
+			add("server.on_init.command", "required when server.on_init is set")
+		}
+		if o.ExecTimeout < 0 {
+			add("server.on_init.exec_timeout", "must not be negative, got %v", o.ExecTimeout)
+		}
+		if o.User != "" {
+			if _, err := lookupCredential(o.User, ""); err != nil {
+				errs = append(errs, fielderr.Wrap("server.on_init.user", err))
+			}
+		}
 	}
 	p := c.Pool
 	switch {

@@ -142,6 +142,7 @@ func (p *Pool) acquireSlow(ctx context.Context, since time.Time) (*worker, error
 	if wt == nil {
 		return w, err
 	}
+	p.askGrow()
 	if done := ctx.Done(); done != nil {
 		select {
 		case w = <-wt.ch:
@@ -360,7 +361,7 @@ func (w *worker) fail(ctx context.Context, op string, err error) error {
 	w.p.kill(w, st)
 	w.proc.out.flush()
 	if path := w.proc.out.scriptNotFound(); path != "" {
-		cause = fmt.Errorf("%w: %s", ErrScriptNotFound, path)
+		cause = w.p.scriptNotFound(path)
 	}
 	return &WorkerError{PID: w.pid, Op: op, Err: cause, Output: w.proc.out.lastLines()}
 }

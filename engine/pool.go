@@ -24,6 +24,7 @@ type Pool struct {
 	cfg     Config
 	bus     *Bus
 	environ []string
+	cred    *credential  // server.user/group; nil runs workers as phprun
 	sock    *socketRelay // nil for pipes
 
 	idle    chan *worker  // ready workers of the serving generation, when nobody waits
@@ -70,10 +71,15 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 	if cfg.Pool.Debug {
 		n = 0
 	}
+	most := n // the most workers at once, for the idle channel's size
+	if d := cfg.Pool.DynamicAllocator; d != nil && n > 0 {
+		extra, _, _ := d.limits()
+		most += extra
+	}
 	p := &Pool{
 		cfg:     cfg,
 		bus:     bus,
-		idle:    make(chan *worker, 2*n+8),
+		idle:    make(chan *worker, 2*most+8),
 		cmds:    make(chan command, 64),
 		quit:    make(chan struct{}),
 		supQuit: make(chan struct{}),
@@ -83,6 +89,7 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 	p.waitTimer = time.AfterFunc(time.Hour, p.expireWaiters)
 	p.waitTimer.Stop() // armed by the first Exec that has to wait
 	p.environ = p.buildEnv()
+	p.cred, _ = lookupCredential(cfg.Server.User, cfg.Server.Group) // checked by Validate
 	if cfg.Server.Relay != "pipes" {
 		s, err := listenRelay(p, cfg.Server.Relay, cfg.Dir)
 		if err != nil {

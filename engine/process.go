@@ -70,6 +70,7 @@ func (p *Pool) startProcess(gen uint64, pipes bool) (*process, error) {
 	cmd.Dir = p.cfg.Dir
 	cmd.Env = p.environ
 	cmd.SysProcAttr = sysProcAttr()
+	p.cred.apply(cmd)
 
 	var closeAfterStart, closeOnError []*os.File
 	fail := func(err error) (*process, error) {

@@ -83,6 +83,7 @@ func (s *supervisor) swap() {
 	first := s.gen == 0
 	s.gen = op.gen
 	s.p.gen.Store(op.gen)
+	s.extra = 0 // a new generation starts at num_workers (dynamic.go)
 	for _, w := range op.staged {
 		s.offer(w)
 	}

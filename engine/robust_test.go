@@ -250,6 +250,11 @@ func TestBootFailures(t *testing.T) {
 		{"exit before handshake", func() Config { return helperConfig(t, "exit-boot", 1) }, errExitedEarly, "Parse error"},
 		{"script not found (fake)", func() Config { return helperConfig(t, "notfound", 1) }, ErrScriptNotFound, "missing.php"},
 		{"script not found (php)", func() Config { return testConfig([]string{phpBin(t), "-n", missing}, 1) }, ErrScriptNotFound, missing},
+		{"relative script not found names the dir", func() Config {
+			c := testConfig([]string{phpBin(t), "-n", "nope.php"}, 1)
+			c.Dir, c.DirNote = filepath.Dir(missing), "the config file's folder; -w changes it"
+			return c
+		}, ErrScriptNotFound, "nope.php (looked in " + filepath.Dir(missing) + ", the config file's folder; -w changes it)"},
 		{"no handshake", func() Config {
 			c := helperConfig(t, "silent", 1)
 			c.Pool.AllocateTimeout = 200 * time.Millisecond

@@ -49,7 +49,7 @@ func (w *worker) bootError(err error) error {
 	w.closeRelay()
 	w.proc.out.flush()
 	if path := w.proc.out.scriptNotFound(); path != "" {
-		err = fmt.Errorf("%w: %s", ErrScriptNotFound, path)
+		err = w.p.scriptNotFound(path)
 	} else if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errExitedEarly) {
 		err = fmt.Errorf("%w before the PID handshake (%s)", errExitedEarly, w.proc.exitReason())
 	}

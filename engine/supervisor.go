@@ -22,6 +22,7 @@ const (
 	cmdReload                     // start a new generation (reply)
 	cmdReset                      // replace one worker (pid, reply)
 	cmdClose                      // stop spawning, hand over the table (list)
+	cmdGrow                       // a job waits: the dynamic allocator may add workers (dynamic.go)
 )
 
 // command is a message to the supervisor. It is passed by value.
@@ -41,6 +42,7 @@ type command struct {
 type supervisor struct {
 	p      *Pool
 	target int
+	extra  int // workers added by the dynamic allocator above target (dynamic.go)
 	table  map[*process]*worker
 	gen    uint64 // serving generation; 0 until the first one booted
 	last   uint64 // highest generation ever started
@@ -134,6 +136,8 @@ func (s *supervisor) handle(c command) {
 		s.snapshot()
 	case cmdReload:
 		s.startReload(c.reply)
+	case cmdGrow:
+		s.grow()
 	case cmdReset:
 		if s.closing {
 			c.reply <- ErrPoolClosed
@@ -308,6 +312,9 @@ func (s *supervisor) maintain() {
 		have = s.live(g)
 	}
 	need := s.target - have - s.pending[g]
+	if s.reload == nil {
+		need += s.extra
+	}
 	if need <= 0 || time.Now().Before(s.retryAt) {
 		return
 	}
@@ -363,6 +370,7 @@ func (s *supervisor) tick(now time.Time) {
 		s.lastTick = now
 		s.checkLimits(now)
 	}
+	s.dynamicTick(now)
 }
 
 // takeIdle empties the idle channel; the caller owns what it returns and

@@ -31,9 +31,8 @@ type Config struct {
 	// AccessLogs logs one line per request. Default false.
 	AccessLogs bool `koanf:"access_logs"`
 	// Middleware lists middleware by RoadRunner name, outermost first:
-	// headers, gzip, static, proxy_ip_parser. RoadRunner names phprun does not
-	// implement (sendfile, http_metrics, cache, otel) are skipped with a
-	// warning. Default none.
+	// headers, gzip, static, sendfile, proxy_ip_parser. Any other name is
+	// skipped with a warning (see Warnings), as RoadRunner does. Default none.
 	Middleware []string `koanf:"middleware"`
 	// Uploads configures multipart file uploads.
 	Uploads UploadsConfig `koanf:"uploads"`
@@ -90,7 +89,8 @@ type UploadsConfig struct {
 	// Dir holds upload temp files. Default "" = the OS temp dir.
 	Dir string `koanf:"dir"`
 	// Forbid lists extensions (".php") never written; such files get PHP
-	// error 8. Default none (RR ≥ 2024.3).
+	// error 8. "" stands for files without an extension, as in RoadRunner.
+	// Default none (RR ≥ 2024.3).
 	Forbid []string `koanf:"forbid"`
 	// Allow, when non-empty, lists the only extensions accepted. Forbid
 	// wins over Allow. Default none (everything not forbidden).
@@ -116,18 +116,21 @@ type CORSConfig struct {
 	AllowedMethods       string `koanf:"allowed_methods"`        // list
 	AllowCredentials     bool   `koanf:"allow_credentials"`      // default false
 	ExposedHeaders       string `koanf:"exposed_headers"`        // list
-	MaxAge               int    `koanf:"max_age"`                // seconds; 0 = not sent
+	MaxAge               int    `koanf:"max_age"`                // seconds; 0 = not sent, < 0 sends 0
 	OptionsSuccessStatus int    `koanf:"options_success_status"` // preflight status, default 200
 	Debug                bool   `koanf:"debug"`                  // log CORS decisions
 }
 
 // StaticConfig is `http.static`.
 type StaticConfig struct {
-	// Dir is the document root; it must exist. Default ".".
+	// Dir is the document root; it must exist, even when static is not in
+	// http.middleware (as in RoadRunner). Default ".".
 	Dir string `koanf:"dir"`
 	// Forbid lists extensions never served (they fall through to PHP).
+	// Empty entries are skipped, as RoadRunner does (`forbid: [""]`).
 	Forbid []string `koanf:"forbid"`
-	// Allow, when non-empty, lists the only extensions served.
+	// Allow, when non-empty, lists the only extensions served. Empty
+	// entries are skipped.
 	Allow []string `koanf:"allow"`
 	// CalculateEtag sends an ETag (CRC-32 of the content). Default false.
 	CalculateEtag bool `koanf:"calculate_etag"`
@@ -200,11 +203,10 @@ func DefaultStatusConfig() StatusConfig {
 	return StatusConfig{UnavailableStatusCode: 503, CheckTimeout: 60}
 }
 
-// middleware names phprun implements, and RoadRunner names it accepts but skips.
+// middleware names phprun implements; any other is skipped with a warning.
 var (
-	knownMiddleware       = map[string]bool{"headers": true, "gzip": true, "static": true, "proxy_ip_parser": true}
-	unsupportedMiddleware = map[string]bool{"sendfile": true, "http_metrics": true, "cache": true, "otel": true}
-	clientAuthTypes       = map[string]bool{"": true, "no_client_certs": true, "request_client_cert": true,
+	knownMiddleware = map[string]bool{"headers": true, "gzip": true, "static": true, "sendfile": true, "proxy_ip_parser": true}
+	clientAuthTypes = map[string]bool{"": true, "no_client_certs": true, "request_client_cert": true,
 		"require_any_client_cert": true, "verify_client_cert_if_given": true, "require_and_verify_client_cert": true}
 )
 
@@ -251,25 +253,18 @@ func (c Config) Validate() error {
 	if c.InternalErrorCode < 400 || c.InternalErrorCode > 599 {
 		add("http.internal_error_code", "must be a 4xx or 5xx status, got %d", c.InternalErrorCode)
 	}
-	for i, m := range c.Middleware {
-		if !knownMiddleware[m] && !unsupportedMiddleware[m] {
-			add(fmt.Sprintf("http.middleware[%d]", i), "unknown middleware %q (want headers, gzip, static or proxy_ip_parser)", m)
-		}
-	}
 	for _, l := range []struct {
 		key  string
 		exts []string
 	}{{"http.uploads.forbid", c.Uploads.Forbid}, {"http.uploads.allow", c.Uploads.Allow},
 		{"http.static.forbid", c.Static.Forbid}, {"http.static.allow", c.Static.Allow}} {
 		for i, e := range l.exts {
+			if e == "" { // RoadRunner accepts it (forbid: [""]); see normExts
+				continue
+			}
 			if strings.TrimPrefix(e, ".") == "" || strings.ContainsAny(e, "/\\") {
 				add(fmt.Sprintf("%s[%d]", l.key, i), "want an extension such as \".php\", got %q", e)
 			}
-		}
-	}
-	if c.Uploads.Dir != "" {
-		if fi, err := os.Stat(c.Uploads.Dir); err != nil || !fi.IsDir() {
-			add("http.uploads.dir", "%q is not a directory", c.Uploads.Dir)
 		}
 	}
 	for i, s := range c.TrustedSubnets {
@@ -285,9 +280,12 @@ func (c Config) Validate() error {
 			add(fmt.Sprintf("http.trusted_headers[%d]", i), "invalid header name %q", h)
 		}
 	}
-	if c.hasMiddleware("static") {
+	if c.Static.Dir != "" || c.hasMiddleware("static") {
+		// RoadRunner's static plugin refuses to start without its root,
+		// listed in http.middleware or not (its TestStaticDisabled_Error).
+		// The default "." always exists.
 		if fi, err := os.Stat(c.Static.Dir); err != nil || !fi.IsDir() {
-			add("http.static.dir", "%q is not a directory", c.Static.Dir)
+			add("http.static.dir", "root directory %q does not exist or is not a directory", c.Static.Dir)
 		}
 	}
 	if cors := c.Headers.CORS; cors != nil {
@@ -298,9 +296,6 @@ func (c Config) Validate() error {
 		}
 		if s := cors.OptionsSuccessStatus; s != 0 && (s < 200 || s > 299) {
 			add("http.headers.cors.options_success_status", "must be 2xx, got %d", s)
-		}
-		if cors.MaxAge < 0 {
-			add("http.headers.cors.max_age", "must not be negative, got %d", cors.MaxAge)
 		}
 	}
 	if c.TLSEnabled() {
@@ -357,18 +352,42 @@ func (c StatusConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Warnings lists what RoadRunner accepts with a warning and phprun skips:
+// middleware names it does not implement. Validate stays quiet about them;
+// New logs these, and the config loader prints them with the rest.
+func (c Config) Warnings() []string {
+	var out []string
+	for i, m := range c.Middleware {
+		if !knownMiddleware[m] {
+			out = append(out, fmt.Sprintf("http.middleware[%d]: middleware %q is not available in phprun; skipped", i, m))
+		}
+	}
+	return out
+}
+
 // normExts lower-cases extensions and makes sure each starts with a dot.
-func normExts(exts []string) map[string]bool {
+// An empty entry is kept only when keepEmpty is set: it then stands for
+// names without an extension (RoadRunner's uploads); static drops it.
+func normExts(exts []string, keepEmpty bool) map[string]bool {
 	if len(exts) == 0 {
 		return nil
 	}
 	m := make(map[string]bool, len(exts))
 	for _, e := range exts {
 		e = strings.ToLower(e)
+		if e == "" {
+			if keepEmpty {
+				m[""] = true
+			}
+			continue
+		}
 		if !strings.HasPrefix(e, ".") {
 			e = "." + e
 		}
 		m[e] = true
+	}
+	if len(m) == 0 {
+		return nil
 	}
 	return m
 }

@@ -234,7 +234,7 @@ func TestE2EStatusAndDrain(t *testing.T) {
 	}()
 	waitFor(t, func() bool { return pool.Stats().Count(engine.StateWorking) == 1 })
 	check("/health", 200, "")
-	check("/ready", 503, "no idle workers")
+	check("/ready", 503, "internal server error, see logs") // RoadRunner's text
 
 	// Draining: /ready 503 with RoadRunner's message, /health stays 200,
 	// and Shutdown waits for the in-flight request.
@@ -245,8 +245,15 @@ func TestE2EStatusAndDrain(t *testing.T) {
 		shutdownDone <- f.srv.Shutdown(ctx)
 	}()
 	waitFor(t, func() bool { code, _ := f.srv.Ready(); return code == 503 })
-	check("/ready", 503, "service is shutting down")
-	check("/health", 200, "")
+	// RoadRunner answers both in plain text while shutting down.
+	for _, c := range []struct {
+		path string
+		code int
+	}{{"/ready", 503}, {"/health", 200}} {
+		if resp, body := get(t, base+c.path); resp.StatusCode != c.code || body != "service is shutting down\n" {
+			t.Errorf("%s while draining: %d %q", c.path, resp.StatusCode, body)
+		}
+	}
 	if _, err := http.Get(f.url + "/"); err == nil {
 		t.Error("new connections still accepted while draining")
 	}

@@ -221,7 +221,7 @@ func FuzzMultipartTree(f *testing.F) {
 	f.Add([]byte("--B\r\nContent-Disposition: form-data; name=\"f[]\"; filename=\"x.txt\"\r\n\r\ndata\r\n--B\r\nContent-Disposition: form-data; name=\"f[]\"; filename=\"y.php\"\r\n\r\nd\r\n--B--\r\n"))
 	f.Add([]byte("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--B\r\nContent-Disposition: form-data; name=\"a[x]\"; filename=\"f\"\r\n\r\n2\r\n--B--\r\n"))
 	dir := f.TempDir()
-	pol := uploadPolicy{dir: dir, forbid: normExts([]string{".php"})}
+	pol := uploadPolicy{dir: dir, forbid: normExts([]string{".php"}, true)}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		res, err := parseMultipart(bytes.NewReader(body), "multipart/form-data; boundary=B", &pol)
 		defer func() {

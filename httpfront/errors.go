@@ -3,6 +3,7 @@ package httpfront
 import (
 	"context"
 	"errors"
+	"html"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -102,16 +103,29 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, starte
 			hdr.Set("No-Workers", "true")
 		}
 	}
-	hdr.Set("Content-Type", "text/plain; charset=utf-8")
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	body := http.StatusText(status)
-	if public || h.debug {
-		body = err.Error()
+	var body string
+	switch {
+	case public:
+		body = err.Error() + "\n"
+	case status == h.internalCode:
+		// RoadRunner answers internal_error_code with an empty body, or
+		// with the HTML-escaped error text under pool.debug.
+		if h.debug {
+			body = html.EscapeString(err.Error())
+		}
+	case h.debug:
+		body = err.Error() + "\n"
+	default:
+		body = http.StatusText(status)
+		if body == "" {
+			body = "error " + strconv.Itoa(status)
+		}
+		body += "\n"
 	}
-	if body == "" {
-		body = "error " + strconv.Itoa(status)
+	if body != "" {
+		hdr.Set("Content-Type", "text/plain; charset=utf-8")
+		hdr.Set("X-Content-Type-Options", "nosniff")
 	}
-	body += "\n"
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	if status == http.StatusRequestEntityTooLarge || errors.Is(err, errBadBody) {
 		hdr.Set("Connection", "close") // the rest of the body is not read, or lost its framing

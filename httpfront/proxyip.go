@@ -1,7 +1,6 @@
 package httpfront
 
 import (
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -9,7 +8,7 @@ import (
 
 // proxyIP is RoadRunner's `proxy_ip_parser`: when the peer is inside a
 // trusted subnet, the client address is taken from the first trusted
-// header that holds a valid IP, and replaces r.RemoteAddr (so PHP's
+// header that has a value, and replaces r.RemoteAddr (so PHP's
 // remoteAddr and the access log show the client, not the proxy).
 type proxyIP struct {
 	next    http.Handler
@@ -53,7 +52,11 @@ func (p *proxyIP) trusted(ip netip.Addr) bool {
 }
 
 // clientIP returns the client address named by the first trusted header
-// that carries a valid one. X-Forwarded-For yields its left-most entry.
+// with a non-empty value, parsed as RoadRunner does: the for= of
+// Forwarded, the left-most X-Forwarded-For entry, any other header
+// verbatim. Like RoadRunner it does not check that the value is an IP
+// (its test "non-address value is taken verbatim"): PHP gets what the
+// trusted proxy said.
 func (p *proxyIP) clientIP(h http.Header) string {
 	for _, name := range p.headers {
 		v := h.Get(name)
@@ -69,39 +72,24 @@ func (p *proxyIP) clientIP(h http.Header) string {
 		default:
 			cand = v
 		}
-		if ip := parseIP(strings.TrimSpace(cand)); ip != "" {
-			return ip
+		if cand != "" {
+			return cand
 		}
 	}
 	return ""
 }
 
-// forwardedFor extracts the first for= of an RFC 7239 Forwarded header.
+// forwardedFor extracts the first for= value of an RFC 7239 Forwarded
+// header, quotes trimmed, as RoadRunner's pattern `for=([^(;|,| )]+)` does.
 func forwardedFor(v string) string {
-	first, _, _ := strings.Cut(v, ",")
-	for pair := range strings.SplitSeq(first, ";") {
-		k, val, ok := strings.Cut(strings.TrimSpace(pair), "=")
-		if ok && strings.EqualFold(k, "for") {
-			val = strings.Trim(val, `"`)
-			if strings.HasPrefix(val, "[") { // "[2001:db8::1]:4711"
-				if end := strings.IndexByte(val, ']'); end > 0 {
-					return val[1:end]
-				}
-			}
-			if host, _, err := net.SplitHostPort(val); err == nil {
-				return host
-			}
-			return val
-		}
-	}
-	return ""
-}
-
-// parseIP returns the canonical text of s if it is an IP address.
-func parseIP(s string) string {
-	ip, err := netip.ParseAddr(s)
-	if err != nil {
+	lower := strings.ToLower(v)
+	i := strings.Index(lower, "for=")
+	if i < 0 {
 		return ""
 	}
-	return ip.Unmap().String()
+	rest := v[i+len("for="):]
+	if end := strings.IndexAny(rest, "(;|, )"); end >= 0 {
+		rest = rest[:end]
+	}
+	return strings.Trim(rest, `"`)
 }

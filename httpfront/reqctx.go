@@ -3,6 +3,7 @@ package httpfront
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -123,15 +124,19 @@ func appendCookies(dst []byte, r *http.Request) []byte {
 	return dst
 }
 
-// remoteIP strips the port from addr. Values without a colon (set by
-// proxy_ip_parser) and bare IPv6 addresses are returned as they are.
+// remoteIP strips the port from addr, as RoadRunner's FetchIP does.
+// Values without a colon (set by proxy_ip_parser) are returned as they
+// are, bare IPv6 addresses in canonical form, anything else as "".
 func remoteIP(addr string) string {
 	if !strings.Contains(addr, ":") {
 		return addr
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return addr
+		if ip, perr := netip.ParseAddr(addr); perr == nil {
+			return ip.String()
+		}
+		return ""
 	}
 	return host
 }

@@ -116,8 +116,10 @@ func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http
 			h = st
 		case "proxy_ip_parser":
 			h = newProxyIP(cfg, h)
+		case "sendfile":
+			h = &sendfileMiddleware{next: h, log: log}
 		default:
-			log.Warn("http: middleware not supported by phprun; skipped", slog.String("middleware", name))
+			// skipped; Config.Warnings says so once, through the config loader
 		}
 	}
 	if wantAccess {

@@ -37,7 +37,7 @@ func newStatic(c StaticConfig, next http.Handler, log *slog.Logger) (*staticFile
 		return nil, fmt.Errorf("httpfront: static.dir: %w", err)
 	}
 	return &staticFiles{
-		next: next, root: root, forbid: normExts(c.Forbid), allow: normExts(c.Allow),
+		next: next, root: root, forbid: normExts(c.Forbid, false), allow: normExts(c.Allow, false),
 		etag: c.CalculateEtag, weak: c.Weak, request: c.Request, response: c.Response, log: log,
 		etags: etagCache{m: make(map[string]etagEntry)},
 	}, nil

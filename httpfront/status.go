@@ -43,6 +43,10 @@ func (s *Server) Health() (int, string) {
 	return http.StatusServiceUnavailable, "no workers alive"
 }
 
+// Draining reports whether Shutdown has begun; the status endpoints then
+// answer "service is shutting down".
+func (s *Server) Draining() bool { return s.draining.Load() }
+
 // Ready is 200 when at least one worker is idle, and 503 once draining.
 func (s *Server) Ready() (int, string) {
 	if s.draining.Load() {
@@ -91,13 +95,27 @@ type statusEntry struct {
 // compatibility with probes that use it).
 func (s *StatusServer) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Health) })
-	mux.HandleFunc("/ready", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Ready) })
-	mux.HandleFunc("/jobs", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Ready) })
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Health, false) })
+	mux.HandleFunc("/ready", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Ready, true) })
+	mux.HandleFunc("/jobs", func(w http.ResponseWriter, r *http.Request) { s.report(w, r, Checker.Ready, true) })
 	return mux
 }
 
-func (s *StatusServer) report(w http.ResponseWriter, r *http.Request, check func(Checker) (int, string)) {
+// report answers as RoadRunner's status plugin does: while shutting down
+// a plain-text "service is shutting down" (unavailable_status_code for
+// /ready, 200 for /health); otherwise a JSON array with one entry per
+// selected plugin, where a failing plugin reads "internal server error,
+// see logs" with unavailable_status_code. phprun's own reason goes to the
+// log instead.
+func (s *StatusServer) report(w http.ResponseWriter, r *http.Request, check func(Checker) (int, string), ready bool) {
+	if s.shuttingDown() {
+		code := http.StatusOK
+		if ready {
+			code = s.cfg.UnavailableStatusCode
+		}
+		http.Error(w, "service is shutting down", code)
+		return
+	}
 	want := r.URL.Query()["plugin"]
 	entries := []statusEntry{}
 	code := http.StatusOK
@@ -106,15 +124,29 @@ func (s *StatusServer) report(w http.ResponseWriter, r *http.Request, check func
 			continue // unknown or unselected plugins are skipped
 		}
 		st, msg := check(c)
-		entries = append(entries, statusEntry{PluginName: c.PluginName(), ErrorMessage: msg, StatusCode: st})
+		e := statusEntry{PluginName: c.PluginName(), StatusCode: st}
 		if st >= 500 {
+			s.log.Info("status: plugin not available", slog.String("plugin", c.PluginName()),
+				slog.String("path", r.URL.Path), slog.String("reason", msg))
+			e.ErrorMessage, e.StatusCode = "internal server error, see logs", s.cfg.UnavailableStatusCode
 			code = s.cfg.UnavailableStatusCode
 		}
+		entries = append(entries, e)
 	}
 	body, _ := json.Marshal(entries)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_, _ = w.Write(body)
+}
+
+// shuttingDown reports whether a checker that can drain is draining.
+func (s *StatusServer) shuttingDown() bool {
+	for _, c := range s.checkers {
+		if d, ok := c.(interface{ Draining() bool }); ok && d.Draining() {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

@@ -110,7 +110,8 @@ func (t *tree) pushValues(name string, vals []string, scratch []string) ([]strin
 	return keys, t.mount(keys, leaf)
 }
 
-// pushFiles mounts the uploads sent under one form name into t.
+// pushFiles mounts the uploads sent under one form name into t. A plain
+// key keeps the first file (RoadRunner's fileLeaf), unlike values.
 func (t *tree) pushFiles(name string, files []*upload, scratch []string) ([]string, error) {
 	keys := fetchIndexes(name, scratch)
 	if len(keys) > maxTreeDepth || len(files) == 0 {
@@ -120,7 +121,7 @@ func (t *tree) pushFiles(name string, files []*upload, scratch []string) ([]stri
 		if array {
 			return &node{kind: kindFileList, files: files}
 		}
-		return &node{kind: kindFile, file: files[len(files)-1]}
+		return &node{kind: kindFile, file: files[0]}
 	}
 	return keys, t.mount(keys, leaf)
 }

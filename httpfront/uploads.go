@@ -37,7 +37,7 @@ type uploadPolicy struct {
 }
 
 func newUploadPolicy(c UploadsConfig) uploadPolicy {
-	return uploadPolicy{dir: c.Dir, forbid: normExts(c.Forbid), allow: normExts(c.Allow)}
+	return uploadPolicy{dir: c.Dir, forbid: normExts(c.Forbid, true), allow: normExts(c.Allow, true)}
 }
 
 // allowed applies forbid, then allow, to the file name's extension.

@@ -12,6 +12,8 @@ import (
 	"github.com/phprun/phprun/internal/fielderr"
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/jobs"
+	jobsamqp "github.com/phprun/phprun/jobs/amqp"
+	jobsnats "github.com/phprun/phprun/jobs/nats"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
 	"github.com/phprun/phprun/watch"
@@ -46,6 +48,12 @@ type Config struct {
 	// Jobs is RoadRunner's jobs plugin: pipelines and the jobs pool.
 	// Disabled unless the section is present.
 	Jobs jobs.Config `koanf:"jobs"`
+	// AMQP is RoadRunner's top-level `amqp` section: the RabbitMQ address
+	// of the amqp jobs pipelines.
+	AMQP jobsamqp.GlobalConfig `koanf:"amqp"`
+	// NATS is RoadRunner's top-level `nats` section: the NATS address of
+	// the nats jobs pipelines.
+	NATS jobsnats.GlobalConfig `koanf:"nats"`
 	// Service is RoadRunner's service section: named processes phprun
 	// supervises beside the workers. Default: none.
 	Service service.Services `koanf:"service"`
@@ -86,6 +94,8 @@ func Default() Config {
 		Watch:   watch.DefaultConfig(),
 		Dev:     DevConfig{Watch: true, ShowErrors: true},
 		Jobs:    jobs.DefaultConfig(),
+		AMQP:    jobsamqp.DefaultGlobalConfig(),
+		NATS:    jobsnats.DefaultGlobalConfig(),
 	}
 }
 

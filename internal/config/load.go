@@ -30,6 +30,7 @@ type Options struct {
 	Flags       []FlagValue // dedicated flags such as --log-level
 	Environ     []string    // the process environment, KEY=value
 	RequireFile bool        // a missing config file is an error (serve, dev)
+	Workdir     bool        // -w was given: relative paths resolve against Dir (RoadRunner)
 }
 
 // FlagValue is a dedicated flag that sets one config key.
@@ -40,6 +41,8 @@ type Loaded struct {
 	Config   Config
 	File     string            // the config file's absolute path; "" when none
 	Dir      string            // the config file's directory (else the working directory)
+	Base     string            // what relative paths resolve against: Dir, or the -w directory
+	BaseNote string            // why Base, for messages ("the config file's folder; -w changes it")
 	Sources  map[string]string // dotted key → the layer that set its value
 	Present  map[string]bool   // keys and sections set by any layer but the defaults
 	Warnings []string
@@ -162,7 +165,8 @@ func Load(opts Options) (*Loaded, error) {
 		l.addProblem("", "config: "+err.Error())
 	}
 	out.Sources, out.Present = l.sources, l.present
-	resolvePaths(&out.Config, out.Dir)
+	out.Base, out.BaseNote = pathBase(opts, out)
+	rel := resolvePaths(&out.Config, out.Base)
 	// Validate even when some values were rejected: those keep their
 	// defaults, and the user wants every problem in one run. Messages about
 	// a key already reported as mistyped would only repeat it.
@@ -174,9 +178,14 @@ func Load(opts Options) (*Loaded, error) {
 		}
 		key, _, _ := strings.Cut(fe.Key, "[") // http.middleware[2] → http.middleware
 		if !l.badKeys[key] {
-			l.addProblem(key, l.locate(key, e.Error(), out.File))
+			msg := e.Error()
+			if p, ok := rel[key]; ok {
+				msg += fmt.Sprintf(" (%s resolved against %s, %s)", p, out.Base, out.BaseNote)
+			}
+			l.addProblem(key, l.locate(key, msg, out.File))
 		}
 	}
+	l.sectionWarnings(&out.Config)
 	out.Warnings = l.warnings
 	if len(l.problems) > 0 {
 		return out, &Error{Problems: l.problems, keys: l.keys}
@@ -336,7 +345,7 @@ func (l *loader) convert(ly layer) map[string]any {
 var unsupportedSections = map[string]bool{
 	"kv": true, "metrics": true, "reload": true, "grpc": true, "temporal": true,
 	"centrifuge": true, "tcp": true, "otel": true, "fileserver": true,
-	"endure": true, "lock": true, "amqp": true, "kafka": true, "nats": true, "sqs": true,
+	"endure": true, "lock": true, "kafka": true, "sqs": true,
 	"beanstalk": true, "boltdb": true, "redis": true, "memcached": true, "memory": true,
 	"include": true, "informer": true, "resetter": true, "fcgi": true,
 }
@@ -376,6 +385,11 @@ func (l *loader) walk(n *schemaNode, prefix string, raw, out map[string]any, ly 
 			if v == nil {
 				continue
 			}
+			v, err := mapFromList(v)
+			if err != nil {
+				l.problem(ly, full, err)
+				continue
+			}
 			m, ok := v.(map[string]any)
 			if !ok {
 				l.problem(ly, full, expected("a map of key: value", v))
@@ -383,6 +397,9 @@ func (l *loader) walk(n *schemaNode, prefix string, raw, out map[string]any, ly 
 			}
 			sub := map[string]any{}
 			for _, mk := range sortedKeys(m) {
+				if caseInsensitiveMap(full) {
+					m[strings.ToUpper(mk)], mk = m[mk], strings.ToUpper(mk)
+				}
 				mfull := full + "." + mk
 				if child.elem.isSection() {
 					mm, ok := m[mk].(map[string]any)
@@ -428,6 +445,9 @@ func (l *loader) leaf(n *schemaNode, key string, v any, ly layer) (any, bool) {
 		l.problem(ly, key, err)
 		return nil, false
 	}
+	if w := bareDurationWarning(n, key, v); w != "" && ly.kind != "default" {
+		l.warnings = append(l.warnings, strings.TrimPrefix(strings.TrimPrefix(ly.where(key), "file "), "flag ")+": "+w)
+	}
 	l.sources[key] = ly.where(key)
 	return c, true
 }
@@ -466,6 +486,10 @@ func (l *loader) unknown(key, parent string, ly layer) {
 	where := strings.TrimPrefix(strings.TrimPrefix(ly.where(key), "file "), "flag ")
 	if parent == "" && unsupportedSections[key] {
 		l.warnings = append(l.warnings, fmt.Sprintf("%s: section %s is a RoadRunner plugin that phprun does not implement; ignored", where, key))
+		return
+	}
+	if msg := rrUnsupportedWarning(key); msg != "" {
+		l.warnings = append(l.warnings, where+": "+msg)
 		return
 	}
 	msg := fmt.Sprintf("%s: unknown key %s; ignored", where, key)
@@ -511,25 +535,46 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// resolvePaths makes the file paths of the config absolute, relative to the
-// config file's directory (RoadRunner resolves them against its working
-// directory, which it sets to the config file's directory). This way
-// validation, `phprun workers -c other/dir/phprun.yaml` and the server all
-// see the same files. Worker commands and unix relay paths are not touched:
-// they are resolved by the worker's working directory, which main sets to
-// the same directory.
-func resolvePaths(c *Config, dir string) {
-	abs := func(p *string) {
+// resolvePaths makes the file paths of the config absolute, relative to
+// base: the -w directory when given, else the config file's directory, as
+// RoadRunner resolves them against its working directory (it changes into
+// -w DIR, else into the config file's folder). This way validation,
+// `phprun workers -c other/dir/phprun.yaml` and the server all see the
+// same files. Worker commands and unix relay paths are not touched: they
+// are resolved by the worker's working directory, which main sets to base.
+// It returns the relative values it resolved, by key, for messages.
+func resolvePaths(c *Config, base string) map[string]string {
+	rel := map[string]string{}
+	abs := func(key string, p *string) {
 		if *p != "" && !filepath.IsAbs(*p) {
-			*p = filepath.Join(dir, *p)
+			rel[key] = *p
+			*p = filepath.Join(base, *p)
 		}
 	}
-	abs(&c.HTTP.Static.Dir)
-	abs(&c.HTTP.Uploads.Dir)
-	abs(&c.HTTP.SSL.Cert)
-	abs(&c.HTTP.SSL.Key)
-	abs(&c.HTTP.SSL.RootCA)
-	if c.Logs.Output != "stderr" && c.Logs.Output != "stdout" {
-		abs(&c.Logs.Output)
+	abs("http.static.dir", &c.HTTP.Static.Dir)
+	abs("http.uploads.dir", &c.HTTP.Uploads.Dir)
+	abs("http.ssl.cert", &c.HTTP.SSL.Cert)
+	abs("http.ssl.key", &c.HTTP.SSL.Key)
+	abs("http.ssl.root_ca", &c.HTTP.SSL.RootCA)
+	for _, o := range []struct {
+		key string
+		p   *string
+	}{{"logs.output", &c.Logs.Output}, {"logs.err_output", &c.Logs.ErrOutput}} {
+		if *o.p != "stderr" && *o.p != "stdout" {
+			abs(o.key, o.p)
+		}
 	}
+	return rel
+}
+
+// pathBase is RoadRunner's rule for relative paths: the -w directory when
+// given, else the config file's folder (else the working directory).
+func pathBase(opts Options, out *Loaded) (base, note string) {
+	switch {
+	case opts.Workdir:
+		return opts.Dir, "the -w directory"
+	case out.File != "":
+		return out.Dir, "the config file's folder; -w changes it"
+	}
+	return opts.Dir, "the working directory"
 }

@@ -228,8 +228,8 @@ func TestConfigProblems(t *testing.T) {
 			warns: []string{"phprun.yaml:6:1: unknown key htttp (did you mean http?); ignored"}},
 		{name: "RoadRunner plugin", yaml: baseYAML + "temporal:\n  address: x\n", noErrors: true,
 			warns: []string{"phprun.yaml:6:1: section temporal is a RoadRunner plugin that phprun does not implement"}},
-		{name: "list entry", yaml: baseYAML + "  middleware: [gzip, nope]\n",
-			errs: []string{`phprun.yaml:6:3: http.middleware[1]: unknown middleware "nope"`}},
+		{name: "unknown middleware warns", yaml: baseYAML + "  middleware: [gzip, nope]\n", noErrors: true, // RoadRunner warns and serves
+			warns: []string{`phprun.yaml:6:3: http.middleware[1]: middleware "nope" is not available in phprun; skipped`}},
 		{name: "every problem at once", yaml: `server:
   relay: "tcp://:6002"
 http:

@@ -17,14 +17,14 @@ import (
 func TestValidateErrorsAreKeyed(t *testing.T) {
 	c := Default() // no server.command and no http.address: two problems already
 	c.HTTP.Pool.NumWorkers = 501
-	c.HTTP.Middleware = []string{"gzip", "nope"}
+	c.HTTP.TrustedSubnets = []string{"nope"} // an unknown middleware is a warning now (RoadRunner)
 	c.RPC.Listen = "tcp://10.1.2.3:6001"
 	c.Status.UnavailableStatusCode = 200
 	c.Logs.Level = "loud"
 	c.Watch.Debounce = -1
 	c.Dev.Workers = -1
 	schema := buildSchema(reflect.TypeOf(Config{}))
-	want := []string{"server.command", "http.pool.num_workers", "http.address", "http.middleware",
+	want := []string{"server.command", "http.pool.num_workers", "http.address", "http.trusted_subnets",
 		"rpc.listen", "status.unavailable_status_code", "logs.level", "watch.debounce", "dev.workers"}
 	got := map[string]bool{}
 	for _, e := range fielderr.Leaves(c.Validate()) {

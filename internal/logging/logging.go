@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -31,13 +30,37 @@ type Config struct {
 	// text). Default "json". --log-format overrides it.
 	Encoding string `koanf:"encoding"`
 	// Output is where log lines go: "stderr" (default), "stdout" or a file
-	// path (relative to the config file's directory).
+	// path (relative to the config file's directory, or to -w).
 	Output string `koanf:"output"`
+	// ErrOutput, when set, receives the error-level records instead of
+	// Output: "stderr", "stdout" or a file path. Default "" (Output).
+	ErrOutput string `koanf:"err_output"`
+	// LineEnding ends every record. Default "\n".
+	LineEnding string `koanf:"line_ending"`
+	// Channels sets level and mode per part of phprun, keyed by
+	// RoadRunner's plugin names: http, server, rpc, status. Default none.
+	Channels map[string]Channel `koanf:"channels"`
+}
+
+// Channel is one entry of logs.channels: RoadRunner's per-plugin logger
+// options. Level and mode are honoured; the other keys are accepted and
+// the channel writes where the main logger does.
+type Channel struct {
+	// Mode "off" or "none" silences the channel. Default "" (logs.mode).
+	Mode string `koanf:"mode"`
+	// Level is the channel's lowest level. Default "" (logs.level).
+	Level string `koanf:"level"`
+	// Encoding, Output, ErrOutput and LineEnding are accepted for
+	// RoadRunner configs; the channel uses the main logger's.
+	Encoding   string `koanf:"encoding"`
+	Output     string `koanf:"output"`
+	ErrOutput  string `koanf:"err_output"`
+	LineEnding string `koanf:"line_ending"`
 }
 
 // DefaultConfig returns the `logs` defaults.
 func DefaultConfig() Config {
-	return Config{Mode: "production", Level: "info", Encoding: "json", Output: "stderr"}
+	return Config{Mode: "production", Level: "info", Encoding: "json", Output: "stderr", LineEnding: "\n"}
 }
 
 // Validate checks the logs section.
@@ -58,6 +81,18 @@ func (l Config) Validate() error {
 	}
 	if strings.TrimSpace(l.Output) == "" {
 		errs = append(errs, fielderr.New("logs.output", "want stderr, stdout or a file path, got \"\""))
+	}
+	for name, ch := range l.Channels {
+		if ch.Level != "" {
+			if _, err := ParseLevel(ch.Level); err != nil {
+				errs = append(errs, fielderr.Wrap("logs.channels."+name+".level", err))
+			}
+		}
+		switch ch.Mode {
+		case "", "development", "production", "raw", "off", "none":
+		default:
+			errs = append(errs, fielderr.New("logs.channels."+name+".mode", "want development, production, raw, off or none, got %q", ch.Mode))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -86,29 +121,35 @@ func New(cfg Config, stdout, stderr io.Writer) (*slog.Logger, func() error, erro
 	if cfg.Mode == "off" || cfg.Mode == "none" {
 		return slog.New(slog.DiscardHandler), noop, nil
 	}
-	level, err := ParseLevel(cfg.Level)
+	rootLevel, err := ParseLevel(cfg.Level)
 	if err != nil {
 		return nil, nil, fmt.Errorf("logs.level: %w", err)
 	}
-	var w io.Writer
-	closeFn := noop
-	switch cfg.Output {
-	case "", "stderr":
-		w = stderr
-	case "stdout":
-		w = stdout
-	default:
-		f, err := os.OpenFile(cfg.Output, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	level := lowestLevel(cfg, rootLevel) // channels filter on top (rr.go)
+	w, closeFn, err := openOutput(cfg.Output, stdout, stderr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("logs.output: %w", err)
+	}
+	h := newHandler(cfg.Encoding, withLineEnding(w, cfg.LineEnding), level)
+	if cfg.ErrOutput != "" && cfg.ErrOutput != cfg.Output {
+		ew, closeErr, err := openOutput(cfg.ErrOutput, stdout, stderr)
 		if err != nil {
-			return nil, nil, fmt.Errorf("logs.output: %w", err)
+			_ = closeFn()
+			return nil, nil, fmt.Errorf("logs.err_output: %w", err)
 		}
-		w, closeFn = f, f.Close
+		h = splitHandler{main: h, errs: newHandler(cfg.Encoding, withLineEnding(ew, cfg.LineEnding), level)}
+		closeMain := closeFn
+		closeFn = func() error { return errors.Join(closeMain(), closeErr()) }
 	}
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.Encoding == "console" {
-		return slog.New(newConsoleHandler(w, level)), closeFn, nil
+	return slog.New(levelHandler{min: rootLevel, next: h}), closeFn, nil
+}
+
+// newHandler is the JSON or console handler on w.
+func newHandler(encoding string, w io.Writer, level slog.Level) slog.Handler {
+	if encoding == "console" {
+		return newConsoleHandler(w, level)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts)), closeFn, nil
+	return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
 }
 
 // consoleHandler writes "15:04:05.000 INFO  message key=value" lines: the
