@@ -45,6 +45,8 @@ lint:
 ## fuzz: a short run of every fuzz target.
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzReadFrame -fuzztime 30s ./engine/wire/
+	$(GO) test -run '^$$' -fuzz FuzzSimpleHead -fuzztime 30s ./httpfront/internal/h1/
+	$(GO) test -run '^$$' -fuzz FuzzFastVsStd -fuzztime 30s ./httpfront/internal/h1/
 
 clean:
 	rm -f $(BIN)

@@ -19,20 +19,24 @@ const (
 // package's non-test code may use besides the standard library. A prefix
 // ending in "/" allows a whole tree.
 var allowedImports = map[string][]string{
-	"engine/wire":         nil,
-	"engine/fdio":         nil,
-	"engine":              {module + "/engine/wire", module + "/engine/fdio", fielderr},
-	"httpfront":           {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/jsonw", "golang.org/x/net/"},
-	"rpc":                 {module + "/engine", module + "/engine/wire", fielderr},
-	"watch":               {"github.com/fsnotify/fsnotify", fielderr},
-	"tui":                 {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
-	"internal/protocodec": {"google.golang.org/protobuf/"},
-	"jobs":                {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", fielderr, module + "/internal/jsonw", "google.golang.org/protobuf/"},
-	"jobs/memory":         {module + "/jobs"},
-	"jobs/boltdb":         {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
-	"jobs/jobstest":       {module + "/jobs"},
-	"jobs/amqp":           {module + "/jobs", "github.com/rabbitmq/amqp091-go"},
-	"jobs/nats":           {module + "/jobs", "github.com/nats-io/"},
+	"engine/wire": nil,
+	"engine/fdio": nil,
+	"engine":      {module + "/engine/wire", module + "/engine/fdio", fielderr},
+	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/jsonw", "golang.org/x/net/", module + "/httpfront/internal/"},
+	// httpfront's connection plumbing: a leaf, shared with its fast path
+	"httpfront/internal/conns": nil,
+	// the HTTP/1.1 fast path: net/http's rules; of the engine only the fdio leaf
+	"httpfront/internal/h1": {module + "/httpfront/internal/conns", module + "/engine/fdio", "golang.org/x/net/http/httpguts"},
+	"rpc":                   {module + "/engine", module + "/engine/wire", fielderr},
+	"watch":                 {"github.com/fsnotify/fsnotify", fielderr},
+	"tui":                   {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
+	"internal/protocodec":   {"google.golang.org/protobuf/"},
+	"jobs":                  {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", fielderr, module + "/internal/jsonw", "google.golang.org/protobuf/"},
+	"jobs/memory":           {module + "/jobs"},
+	"jobs/boltdb":           {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
+	"jobs/jobstest":         {module + "/jobs"},
+	"jobs/amqp":             {module + "/jobs", "github.com/rabbitmq/amqp091-go"},
+	"jobs/nats":             {module + "/jobs", "github.com/nats-io/"},
 	// test-only: starts real brokers for driver tests
 	"internal/testbroker": nil,
 	"jobs/brokertest":     {module + "/jobs", module + "/jobs/jobstest", module + "/internal/testbroker"},

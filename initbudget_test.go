@@ -27,9 +27,12 @@ const (
 	// Minor page faults of a whole `phprun version` (Linux): each first
 	// touch of a page of the binary or the heap. Nearly independent of the
 	// machine's load, and what start-up costs most on a busy VM, where one
-	// fault can take tens of µs. 700 today; 1292 with go-runewidth
-	// v0.0.27, whose tables touched 2.2 MB.
-	initBudgetFaults = 1000
+	// fault can take tens of µs. About 700 for the HTTP-only binary;
+	// about 1060 since the plugins brought client_golang (whose default
+	// registry builds the Go and process collectors at init), protobuf
+	// descriptors, go-redis, amqp091 and nats.go into every invocation;
+	// 1292 with go-runewidth v0.0.27 alone, whose tables touched 2.2 MB.
+	initBudgetFaults = 1300
 )
 
 // initRecord is one line of GODEBUG=inittrace=1 output:

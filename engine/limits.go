@@ -3,7 +3,7 @@ package engine
 import "time"
 
 // checkLimits applies the soft limits (ttl, idle_ttl, max_worker_memory)
-// once per watch_tick. A limit reached by a busy worker is recorded in
+// once per watch_tick, on the figures sampleAll took just before. A limit reached by a busy worker is recorded in
 // retireAs and applied when its job ends (recycle); idle workers are taken
 // out of the idle channel and stopped now.
 func (s *supervisor) checkLimits(now time.Time) {
@@ -13,9 +13,6 @@ func (s *supervisor) checkLimits(now time.Time) {
 	for _, w := range s.table {
 		if w.retiring.Load() {
 			continue
-		}
-		if rss, _, ok := procUsage(w.pid, w.created); ok {
-			w.rss.Store(rss)
 		}
 		switch {
 		case sc.TTL > 0 && now.Sub(w.created) >= sc.TTL:

@@ -58,8 +58,10 @@ type supervisor struct {
 	closing  bool
 	lastTick time.Time
 
-	inflight   int // spawns in flight, all generations: at most spawnLimit
-	spawnLimit int // see spawnLimit()
+	proc       procReader // the one reader of worker figures (procstat.go)
+	lastSample time.Time  // when sampleAll last ran
+	inflight   int        // spawns in flight, all generations: at most spawnLimit
+	spawnLimit int        // see spawnLimit()
 }
 
 // reloadOp is one generation being started.
@@ -72,7 +74,7 @@ type reloadOp struct {
 
 func newSupervisor(p *Pool, target int) *supervisor {
 	s := &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{},
-		spawnLimit: spawnLimit()}
+		spawnLimit: spawnLimit(), proc: newProcReader()}
 	if target == 0 {
 		// Debug mode: nothing to boot; workers spawned per job serve
 		// generation 1.
@@ -131,6 +133,7 @@ func (s *supervisor) handle(c command) {
 			return
 		}
 		s.table[c.w.proc] = c.w
+		s.sample(c.w, time.Now())
 		s.snapshot()
 	case cmdReload:
 		s.startReload(c.reply)
@@ -200,6 +203,7 @@ func (s *supervisor) spawned(w *worker, gen uint64, err error) {
 	s.failures = 0
 	s.p.bootErr.Store(nil)
 	s.table[w.proc] = w
+	s.sample(w, time.Now())
 	w.state.Store(int64(StateReady))
 	s.p.publish(Event{Kind: EventWorkerReady, PID: w.pid, Generation: gen})
 	switch {
@@ -362,7 +366,12 @@ func (s *supervisor) tick(now time.Time) {
 		}
 		s.drainBy = time.Time{}
 	}
-	if wt := s.p.cfg.Pool.Supervisor.WatchTick; wt > 0 && now.Sub(s.lastTick) >= wt {
+	wt := s.p.cfg.Pool.Supervisor.WatchTick
+	limits := wt > 0 && now.Sub(s.lastTick) >= wt
+	if limits || now.Sub(s.lastSample) >= sampleEvery {
+		s.sampleAll(now)
+	}
+	if limits {
 		s.lastTick = now
 		s.checkLimits(now)
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -51,7 +52,8 @@ type worker struct {
 	lastUsed atomic.Int64  // unix ns of the last job's end, 0 if never used; kept only with idle_ttl
 	retiring atomic.Bool   // no longer counts toward the pool size
 	retireAs atomic.Int64  // State a limit asked for while the worker was busy; 0 = none
-	rss      atomic.Uint64 // last RSS measured by the supervisor
+	rss      atomic.Uint64 // last RSS sampled by the supervisor (sample.go)
+	cpu      atomic.Uint64 // last CPU share sampled, as math.Float64bits
 
 	tagMu sync.Mutex // guards tag
 	tag   Tag
@@ -117,10 +119,14 @@ func (w *worker) info() WorkerInfo {
 		Generation: w.gen,
 		NumExecs:   w.execs.Load(),
 		RSS:        w.rss.Load(),
+		CPUPercent: math.Float64frombits(w.cpu.Load()),
 		Created:    w.created,
 	}
-	if rss, cpu, ok := procUsage(w.pid, w.created); ok {
-		wi.RSS, wi.CPUPercent = rss, cpu
+	// Figures fresh at the call, as the dashboard's leak hint needs them
+	// (it pairs each request with the RSS change it caused); the
+	// supervisor's last sample when the read fails.
+	if ps, err := newProcReader().read(w.pid, time.Now()); err == nil {
+		wi.RSS, wi.CPUPercent = ps.RSS, ps.CPUPercent
 	}
 	if s := w.jobStart.Load(); s != 0 {
 		wi.JobStart = time.Unix(0, s)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // cut ends a response that broke after its head went out: the worker died,
@@ -44,8 +45,8 @@ func (h *handler) cut(w http.ResponseWriter, r *http.Request, err error, sent in
 // failure stops the response (the worker reads STOP or has the rest
 // drained); a relay failure comes back as the engine's error.
 func copyBody(w http.ResponseWriter, resp *engine.Response) (int64, error) {
-	bufp := copyBufPool.Get().(*[]byte)
-	defer copyBufPool.Put(bufp)
+	bufp := conns.CopyBuffer()
+	defer conns.PutCopyBuffer(bufp)
 	buf := *bufp
 	var sent int64
 	for resp.BodyRest() > 0 {

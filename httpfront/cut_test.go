@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/http2"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // rawExchange sends raw bytes on a fresh connection and returns everything
@@ -31,7 +32,7 @@ func rawExchange(t testing.TB, addr, req string, wait time.Duration) (string, bo
 		t.Fatal(err)
 	}
 	b, err := io.ReadAll(c)
-	closed := err == nil || !isNetTimeout(err)
+	closed := err == nil || !conns.IsTimeout(err)
 	return string(b), closed
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // errBadResponse wraps everything wrong with what a worker answered: a
@@ -40,7 +41,7 @@ func (h *handler) errorStatus(err error) (status int, retry, public bool) {
 	case errors.Is(err, errBadForm):
 		return http.StatusBadRequest, false, true
 	case errors.Is(err, errBadBody):
-		if isNetTimeout(err) {
+		if conns.IsTimeout(err) {
 			return http.StatusRequestTimeout, false, true
 		}
 		return http.StatusBadRequest, false, true

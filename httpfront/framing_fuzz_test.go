@@ -6,13 +6,15 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/phprun/phprun/httpfront/internal/h1"
 )
 
-// FuzzFramingFault: whatever head passes framingFault, net/http must read
+// FuzzFramingFault: whatever head passes h1.FramingFault, net/http must read
 // it with unambiguous framing: never a chunked request whose head also
 // had a Content-Length line, never a Transfer-Encoding on HTTP/1.0, never
 // a folded line. The oracle is a plain line-by-line reading, written
-// independently of framingFault.
+// independently of h1.FramingFault.
 func FuzzFramingFault(f *testing.F) {
 	for _, c := range http1Cases {
 		if end := strings.Index(c.req, "\r\n\r\n"); end >= 0 {
@@ -23,15 +25,15 @@ func FuzzFramingFault(f *testing.F) {
 	f.Fuzz(func(t *testing.T, head []byte) {
 		// Shape the input as peekHead hands heads over (FuzzSimpleHead).
 		head = bytes.ReplaceAll(bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
-		if end := bytes.Index(head, crlfcrlf); end >= 0 {
+		if end := bytes.Index(head, []byte("\r\n\r\n")); end >= 0 {
 			head = head[:end+4]
 		} else {
-			head = append(head, crlfcrlf...)
+			head = append(head, []byte("\r\n\r\n")...)
 		}
-		if len(head) > fastHeadMax {
+		if len(head) > h1.HeadMax {
 			return
 		}
-		if framingFault(head) != "" {
+		if h1.FramingFault(head) != "" {
 			return
 		}
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/engine/wire"
+	"github.com/phprun/phprun/httpfront/internal/h1"
 )
 
 // Executor is what the front needs from a worker pool; *engine.Pool
@@ -205,7 +206,7 @@ func (h *handler) writeResponse(w http.ResponseWriter, r *http.Request, resp *en
 				h.applyHeaders(w, st.rc.fields, resp.PID())
 				w.WriteHeader(status)
 				started = true
-				noBody = !bodyAllowedForStatus(status)
+				noBody = !h1.BodyAllowedForStatus(status)
 			}
 		}
 		if len(resp.Body) > 0 && noBody {

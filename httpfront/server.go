@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/internal/conns"
+	"github.com/phprun/phprun/httpfront/internal/h1"
 )
 
 // Options are the front's collaborators, as opposed to its configuration.
@@ -29,7 +31,7 @@ type Options struct {
 	// response bodies, as RoadRunner does with pool.debug; for dev mode.
 	Debug bool
 	// NoFastPath serves plain HTTP/1.1 with net/http's own connection
-	// loop instead of the fast path (fastserve.go); main sets it from
+	// loop instead of the fast path (package internal/h1); main sets it from
 	// PHPRUN_HTTP_FASTPATH=0, an escape hatch and a benchmark baseline.
 	NoFastPath bool
 }
@@ -51,7 +53,7 @@ type Server struct {
 	mu      sync.Mutex   // guards the fields below
 	closers []io.Closer  // resources of middleware (static root)
 	plain   *http.Server // plain HTTP; behind fast when the fast path serves
-	fast    *fastServer  // nil with NoFastPath
+	fast    *h1.Server   // nil with NoFastPath
 	secure  *http.Server
 	plainLn net.Listener
 	tlsLn   net.Listener
@@ -206,15 +208,15 @@ func (s *Server) Listen() error {
 		}
 		s.plain = s.httpServer(h, s.cfg.HTTP2.H2C)
 		if s.noFast {
-			s.plainLn = rejectLogListener{Listener: ln, log: s.log}
+			s.plainLn = conns.RejectLogListener{Listener: ln, Log: s.log}
 		} else {
 			// The fast path wraps the connections it hands to net/http.
 			// With h2c that includes every connection that opens with
 			// the HTTP/2 preface: net/http finds it at the start of the
 			// replayed bytes and serves HTTP/2 on it.
 			s.plainLn = ln
-			s.fast = newFastServer(h, s.plain, s.log)
-			s.fast.strict = true
+			s.fast = h1.New(h, s.plain, s.log)
+			s.fast.SetStrict(true)
 		}
 	}
 	if s.tlsConf != nil && s.tlsLn == nil {
@@ -266,7 +268,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	s.mu.Lock()
 	type unit struct {
 		srv  *http.Server
-		fast *fastServer
+		fast *h1.Server
 		ln   net.Listener
 		tls  bool
 	}

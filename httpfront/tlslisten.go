@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // tlsListener is the listener net/http serves http.ssl.address from: it
@@ -18,7 +20,7 @@ import (
 //
 // Why not ServeTLS: net/http answers HTTP/1.x requests it cannot parse
 // (400, 431, 505) by writing to the *tls.Conn, below anything that sees
-// plaintext, and logs nothing; rejectLogConn needs the plaintext. So
+// plaintext, and logs nothing; conns.RejectLogConn needs the plaintext. So
 // HTTP/1.x connections reach net/http wrapped in a tlsRejectLogConn, whose
 // ConnectionState gives Request.TLS its value (net/http takes it from any
 // connection with that method). HTTP/2 connections, whose errors are
@@ -34,8 +36,8 @@ type tlsListener struct {
 	conf  *tls.Config
 	std   *http.Server // source of the handshake timeout and ErrorLog
 	log   *slog.Logger
-	ready *handoffListener // handshaken connections, for Accept
-	start sync.Once        // the accept loop starts with the first Accept
+	ready *conns.Handoff // handshaken connections, for Accept
+	start sync.Once      // the accept loop starts with the first Accept
 
 	mu      sync.Mutex
 	closed  bool
@@ -61,7 +63,7 @@ func tlsConfig(conf *tls.Config) *tls.Config {
 func newTLSListener(ln net.Listener, conf *tls.Config, std *http.Server, log *slog.Logger) *tlsListener {
 	return &tlsListener{
 		ln: ln, conf: conf, std: std, log: log,
-		ready:   newHandoffListener(ln.Addr()),
+		ready:   conns.NewHandoff(ln.Addr()),
 		shaking: make(map[net.Conn]struct{}),
 	}
 }
@@ -70,7 +72,7 @@ func newTLSListener(ln net.Listener, conf *tls.Config, std *http.Server, log *sl
 // that accepts raw ones (net.ErrClosed after Close).
 func (l *tlsListener) Accept() (net.Conn, error) {
 	l.start.Do(func() {
-		go func() { l.ready.closeWith(acceptLoop(l.ln, l.log, l.isClosed, l.handshakeAsync)) }()
+		go func() { l.ready.CloseWith(conns.AcceptLoop(l.ln, l.log, l.isClosed, l.handshakeAsync)) }()
 	})
 	return l.ready.Accept()
 }
@@ -83,7 +85,7 @@ func (l *tlsListener) Close() error {
 		return nil
 	}
 	l.closed = true
-	l.ready.closeQueue()
+	l.ready.CloseQueue()
 	for c := range l.shaking {
 		_ = c.Close()
 	}
@@ -140,9 +142,9 @@ func (l *tlsListener) handshake(raw net.Conn) {
 	}
 	var c net.Conn = tc
 	if tc.ConnectionState().NegotiatedProtocol != "h2" {
-		c = &tlsRejectLogConn{rejectLogConn: rejectLogConn{Conn: tc, log: l.log}, tc: tc}
+		c = &tlsRejectLogConn{RejectLogConn: conns.RejectLogConn{Conn: tc, Log: l.log}, tc: tc}
 	}
-	if !l.ready.push(c) {
+	if !l.ready.Push(c) {
 		_ = raw.Close()
 	}
 }
@@ -183,10 +185,10 @@ func handshakeTimeout(s *http.Server) time.Duration {
 	return d
 }
 
-// tlsRejectLogConn is a rejectLogConn over a TLS connection; net/http sets
+// tlsRejectLogConn is a conns.RejectLogConn over a TLS connection; net/http sets
 // Request.TLS from its ConnectionState.
 type tlsRejectLogConn struct {
-	rejectLogConn
+	conns.RejectLogConn
 	tc *tls.Conn
 }
 

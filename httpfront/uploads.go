@@ -6,7 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // PHP's upload error codes (UPLOAD_ERR_*), as RoadRunner reports them.
@@ -48,11 +49,6 @@ func (p *uploadPolicy) allowed(name string) bool {
 	return p.allow == nil || p.allow[ext]
 }
 
-// copyBufPool holds the 32 KiB buffers of every copy in this package (upload
-// parts to temp files, response bodies through fastWriter.ReadFrom), so a
-// busy server keeps one set of them rather than one per call site.
-var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
 // errBodyRead marks a failure to read the request body (client gone, body
 // over the limit) as opposed to a failure to write the temp file.
 type errBodyRead struct{ err error }
@@ -81,8 +77,8 @@ func (p *uploadPolicy) save(src io.Reader, u *upload, created *[]string) error {
 	}
 	*created = append(*created, f.Name())
 	u.tmpName = f.Name()
-	bp := copyBufPool.Get().(*[]byte)
-	defer copyBufPool.Put(bp)
+	bp := conns.CopyBuffer()
+	defer conns.PutCopyBuffer(bp)
 	buf := *bp
 	var werr error
 	for {
@@ -111,8 +107,8 @@ func (p *uploadPolicy) save(src io.Reader, u *upload, created *[]string) error {
 
 // drain discards the rest of a part, reporting read failures.
 func drain(src io.Reader) error {
-	bp := copyBufPool.Get().(*[]byte)
-	defer copyBufPool.Put(bp)
+	bp := conns.CopyBuffer()
+	defer conns.PutCopyBuffer(bp)
 	for {
 		_, err := src.Read(*bp)
 		if err == io.EOF {

@@ -186,3 +186,10 @@ func unhex(t testing.TB, s string) []byte {
 	}
 	return b
 }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

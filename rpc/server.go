@@ -75,7 +75,7 @@ func NewServer(pools Pools, opts Options) (*Server, error) {
 		codecs:    make(map[*serverCodec]struct{}),
 	}
 	for name, svc := range map[string]any{
-		"informer": &informer{pools: pools, proc: newProcSampler(), jobs: opts.Jobs},
+		"informer": &informer{pools: pools, jobs: opts.Jobs},
 		"resetter": &resetter{pools: pools, log: log, stop: s.stop},
 		"rpc":      &rpcService{version: opts.Version, config: opts.Config},
 	} {

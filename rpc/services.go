@@ -17,7 +17,6 @@ var errNoWorkersManagement = errors.New("plugin does not support workers managem
 // and what those workers are doing.
 type informer struct {
 	pools Pools
-	proc  procSampler
 	jobs  func(plugin string) []JobState // nil: no jobs plugin
 }
 
@@ -32,7 +31,7 @@ func (i *informer) List(_ bool, out *[]string) error {
 func (i *informer) Workers(plugin string, out *WorkerList) error {
 	out.Workers = []*ProcessState{}
 	if st, ok := i.pools.Stats(plugin); ok {
-		out.Workers = processStates(st, i.proc)
+		out.Workers = processStates(st)
 	}
 	return nil
 }

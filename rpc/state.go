@@ -53,9 +53,9 @@ type JobState struct {
 	ErrorMessage string
 }
 
-// processStates converts a pool snapshot, filling memory and CPU from /proc
-// where it can (see procSampler).
-func processStates(st engine.Stats, proc procSampler) []*ProcessState {
+// processStates converts a pool snapshot. Memory and CPU are the engine's
+// last sample (engine.ReadProc): the informer reads no files itself.
+func processStates(st engine.Stats) []*ProcessState {
 	out := make([]*ProcessState, 0, len(st.Workers))
 	for _, w := range st.Workers {
 		ps := &ProcessState{
@@ -68,12 +68,6 @@ func processStates(st engine.Stats, proc procSampler) []*ProcessState {
 		}
 		if !w.Created.IsZero() {
 			ps.Created = w.Created.UnixNano()
-		}
-		if s, err := proc.sample(w.PID); err == nil {
-			ps.MemoryUsage = s.rss
-			if ps.CPUPercent == 0 {
-				ps.CPUPercent = s.cpuPercent
-			}
 		}
 		out = append(out, ps)
 	}

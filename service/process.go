@@ -273,7 +273,7 @@ func (p *proc) status() Status {
 		Started: p.started, Restarts: p.restarts, Exit: p.exit, LastLine: p.lastLine, Next: p.next}
 	p.mu.Unlock()
 	if st.PID != 0 {
-		st.RSS, st.CPU, _ = engine.ProcUsage(st.PID, st.Started)
+		st.RSS, st.CPU, _ = engine.ProcUsage(st.PID)
 	}
 	return st
 }

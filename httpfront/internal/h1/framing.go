@@ -1,10 +1,11 @@
-package httpfront
+package h1
 
 import (
 	"bytes"
 	"log/slog"
-	"net/http"
 	"time"
+
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // Strict message framing (RFC 9112 §6–7). net/http resolves a request
@@ -15,8 +16,9 @@ import (
 // then sees the rest of the body as a second request (request smuggling).
 // phprun's Server therefore answers such heads with 400 and closes the
 // connection before net/http parses them (fastConn.serve calls framingFault
-// on every head it reads), and closes the connection after every request
-// with a Transfer-Encoding that net/http serves (closeAfterTE), which
+// on every head it reads; SetStrict turns this on), and closes the
+// connection after every request with a Transfer-Encoding that net/http
+// serves (httpfront's closeAfterTE), which
 // covers the heads phprun cannot see: TLS connections, later requests on
 // a connection handed to net/http, and heads over 4 KiB.
 
@@ -84,19 +86,11 @@ func (c *fastConn) rejectFraming(reason string) {
 	_, _ = c.bw.WriteString(badFraming)
 	_, _ = c.bw.WriteString(reason)
 	if c.bw.Flush() == nil {
-		_ = closeWriteConn(c.rwc)
+		_ = conns.CloseWrite(c.rwc)
 		time.Sleep(rstAvoidanceDelay)
 	}
 }
 
-// closeAfterTE wraps the handler of phprun's net/http servers: a request
-// that came with a Transfer-Encoding gets Connection: close on its
-// response, so that nothing after its body is read as another request.
-func closeAfterTE(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
-			w.Header().Set("Connection", "close")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
+// FramingFault is framingFault for httpfront's fuzz test, whose oracle and
+// seed corpus (the adversarial cases) live there.
+func FramingFault(head []byte) string { return framingFault(head) }

@@ -1,4 +1,4 @@
-package httpfront
+package h1
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // fastServer serves plain HTTP/1.1 connections with a lean loop of its own
@@ -29,7 +31,7 @@ type fastServer struct {
 	h       http.Handler
 	std     *http.Server // serves handed-over connections; source of timeouts
 	log     *slog.Logger
-	handoff *handoffListener
+	handoff *conns.Handoff
 	stdDone chan struct{} // closed when std.Serve has returned
 	// strict refuses heads with ambiguous framing (framing.go). phprun's
 	// Server sets it; the differential tests leave it off to hold the
@@ -67,7 +69,7 @@ func (s *fastServer) Serve(ln net.Listener) error {
 		return http.ErrServerClosed
 	}
 	s.ln = ln
-	s.handoff = newHandoffListener(ln.Addr())
+	s.handoff = conns.NewHandoff(ln.Addr())
 	s.stdUp = true
 	s.mu.Unlock()
 	go func() {
@@ -76,7 +78,7 @@ func (s *fastServer) Serve(ln net.Listener) error {
 			s.stdErr = err
 		}
 	}()
-	return acceptLoop(ln, s.log, s.closing.Load, func(c net.Conn) bool {
+	return conns.AcceptLoop(ln, s.log, s.closing.Load, func(c net.Conn) bool {
 		fc := newFastConn(s, c)
 		if !s.track(fc, true) {
 			return false
@@ -108,7 +110,7 @@ func (s *fastServer) track(c *fastConn, add bool) bool {
 // handOver passes c to net/http. It fails only after Shutdown closed the
 // hand-off listener; the caller then closes c.
 func (s *fastServer) handOver(c net.Conn) bool {
-	return s.handoff.push(c)
+	return s.handoff.Push(c)
 }
 
 // Shutdown stops accepting, closes idle connections, lets requests in
@@ -175,7 +177,7 @@ func (s *fastServer) beginClose() {
 			_ = ln.Close()
 		}
 		if ho != nil {
-			ho.closeQueue()
+			ho.CloseQueue()
 		}
 	})
 }
@@ -195,58 +197,3 @@ func (s *fastServer) closeAll() {
 		_ = c.rwc.Close()
 	}
 }
-
-// handoffListener is the net.Listener net/http serves: Accept returns the
-// connections the fast path (or tlsListener) handed over.
-type handoffListener struct {
-	addr net.Addr
-	ch   chan net.Conn
-	mu   sync.Mutex
-	done chan struct{}
-	shut bool
-	err  error // what Accept returns once done is closed; set before
-}
-
-func newHandoffListener(addr net.Addr) *handoffListener {
-	return &handoffListener{addr: addr, ch: make(chan net.Conn), done: make(chan struct{})}
-}
-
-// push blocks until net/http accepts c, or fails once the listener closed.
-func (l *handoffListener) push(c net.Conn) bool {
-	select {
-	case l.ch <- c:
-		return true
-	case <-l.done:
-		return false
-	}
-}
-
-func (l *handoffListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.ch:
-		return c, nil
-	case <-l.done:
-		return nil, l.err
-	}
-}
-
-// Close is called by net/http's Shutdown and Close.
-func (l *handoffListener) Close() error {
-	l.closeQueue()
-	return nil
-}
-
-func (l *handoffListener) closeQueue() { l.closeWith(net.ErrClosed) }
-
-// closeWith closes the queue; Accept returns err from then on.
-func (l *handoffListener) closeWith(err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.shut {
-		l.shut = true
-		l.err = err
-		close(l.done)
-	}
-}
-
-func (l *handoffListener) Addr() net.Addr { return l.addr }

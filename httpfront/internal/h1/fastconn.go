@@ -1,4 +1,4 @@
-package httpfront
+package h1
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/phprun/phprun/httpfront/internal/conns"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/phprun/phprun/engine/fdio"
@@ -305,7 +306,7 @@ func (c *fastConn) peekHead() (int, error) {
 		from = len(buf)
 		c.armHeader()
 		if _, err := c.br.Peek(len(buf) + 1); err != nil {
-			if len(buf) > 0 && !isNetTimeout(err) {
+			if len(buf) > 0 && !conns.IsTimeout(err) {
 				return 0, errNotFast // a head cut short: net/http answers what there is
 			}
 			return 0, err
@@ -325,11 +326,6 @@ func fastRequestLine(line []byte) bool {
 	}
 	sp := bytes.IndexByte(rest, ' ')
 	return sp > 0 && sp < len(rest)-1 && string(rest[sp+1:]) != "*"
-}
-
-func isNetTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // fastRequest applies net/http's checks beyond ReadRequest (Host, header
@@ -412,7 +408,7 @@ func (c *fastConn) serveRequest(req *http.Request, start time.Time) bool {
 	}
 	if w.closeAfter || c.body.early {
 		if w.bodyLimitHit || c.body.early {
-			_ = closeWriteConn(c.rwc)
+			_ = conns.CloseWrite(c.rwc)
 			time.Sleep(rstAvoidanceDelay)
 		}
 		return false
@@ -488,7 +484,7 @@ func (c *fastConn) handOver(prefix []byte) {
 	}
 	c.handedOver = true
 	c.srv.track(c, false)
-	if !c.srv.handOver(&rejectLogConn{Conn: hc, log: c.srv.log}) {
+	if !c.srv.handOver(&conns.RejectLogConn{Conn: hc, Log: c.srv.log}) {
 		_ = c.rwc.Close()
 	}
 }
@@ -518,8 +514,8 @@ func (h *handedConn) Read(p []byte) (int, error) {
 
 // CloseWrite and ReadFrom keep net/http's graceful close and sendfile
 // working through the wrapper.
-func (h *handedConn) CloseWrite() error                   { return closeWriteConn(h.Conn) }
-func (h *handedConn) ReadFrom(r io.Reader) (int64, error) { return readFromConn(h.Conn, r) }
+func (h *handedConn) CloseWrite() error                   { return conns.CloseWrite(h.Conn) }
+func (h *handedConn) ReadFrom(r io.Reader) (int64, error) { return conns.ReadFrom(h.Conn, r) }
 
 // ensure connContext satisfies context.Context at compile time.
 var _ context.Context = (*connContext)(nil)

@@ -1,4 +1,4 @@
-package httpfront
+package h1
 
 import (
 	"bufio"
@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/phprun/phprun/httpfront/internal/conns"
 )
 
 // fastBodyBuffer is how much body the fast path holds back before the
@@ -207,8 +209,8 @@ func (w *fastWriter) Flush() {
 // delivers), then with a known length the connection's ReadFrom takes
 // over, which is sendfile for files (static middleware).
 func (w *fastWriter) ReadFrom(src io.Reader) (n int64, err error) {
-	bufp := copyBufPool.Get().(*[]byte)
-	defer copyBufPool.Put(bufp)
+	bufp := conns.CopyBuffer()
+	defer conns.PutCopyBuffer(bufp)
 	rf, ok := w.c.rwc.(io.ReaderFrom)
 	if !ok {
 		return io.CopyBuffer(writerOnly{w}, src, *bufp)

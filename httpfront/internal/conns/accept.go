@@ -1,4 +1,4 @@
-package httpfront
+package conns
 
 import (
 	"errors"
@@ -8,13 +8,13 @@ import (
 	"time"
 )
 
-// acceptLoop accepts connections on ln and hands each to serve until
+// AcceptLoop accepts connections on ln and hands each to serve until
 // Accept fails for good. After Shutdown or Close (closing reports true)
 // it returns http.ErrServerClosed, as it does when serve refuses a
 // connection because the server is closing; otherwise the error. Failures
 // that pass (out of file descriptors, aborted handshakes) are retried
 // after a growing wait, as net/http's Serve does, rather than spun on.
-func acceptLoop(ln net.Listener, log *slog.Logger, closing func() bool, serve func(net.Conn) bool) error {
+func AcceptLoop(ln net.Listener, log *slog.Logger, closing func() bool, serve func(net.Conn) bool) error {
 	var backoff time.Duration
 	for {
 		c, err := ln.Accept()

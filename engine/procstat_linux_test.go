@@ -1,4 +1,4 @@
-package rpc
+package engine
 
 import (
 	"os"
@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"testing"
 	"time"
-
-	"github.com/phprun/phprun/engine"
 )
 
 func TestParseStat(t *testing.T) {
@@ -29,8 +27,9 @@ func TestParseStat(t *testing.T) {
 }
 
 // TestProcSampleFixture computes CPU% from a fixture: 300 ticks of CPU over
-// a process alive for 1200 s (uptime 2200 s, started at 1000 s) is 0.25%.
-func TestProcSampleFixture(t *testing.T) {
+// a process alive for 1200 s (uptime 2200 s, started at 1000 s) is 0.25%,
+// and the process started 1200 s before now.
+func TestProcReadFixture(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "4242"), 0o755); err != nil {
 		t.Fatal(err)
@@ -38,20 +37,21 @@ func TestProcSampleFixture(t *testing.T) {
 	stat := "4242 (php) S 1 4242 4242 0 -1 4194560 2911 0 0 0 250 50 0 0 20 0 1 0 100000 268435456 6690 0 0 0 0\n"
 	must(t, os.WriteFile(filepath.Join(dir, "4242", "stat"), []byte(stat), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "uptime"), []byte("2200.00 4000.00\n"), 0o644))
-	s, err := procSampler{dir: dir, pageSize: 4096}.sample(4242)
+	now := time.Unix(1_800_000_000, 0)
+	s, err := procReader{dir: dir, pageSize: 4096}.read(4242, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.rss != 6690*4096 || s.cpuPercent < 0.2499 || s.cpuPercent > 0.2501 {
+	if s.RSS != 6690*4096 || s.CPUPercent < 0.2499 || s.CPUPercent > 0.2501 || !s.Start.Equal(now.Add(-1200*time.Second)) {
 		t.Fatalf("sample %+v", s)
 	}
-	if _, err := (procSampler{dir: dir, pageSize: 4096}).sample(4243); err == nil {
+	if _, err := (procReader{dir: dir, pageSize: 4096}).read(4243, now); err == nil {
 		t.Fatal("sample of a missing pid succeeded")
 	}
 }
 
 // TestProcSampleSelf reads the test process itself after burning some CPU.
-func TestProcSampleSelf(t *testing.T) {
+func TestReadProcSelf(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("needs /proc")
 	}
@@ -59,31 +59,12 @@ func TestProcSampleSelf(t *testing.T) {
 	for x := 0; time.Now().Before(deadline); x++ {
 		_ = x * x
 	}
-	s, err := newProcSampler().sample(os.Getpid())
+	s, err := ReadProc(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.rss < 1<<20 || s.cpuPercent <= 0 || s.cpuPercent > 100*float64(runtime.NumCPU())+1 {
+	if s.RSS < 1<<20 || s.CPUPercent <= 0 || s.CPUPercent > 100*float64(runtime.NumCPU())+1 || time.Since(s.Start) < 0 || time.Since(s.Start) > time.Hour {
 		t.Fatalf("implausible sample of self: %+v", s)
-	}
-}
-
-// TestProcessStatesUseProc: for a live PID the server reports /proc's RSS
-// and, when the engine has none, /proc's CPU%.
-func TestProcessStatesUseProc(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("needs /proc")
-	}
-	st := engine.Stats{Workers: []engine.WorkerInfo{
-		{PID: os.Getpid(), State: engine.StateWorking, RSS: 1, Created: created},
-		{PID: 999999901, State: engine.StateReady, RSS: 7, CPUPercent: 1.5},
-	}}
-	got := processStates(st, newProcSampler())
-	if got[0].MemoryUsage < 1<<20 || got[0].CPUPercent <= 0 || got[0].StatusStr != "working" || got[0].Created != created.UnixNano() {
-		t.Fatalf("live worker: %+v", got[0])
-	}
-	if got[1].MemoryUsage != 7 || got[1].CPUPercent != 1.5 || got[1].Created != 0 {
-		t.Fatalf("gone worker: %+v", got[1])
 	}
 }
 

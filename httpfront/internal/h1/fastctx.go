@@ -1,4 +1,4 @@
-package httpfront
+package h1
 
 import (
 	"context"
