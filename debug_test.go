@@ -178,13 +178,23 @@ while ($req = $worker->waitRequest()) {
 	if !strings.Contains(r, `status="break"`) || !regexp.MustCompile(`lineno="`+strconv.Itoa(breakLine)+`"`).MatchString(r) {
 		t.Fatalf("run did not stop at line %d: %s", breakLine, r)
 	}
+	// One HTTP worker: a request sent while the first is paused waits in
+	// the queue; no second worker starts (Xdebug would connect for it).
+	second := get()
 	// paused at the breakpoint for longer than exec_ttl (1s): debug mode
 	// turned exec_ttl off, so the request is still there
 	time.Sleep(1500 * time.Millisecond)
 	select {
 	case res := <-first:
 		t.Fatalf("the paused request was answered (%d %q): the worker was killed", res.code, res.body)
+	case res := <-second:
+		t.Fatalf("a request was answered (%d %q) while the debug worker was paused: want it queued", res.code, res.body)
 	default:
+	}
+	_ = ide.(*net.TCPListener).SetDeadline(time.Now().Add(300 * time.Millisecond))
+	if c, err := ide.Accept(); err == nil {
+		c.Close()
+		t.Fatal("a second worker started while the first was paused at a breakpoint: debug mode runs one HTTP worker")
 	}
 	d.cmd("run")
 	d.c.Close()
@@ -194,8 +204,7 @@ while ($req = $worker->waitRequest()) {
 	}
 	pid1 := strings.Fields(res.body)[0]
 
-	// the next request: a fresh worker with a session of its own
-	second := get()
+	// the queued request: a fresh worker with a session of its own
 	d = accept()
 	d.cmd("run")
 	d.c.Close()

@@ -98,6 +98,13 @@ type PoolConfig struct {
 	// Debug spawns a fresh worker for every job and stops it afterwards.
 	// Default false.
 	Debug bool `koanf:"debug"`
+	// DebugOneWorker, with Debug, runs one fresh worker at a time: jobs
+	// wait for the previous worker to exit, with no allocate_timeout
+	// (debugslot.go). `phprun dev --debug` sets it so that a request
+	// paused at a breakpoint is the only one running; RoadRunner's
+	// pool.debug alone gives each concurrent job its own worker. Not a
+	// config key.
+	DebugOneWorker bool `koanf:"-"`
 	// Supervisor holds the per-worker limits.
 	Supervisor SupervisorConfig `koanf:"supervisor"`
 	// DynamicAllocator, when set, lets the pool grow past NumWorkers while

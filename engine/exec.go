@@ -128,6 +128,9 @@ func (p *Pool) acquire(ctx context.Context, since time.Time) (w *worker, waited 
 
 // acquireSlow waits in the pool's queue (waitq.go) for a worker.
 func (p *Pool) acquireSlow(ctx context.Context, since time.Time) (*worker, error) {
+	if p.debugSlot != nil {
+		return p.acquireDebug(ctx)
+	}
 	if p.cfg.Pool.Debug {
 		return p.spawnDebug()
 	}

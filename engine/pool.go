@@ -27,11 +27,14 @@ type Pool struct {
 	cred    *credential  // server.user/group; nil runs workers as phprun
 	sock    *socketRelay // nil for pipes
 
-	idle    chan *worker  // ready workers of the serving generation, when nobody waits
-	cmds    chan command  // to the supervisor
-	quit    chan struct{} // closed when Close starts
-	supQuit chan struct{} // closed by Close to end the supervisor
-	supDone chan struct{} // closed when the supervisor returned
+	idle chan *worker  // ready workers of the serving generation, when nobody waits
+	cmds chan command  // to the supervisor
+	quit chan struct{} // closed when Close starts
+	// debugSlot holds one token while a debug-mode worker lives
+	// (debugslot.go); nil unless pool.debug.
+	debugSlot chan struct{}
+	supQuit   chan struct{} // closed by Close to end the supervisor
+	supDone   chan struct{} // closed when the supervisor returned
 
 	gen      atomic.Uint64 // serving generation; workers of another one retire
 	closed   atomic.Bool
@@ -85,6 +88,9 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 		supQuit: make(chan struct{}),
 		supDone: make(chan struct{}),
 		procs:   make(map[*process]struct{}),
+	}
+	if cfg.Pool.Debug && cfg.Pool.DebugOneWorker {
+		p.debugSlot = make(chan struct{}, 1)
 	}
 	p.waitTimer = time.AfterFunc(time.Hour, p.expireWaiters)
 	p.waitTimer.Stop() // armed by the first Exec that has to wait

@@ -16,11 +16,13 @@ var xdebugDefaults = [][2]string{{"XDEBUG_MODE", "debug"}, {"XDEBUG_SESSION", "p
 // withDebug turns ec into the debug pool of `phprun dev --debug`
 // (dev.debug): RoadRunner's pool.debug (no worker waits in advance; each
 // request gets a fresh worker that stops after it, so a step-debugging
-// session is one request and code changes need no reload), exec_ttl off
+// session is one request and code changes need no reload), one such worker
+// at a time (the others wait for it), exec_ttl off
 // (a request paused at a breakpoint is not killed), and the Xdebug
 // variables. ec.Server.Env is copied, never changed in place.
 func withDebug(ec engine.Config) engine.Config {
 	ec.Pool.Debug = true
+	ec.Pool.DebugOneWorker = true // one HTTP worker: a paused request is the only one running
 	ec.Pool.Supervisor.ExecTTL = 0
 	env := make(map[string]string, len(ec.Server.Env)+len(xdebugDefaults))
 	for k, v := range ec.Server.Env {
