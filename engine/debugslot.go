@@ -13,9 +13,9 @@ import (
 // request queued behind a breakpoint; it ends with the caller's context or
 // Close. The slot is given back when the worker's process has exited,
 // whatever ended it (served its one job, crashed, killed on Close).
-func (p *Pool) acquireDebug(ctx context.Context) (*worker, error) {
+func (p *Pool) acquireDebug(ctx context.Context, m *debugMode) (*worker, error) {
 	select {
-	case p.debugSlot <- struct{}{}:
+	case m.slot <- struct{}{}:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("engine: waiting for the debug worker: %w", ctx.Err())
 	case <-p.quit:
@@ -23,14 +23,15 @@ func (p *Pool) acquireDebug(ctx context.Context) (*worker, error) {
 	}
 	w, err := p.spawnDebug()
 	if err != nil {
-		<-p.debugSlot
+		<-m.slot
 		return nil, err
 	}
+	w.noTTL = m.noTTL
 	// One goroutine per debug job: each job starts a PHP process anyway,
 	// and this is never the hot path.
 	go func() {
 		<-w.proc.done
-		<-p.debugSlot
+		<-m.slot
 	}()
 	return w, nil
 }

@@ -10,6 +10,9 @@ import (
 var (
 	// ErrPoolClosed: Exec after Close started.
 	ErrPoolClosed = errors.New("engine: pool closed")
+	// ErrDebugFixed: SetDebug on a pool started with pool.debug, which
+	// stays in debug mode.
+	ErrDebugFixed = errors.New("the pool runs pool.debug from its configuration")
 	// ErrNoFreeWorkers: no worker became free within allocate_timeout.
 	ErrNoFreeWorkers = errors.New("engine: no free workers")
 	// ErrQueueFull: max_queue_size jobs are already waiting.

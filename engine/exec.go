@@ -128,8 +128,8 @@ func (p *Pool) acquire(ctx context.Context, since time.Time) (w *worker, waited 
 
 // acquireSlow waits in the pool's queue (waitq.go) for a worker.
 func (p *Pool) acquireSlow(ctx context.Context, since time.Time) (*worker, error) {
-	if p.debugSlot != nil {
-		return p.acquireDebug(ctx)
+	if m := p.debug.Load(); m != nil {
+		return p.acquireDebug(ctx, m)
 	}
 	if p.cfg.Pool.Debug {
 		return p.spawnDebug()
@@ -380,7 +380,7 @@ func (w *worker) exitNote() string {
 // context.AfterFunc that moves those deadlines into the past. No goroutine
 // runs unless ctx actually ends.
 func (w *worker) arm(ctx context.Context, now time.Time) func() bool {
-	if ttl := w.p.cfg.Pool.Supervisor.ExecTTL; ttl > 0 {
+	if ttl := w.p.cfg.Pool.Supervisor.ExecTTL; ttl > 0 && !w.noTTL {
 		d := now.Add(ttl)
 		_ = w.rl.SetReadDeadline(d)
 		_ = w.rl.SetWriteDeadline(d)

@@ -30,11 +30,11 @@ type Pool struct {
 	idle chan *worker  // ready workers of the serving generation, when nobody waits
 	cmds chan command  // to the supervisor
 	quit chan struct{} // closed when Close starts
-	// debugSlot holds one token while a debug-mode worker lives
-	// (debugslot.go); nil unless pool.debug.
-	debugSlot chan struct{}
-	supQuit   chan struct{} // closed by Close to end the supervisor
-	supDone   chan struct{} // closed when the supervisor returned
+	// debug is the one-worker debug mode (debugmode.go): set from the
+	// start by pool.debug with DebugOneWorker, or at run time by SetDebug.
+	debug   atomic.Pointer[debugMode]
+	supQuit chan struct{} // closed by Close to end the supervisor
+	supDone chan struct{} // closed when the supervisor returned
 
 	gen      atomic.Uint64 // serving generation; workers of another one retire
 	closed   atomic.Bool
@@ -89,12 +89,12 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 		supDone: make(chan struct{}),
 		procs:   make(map[*process]struct{}),
 	}
-	if cfg.Pool.Debug && cfg.Pool.DebugOneWorker {
-		p.debugSlot = make(chan struct{}, 1)
-	}
 	p.waitTimer = time.AfterFunc(time.Hour, p.expireWaiters)
 	p.waitTimer.Stop() // armed by the first Exec that has to wait
-	p.environ = p.buildEnv()
+	p.environ = p.buildEnv(cfg.Server.Env)
+	if cfg.Pool.Debug && cfg.Pool.DebugOneWorker {
+		p.debug.Store(&debugMode{environ: p.environ, slot: make(chan struct{}, 1)})
+	}
 	p.cred, _ = lookupCredential(cfg.Server.User, cfg.Server.Group) // checked by Validate
 	if cfg.Server.Relay != "pipes" {
 		s, err := listenRelay(p, cfg.Server.Relay, cfg.Dir)

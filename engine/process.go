@@ -40,20 +40,21 @@ type process struct {
 }
 
 // env builds the worker environment in RoadRunner's order (PROTOCOL.md
-// 2.1); later duplicates win, as os/exec resolves them.
-func (p *Pool) buildEnv() []string {
+// 2.1) with serverEnv as server.env; later duplicates win, as os/exec
+// resolves them.
+func (p *Pool) buildEnv(serverEnv map[string]string) []string {
 	cfg := &p.cfg
 	env := append(os.Environ(), "RR_RELAY="+cfg.Server.Relay)
 	if cfg.RPCAddr != "" {
 		env = append(env, "RR_RPC="+cfg.RPCAddr)
 	}
-	keys := make([]string, 0, len(cfg.Server.Env))
-	for k := range cfg.Server.Env {
+	keys := make([]string, 0, len(serverEnv))
+	for k := range serverEnv {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		env = append(env, strings.ToUpper(k)+"="+os.ExpandEnv(cfg.Server.Env[k]))
+		env = append(env, strings.ToUpper(k)+"="+os.ExpandEnv(serverEnv[k]))
 	}
 	env = append(env, "RR_VERSION="+cfg.Version)
 	if cfg.Mode != "" {
@@ -69,6 +70,9 @@ func (p *Pool) startProcess(gen uint64, pipes bool) (*process, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = p.cfg.Dir
 	cmd.Env = p.environ
+	if m := p.debug.Load(); m != nil {
+		cmd.Env = m.environ
+	}
 	cmd.SysProcAttr = sysProcAttr()
 	p.cred.apply(cmd)
 

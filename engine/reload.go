@@ -20,7 +20,7 @@ func (p *Pool) Reload(ctx context.Context) error {
 	if p.closed.Load() {
 		return ErrPoolClosed
 	}
-	if p.cfg.Pool.Debug {
+	if p.cfg.Pool.Debug || p.debug.Load() != nil {
 		// Every job gets a fresh worker anyway.
 		return nil
 	}

@@ -102,6 +102,10 @@ func (p *Pool) recycle(w *worker) {
 		p.retire(w, StateMaxJobsReached)
 	case w.retireAs.Load() != 0:
 		p.retire(w, State(w.retireAs.Load()))
+	case p.debug.Load() != nil && p.queued.Load() == 0:
+		// Debug mode was switched on (debugmode.go): a worker from before
+		// serves the jobs that were already queued, then stops.
+		p.retire(w, StateStopping)
 	default:
 		if p.cfg.Pool.Supervisor.IdleTTL > 0 {
 			// Only idle_ttl reads it; a clock read per job is worth

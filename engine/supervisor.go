@@ -24,6 +24,7 @@ const (
 	cmdReset                      // replace one worker (pid, reply)
 	cmdClose                      // stop spawning, hand over the table (list)
 	cmdGrow                       // a job waits: the dynamic allocator may add workers (dynamic.go)
+	cmdDebug                      // switch the run-time debug mode (debug, reply; debugmode.go)
 )
 
 // command is a message to the supervisor. It is passed by value.
@@ -36,6 +37,7 @@ type command struct {
 	pid   int
 	reply chan error
 	list  chan []*worker
+	debug *debugMode
 }
 
 // supervisor owns the worker table and every decision about spawning. All
@@ -139,6 +141,8 @@ func (s *supervisor) handle(c command) {
 		s.startReload(c.reply)
 	case cmdGrow:
 		s.grow()
+	case cmdDebug:
+		c.reply <- s.setDebug(c.debug)
 	case cmdReset:
 		if s.closing {
 			c.reply <- ErrPoolClosed

@@ -23,6 +23,7 @@ type worker struct {
 	proc    *process
 	pid     int
 	gen     uint64 // generation it was spawned for; immutable
+	noTTL   bool   // exec_ttl off for this worker (a run-time debug mode, debugmode.go); immutable once it serves
 	created time.Time
 	maxJobs uint64 // max_jobs with jitter; 0 = unlimited; immutable
 

@@ -4,7 +4,8 @@
 // It answers each job with the same context and body. A few contexts are
 // commands for tests: "cmd:error" (soft error), "cmd:stop" (ask for a
 // restart), "cmd:exit" (die mid-job), "cmd:leak" (keep body-size*1000
-// bytes), "cmd:sleep" (sleep body ms, then echo), "cmd:pid" (reply getmypid()).
+// bytes), "cmd:sleep" (sleep body ms, then echo), "cmd:pid" (reply getmypid()),
+// "cmd:env" (reply the environment variable named by the body).
 
 $relay = getenv('RR_RELAY') ?: 'pipes';
 if ($relay === 'pipes') {
@@ -100,6 +101,9 @@ while (true) {
             break;
         case 'cmd:pid':
             $body = (string)getmypid();
+            break;
+        case 'cmd:env':
+            $body = (string)getenv($body);
             break;
     }
     send($out, $flags, $ctx . $body, [strlen($ctx)]);
