@@ -17,6 +17,7 @@ type keyMap struct {
 	Top, Bottom               key.Binding
 	Detail, Back              key.Binding
 	Reset, ResetAll           key.Binding
+	Debug                     key.Binding // debug mode on/off (debugkey.go)
 	Filter, Pause             key.Binding
 	Help, Quit                key.Binding
 	Yes, No                   key.Binding // confirmation prompt
@@ -45,6 +46,7 @@ func newKeyMap() keyMap {
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Reset:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset worker")),
 		ResetAll:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset all")),
+		Debug:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "debug mode")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Pause:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -68,7 +70,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3, k.Pane5},
 		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
 		{k.Detail, k.Back, k.Filter, k.Pause},
-		{k.Reset, k.ResetAll, k.Help, k.Quit},
+		{k.Reset, k.ResetAll, k.Debug, k.Help, k.Quit},
 		{k.Pane4, k.SvcRestart, k.SvcToggle, k.SvcLogs},
 		{k.FilterApply, k.FilterCancel, k.Yes, k.No},
 	}

@@ -109,8 +109,9 @@ type Model struct {
 	logs     logsPane
 	services servicesPane
 	jobs     jobsPane
-	jobsSrc  JobsSource // nil unless the server runs the jobs plugin
-	hasSvcs  bool       // the Source supervises services: pane 4 exists
+	jobsSrc  JobsSource  // nil unless the server runs the jobs plugin
+	debugSrc DebugSource // nil unless the D key switches debug mode (debugkey.go)
+	hasSvcs  bool        // the Source supervises services: pane 4 exists
 	leaks    leakTracker
 	detail   detailPane
 
@@ -165,6 +166,9 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 	m.syncKeys()
 	if js, ok := src.(JobsSource); ok && js.JobsEnabled() {
 		m.jobsSrc = js
+	}
+	if ds, ok := src.(DebugSource); ok && ds.DebugSwitchable() {
+		m.debugSrc = ds
 	}
 	return m
 }
@@ -245,6 +249,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case resetDoneMsg:
 		m.onResetDone(msg)
+	case debugDoneMsg:
+		m.onDebugDone(msg)
 	case serviceDoneMsg:
 		m.onServiceDone(msg)
 	case drainDoneMsg:

@@ -127,6 +127,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.ResetAll):
 		m.mode = modeConfirm
+	case key.Matches(msg, m.keys.Debug):
+		return m.toggleDebug()
 	case key.Matches(msg, m.keys.Filter):
 		m.mode = modeFilter
 		m.input.edit(m.focusedFilter().raw)
@@ -162,6 +164,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.ResetAll):
 		m.mode = modeConfirm
+	case key.Matches(msg, m.keys.Debug):
+		return m.toggleDebug()
 	}
 	return nil
 }
@@ -308,6 +312,7 @@ func (m *Model) syncKeys() {
 	k.Back.SetEnabled(normal && (m.showHelp || inDetail || (stream && !m.focusedFilter().empty())))
 	k.Reset.SetEnabled((panes && m.focus == paneWorkers) || (inDetail && m.detail.kind == detailWorker))
 	k.ResetAll.SetEnabled(browsing)
+	k.Debug.SetEnabled(browsing && m.debugSrc != nil)
 	k.Filter.SetEnabled(stream)
 	k.Pause.SetEnabled(panes)
 	k.Help.SetEnabled(normal)
