@@ -66,3 +66,7 @@ func equalFoldASCII(a, b string) bool {
 	}
 	return true
 }
+
+// DebugEnv is server.env of ec with the Xdebug variables of debug mode
+// added unless set, for the dashboard's debug key (engine.Pool.SetDebug).
+func DebugEnv(ec engine.Config) map[string]string { return withDebug(ec).Server.Env }
