@@ -230,6 +230,12 @@ func (s *supervisor) spawned(w *worker, gen uint64, err error) {
 
 // offer hands an owned ready worker to a waiting Exec or the idle channel.
 func (s *supervisor) offer(w *worker) {
+	if s.p.debug.Load() != nil && s.p.queued.Load() == 0 {
+		// Debug mode (debugmode.go): a worker that finished booting after
+		// the switch serves no one; each job gets a fresh worker of its own.
+		s.p.startRetire(w, StateStopping)
+		return
+	}
 	if !s.p.putIdle(w) {
 		s.p.startRetire(w, StateInvalid)
 	}
