@@ -114,7 +114,7 @@ func TestE2EPoolErrors(t *testing.T) {
 		resp.Body.Close()
 		done <- resp.StatusCode
 	}()
-	time.Sleep(100 * time.Millisecond) // let it take the only worker
+	waitFor(t, func() bool { return pool.Stats().Count(engine.StateWorking) == 1 }) // it holds the only worker
 	resp, _ := get(t, f.url+"/")
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("busy pool: %d Retry-After=%q", resp.StatusCode, resp.Header.Get("Retry-After"))
