@@ -87,15 +87,3 @@ func (s *server) pluginInfo(info *tui.Info) {
 	}
 	info.Metrics = s.metricsURL()
 }
-
-// registerJobsMetrics exposes the jobs pool as rr_jobs_total_workers,
-// rr_jobs_workers_* and rr_jobs_worker_* (RoadRunner's names and texts),
-// read from its Stats at scrape time, when both plugins run. The jobs
-// plugin's own counters (rr_jobs_push_ok, rr_jobs_jobs_ok, …) are not
-// exposed yet.
-func (s *server) registerJobsMetrics() error {
-	if s.metrics == nil || s.jobs == nil {
-		return nil
-	}
-	return s.metrics.Register(metrics.NewPoolCollector("jobs", s.jobs.pool.Stats))
-}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -17,16 +18,43 @@ import (
 // upstream test it follows; the code and the worker are phprun's own
 // (testdata/rr/worker.php, on the php-skeleton runtime).
 
-// startRR runs n real PHP workers of testdata/rr/worker.php in the given
-// mode behind a front built from cfg. mut may adjust the engine config.
-func startRR(t *testing.T, mode string, n int, cfg Config, opts Options, mut func(*engine.Config)) *front {
+// rrWorkerEnv names a PHP worker script that replaces testdata/rr/worker.php
+// for the whole TestRR* suite. It exists so the suite can be run, out of
+// tree, against a twin of worker.php written on the official spiral
+// libraries (roadrunner-http's PSR7Worker): same modes, same answers. That
+// worker runs with the machine's php.ini (the libraries need ext-json and,
+// for some relays, ext-sockets); the in-tree worker runs with -n. See
+// docs/compatibility.md for how it was used.
+const rrWorkerEnv = "PHPRUN_RR_WORKER"
+
+// rrWorkerCommand is the command line of one worker in the given mode.
+func rrWorkerCommand(t *testing.T, mode string) []string {
 	t.Helper()
+	if other := os.Getenv(rrWorkerEnv); other != "" {
+		script, err := filepath.Abs(other)
+		if err != nil {
+			t.Fatalf("%s=%s: %v", rrWorkerEnv, other, err)
+		}
+		if _, err := os.Stat(script); err != nil {
+			t.Fatalf("%s: %v", rrWorkerEnv, err)
+		}
+		return []string{needPHP(t), script, mode}
+	}
 	script, err := filepath.Abs(filepath.Join("testdata", "rr", "worker.php"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return []string{needPHP(t), "-n", script, mode}
+}
+
+// startRR runs n real PHP workers of testdata/rr/worker.php (or of the
+// script PHPRUN_RR_WORKER names) in the given mode behind a front built
+// from cfg. mut may adjust the engine config.
+func startRR(t *testing.T, mode string, n int, cfg Config, opts Options, mut func(*engine.Config)) *front {
+	t.Helper()
+	cmd := rrWorkerCommand(t, mode)
 	pool := startPool(t, "echo", n, nil, func(c *engine.Config) {
-		c.Server.Command = []string{needPHP(t), "-n", script, mode}
+		c.Server.Command = cmd
 		if mut != nil {
 			mut(c)
 		}

@@ -118,6 +118,9 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 			_ = resp.Stop()
 			settle = p.settleFailure(d, &f, errors.New("jobs: the worker streamed its reply; jobs workers answer with one frame"))
 		} else {
+			// RoadRunner counts every reply as ok, even a nack or an
+			// error reply: rr_jobs_jobs_err means the worker gave none.
+			p.counters.jobsOK.Add(1)
 			settle = p.settleReply(d, &f, resp.Body)
 			resp.Release()
 		}
@@ -138,6 +141,7 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 // does. A crash, exec_ttl or a closing pool requeues it: delivery is
 // at-least-once on every driver (RoadRunner drops it on memory).
 func (p *Plugin) settleFailure(d Delivery, f *Finished, err error) (settle func()) {
+	p.counters.jobsErr.Add(1)
 	f.Outcome, f.Error = OutcomeFailed, err.Error()
 	var soft *engine.SoftError
 	if errors.As(err, &soft) {

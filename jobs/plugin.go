@@ -49,6 +49,8 @@ type Plugin struct {
 	mu    sync.Mutex
 	pipes map[string]*pipe // guarded by mu
 
+	counters counters // rr_jobs_* figures; see Counters
+
 	stopPoll context.CancelFunc // set by Start
 	pollers  sync.WaitGroup     // one per poller goroutine
 	retries  sync.WaitGroup     // pipelines waiting for their broker
@@ -61,6 +63,7 @@ type pipe struct {
 	cfg       Pipeline
 	d         Driver // nil while its broker is unreachable (retrying)
 	consuming bool   // asked to consume (in consume, or resumed)
+	pushes    *pushStats
 }
 
 // New checks cfg and returns a plugin that has opened nothing yet.
@@ -132,7 +135,7 @@ func (p *Plugin) add(ctx context.Context, pl Pipeline, consume bool) error {
 		p.mu.Unlock()
 		return fmt.Errorf("%w, name: %s, driver: %s", errExists, pl.Name, pl.Driver)
 	}
-	pp := &pipe{cfg: pl, consuming: consume}
+	pp := &pipe{cfg: pl, consuming: consume, pushes: p.counters.statsFor(pl)}
 	p.pipes[pl.Name] = pp
 	p.mu.Unlock()
 

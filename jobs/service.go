@@ -24,7 +24,7 @@ func (p *Plugin) Service() *Service { return &Service{p: p} }
 func (s *Service) Push(in *jobsv1.PushRequest, _ *jobsv1.Empty) error {
 	ctx, cancel := s.p.pushContext()
 	defer cancel()
-	if err := s.p.push(ctx, in.GetJob()); err != nil {
+	if err := s.p.push(ctx, in.GetJob(), SourceSingle); err != nil {
 		return fmt.Errorf("rpc_push: %w", err)
 	}
 	return nil
@@ -35,7 +35,7 @@ func (s *Service) PushBatch(in *jobsv1.PushBatchRequest, _ *jobsv1.Empty) error 
 	ctx, cancel := s.p.pushContext() // one deadline for the batch, not a timer per job
 	defer cancel()
 	for _, j := range in.GetJobs() {
-		if err := s.p.push(ctx, j); err != nil {
+		if err := s.p.push(ctx, j, SourceBatch); err != nil {
 			return fmt.Errorf("rpc_push_batch: %w", err)
 		}
 	}
@@ -109,17 +109,20 @@ func (s *Service) Stat(_ *jobsv1.Empty, out *jobsv1.Stats) error {
 }
 
 // push turns a protobuf job into a Job and stores it.
-func (p *Plugin) push(ctx context.Context, in *jobsv1.Job) error {
+func (p *Plugin) push(ctx context.Context, in *jobsv1.Job, source string) error {
 	if in == nil {
+		p.counters.pushErr.Add(1)
 		return errors.New("empty job")
 	}
 	if in.GetId() == "" {
+		p.counters.pushErr.Add(1)
 		return errors.New("empty ID field not allowed")
 	}
 	o := in.GetOptions()
 	j := &Job{ID: in.GetId(), Name: in.GetJob(), Pipeline: o.GetPipeline(), Payload: in.GetPayload(),
 		Priority: o.GetPriority(), Delay: time.Duration(o.GetDelay()) * time.Second, AutoAck: o.GetAutoAck()}
 	if o.GetDelay() < 0 {
+		p.counters.pushErr.Add(1)
 		return fmt.Errorf("job %s: negative delay %d", j.ID, o.GetDelay())
 	}
 	if len(in.GetHeaders()) > 0 {
@@ -128,7 +131,7 @@ func (p *Plugin) push(ctx context.Context, in *jobsv1.Job) error {
 			j.Headers[k] = v.GetValue()
 		}
 	}
-	return p.Push(ctx, j)
+	return p.pushFrom(ctx, j, source)
 }
 
 // pushContext bounds one push call by jobs.timeout.
@@ -143,13 +146,30 @@ func (p *Plugin) pushContext() (context.Context, context.CancelFunc) {
 // Push stores j in its pipeline; ctx bounds the driver (RPC calls give it
 // jobs.timeout).
 func (p *Plugin) Push(ctx context.Context, j *Job) error {
-	_, d, err := p.lookup(j.Pipeline)
+	return p.pushFrom(ctx, j, SourceSingle)
+}
+
+// pushFrom stores j and counts it: rr_jobs_push_ok or _push_err, and,
+// once the pipeline is known, rr_jobs_requests_total and
+// rr_jobs_push_latency under source.
+func (p *Plugin) pushFrom(ctx context.Context, j *Job, source string) error {
+	pp, d, err := p.lookup(j.Pipeline)
 	if err != nil {
+		p.counters.pushErr.Add(1)
 		return fmt.Errorf("jobs_plugin_push: %w", err)
 	}
-	if err := d.Push(ctx, j); err != nil {
+	start := time.Now()
+	err = d.Push(ctx, j)
+	l := &pp.pushes.single
+	if source == SourceBatch {
+		l = &pp.pushes.batch
+	}
+	l.observe(time.Since(start))
+	if err != nil {
+		p.counters.pushErr.Add(1)
 		return fmt.Errorf("jobs_plugin_push: pipeline %s: %w", j.Pipeline, err)
 	}
+	p.counters.pushOK.Add(1)
 	return nil
 }
 

@@ -21,7 +21,9 @@ func TestSinceCoversTheTestsRun(t *testing.T) {
 
 // TestKernelAge: the kernel's age of this process is a lower bound, so it
 // cannot exceed the age by package init by more than the exec and runtime
-// start (far below a second), and it is readable on Linux.
+// start: well below a second on a quiet machine, over one for a -race test
+// binary on a loaded 2-core box, so the bound is 10 s (a misread clock,
+// e.g. ticks taken for another unit, is off by far more).
 func TestKernelAge(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the kernel clock is read on Linux only")
@@ -30,7 +32,7 @@ func TestKernelAge(t *testing.T) {
 	if !ok {
 		t.Fatal("kernelAge: cannot read /proc/self/stat or CLOCK_BOOTTIME")
 	}
-	if init := time.Since(start); k > init+time.Second || k < 0 {
+	if init := time.Since(start); k > init+10*time.Second || k < 0 {
 		t.Fatalf("kernel age %v, age by package init %v: too far apart", k, init)
 	}
 }

@@ -281,6 +281,18 @@ func fastRun(t testing.TB, h http.Handler, c fastCase) fastOutcome {
 	return o
 }
 
+// same reports whether the two servers answered alike in every way check
+// looks at.
+func (o fastOutcome) same() bool {
+	return bytes.Equal(fastNormal(o.std.resp), fastNormal(o.fast.resp)) &&
+		o.std.closed() == o.fast.closed() && o.stdSeen == o.fastSeen
+}
+
+// fastRetries is how often a differing exchange is played again, alone,
+// before it counts: a real difference repeats every time, while an answer
+// that a loaded machine delivered after fastIdle does not.
+const fastRetries = 2
+
 // check reports every way the fast path's outcome differs from net/http's.
 func (o fastOutcome) check(t testing.TB) {
 	t.Helper()
@@ -320,6 +332,12 @@ func TestFastMatchesStd(t *testing.T) {
 	}
 	wg.Wait()
 	for i, c := range cases {
+		for range fastRetries {
+			if out[i].same() {
+				break
+			}
+			out[i] = fastRun(t, fastHandler(), c)
+		}
 		t.Run(c.name, func(t *testing.T) { out[i].check(t) })
 	}
 }
@@ -354,14 +372,16 @@ func FuzzFastVsStd(f *testing.F) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		stdSeen.reset()
-		fastSeen.reset()
 		var o fastOutcome
-		var wg sync.WaitGroup
-		wg.Go(func() { o.std = fastExchange(std.addr, []string{string(raw)}, true) })
-		wg.Go(func() { o.fast = fastExchange(fast.addr, []string{string(raw)}, true) })
-		wg.Wait()
-		o.stdSeen, o.fastSeen = stdSeen.String(), fastSeen.String()
+		for try := 0; try <= fastRetries && (try == 0 || !o.same()); try++ {
+			stdSeen.reset()
+			fastSeen.reset()
+			var wg sync.WaitGroup
+			wg.Go(func() { o.std = fastExchange(std.addr, []string{string(raw)}, true) })
+			wg.Go(func() { o.fast = fastExchange(fast.addr, []string{string(raw)}, true) })
+			wg.Wait()
+			o.stdSeen, o.fastSeen = stdSeen.String(), fastSeen.String()
+		}
 		o.check(t)
 	})
 }
