@@ -107,18 +107,24 @@ func (s *Storage) Set(_ context.Context, items []kv.Item) error {
 		return kv.ErrClosed
 	}
 	for _, it := range items {
-		e := entry{value: it.Value}
-		if !it.Expires.IsZero() {
-			e.expires = it.Expires.UnixNano()
-			if e.expires <= now {
-				delete(s.data, it.Key)
-				continue
-			}
-			heap.Push(&s.expiry, expiryEntry{key: it.Key, at: e.expires})
-		}
-		s.data[it.Key] = e
+		s.putLocked(it.Key, entry{value: it.Value}, it.Expires, now)
 	}
 	return nil
+}
+
+// putLocked stores e under key with the expiry exp (zero: none); an expiry
+// already past deletes the key instead. s.mu must be held for writing.
+func (s *Storage) putLocked(key string, e entry, exp time.Time, now int64) {
+	e.expires = 0
+	if !exp.IsZero() {
+		e.expires = exp.UnixNano()
+		if e.expires <= now {
+			delete(s.data, key)
+			return
+		}
+		heap.Push(&s.expiry, expiryEntry{key: key, at: e.expires})
+	}
+	s.data[key] = e
 }
 
 // MGet returns the live items among keys.
@@ -151,16 +157,7 @@ func (s *Storage) MExpire(_ context.Context, items []kv.Item) error {
 		if !ok || !e.live(now) {
 			continue
 		}
-		e.expires = 0
-		if !it.Expires.IsZero() {
-			e.expires = it.Expires.UnixNano()
-			if e.expires <= now {
-				delete(s.data, it.Key)
-				continue
-			}
-			heap.Push(&s.expiry, expiryEntry{key: it.Key, at: e.expires})
-		}
-		s.data[it.Key] = e
+		s.putLocked(it.Key, e, it.Expires, now)
 	}
 	return nil
 }
