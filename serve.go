@@ -400,7 +400,7 @@ func (s *server) shutdown() error {
 			}
 			cancel()
 		}
-		ctx, cancel = s.step(5 * time.Second)
+		ctx, cancel = s.step(auxShutdownTimeout)
 		if err := s.stopMetrics(ctx); err != nil {
 			errs = append(errs, err)
 		}
