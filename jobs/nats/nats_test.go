@@ -1,10 +1,7 @@
 package nats_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/phprun/phprun/internal/testbroker"
@@ -31,15 +28,7 @@ func TestOpenErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := jobs.Options{Pipeline: jobs.Pipeline{Name: "down", Driver: nats.Name, Config: map[string]any{}},
-		Queue: jobstest.NewCollector(), Global: map[string]any{"addr": fmt.Sprintf("nats://127.0.0.1:%d", port)}}
-	if _, err := nats.Open(context.Background(), o); !errors.Is(err, jobs.ErrUnavailable) {
-		t.Fatalf("open with the server down: got %v, want ErrUnavailable", err)
-	}
-	o.Global = map[string]any{"addr": broker.Addr}
-	o.Pipeline.Config = map[string]any{"stream": "has.dots"}
-	_, err = nats.Open(context.Background(), o)
-	if err == nil || !strings.Contains(err.Error(), "jobs.pipelines.down.config.stream") {
-		t.Fatalf("bad stream: got %v, want an error naming the key", err)
-	}
+	jobstest.OpenErrors(t, jobstest.OpenCase{Driver: nats.Name, Open: nats.Open,
+		DownAddr: fmt.Sprintf("nats://127.0.0.1:%d", port), UpAddr: broker.Addr,
+		Bad: map[string]any{"stream": "has.dots"}, BadKey: "stream"})
 }
