@@ -6,7 +6,7 @@ namespace Phprun\Tests;
 
 use Phprun\Frame;
 use Phprun\Jobs\Consumer;
-use Phprun\Jobs\Proto;
+use Phprun\Rpc\Protobuf as Proto;
 use Phprun\Tests\Support\Memory;
 use Phprun\Worker;
 use PHPUnit\Framework\TestCase;

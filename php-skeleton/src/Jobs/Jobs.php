@@ -6,6 +6,7 @@ namespace Phprun\Jobs;
 
 use Phprun\Frame;
 use Phprun\Rpc\Client;
+use Phprun\Rpc\Protobuf as Proto;
 
 /**
  * Jobs is a dependency-free client of the jobs RPC service (RoadRunner's jobs.v1 messages over

@@ -5,6 +5,8 @@ declare(strict_types=1);
 namespace Phprun\Kv;
 
 use Phprun\Exception\KvException;
+use Phprun\Exception\ProtocolException;
+use Phprun\Rpc\Protobuf;
 
 /**
  * Proto encodes RoadRunner's kv.v1 messages by hand (PROTOCOL-PLUGINS.md 5.1), so that the kv
@@ -65,72 +67,29 @@ final class Proto
     /** field encodes one length-delimited field (wire type 2). */
     private static function field(int $num, string $bytes): string
     {
-        return self::varint($num << 3 | 2) . self::varint(\strlen($bytes)) . $bytes;
-    }
-
-    private static function varint(int $v): string
-    {
-        $out = '';
-        while ($v > 0x7f) {
-            $out .= \chr(($v & 0x7f) | 0x80);
-            $v >>= 7;
-        }
-
-        return $out . \chr($v);
+        return Protobuf::bytes($num, $bytes);
     }
 
     /**
      * fields splits a message into [field number, bytes] for its length-delimited fields and skips
-     * varint and fixed-width ones (which kv.v1 does not use).
+     * the others (which kv.v1 does not use).
      *
      * @return list<array{0: int, 1: string}>
      */
     private static function fields(string $data): array
     {
+        try {
+            $all = Protobuf::fields($data);
+        } catch (ProtocolException $e) {
+            throw new KvException('phprun: kv: ' . \substr($e->getMessage(), \strlen('phprun: ')), 0, $e);
+        }
         $out = [];
-        $pos = 0;
-        $len = \strlen($data);
-        while ($pos < $len) {
-            $tag = self::readVarint($data, $pos);
-            switch ($tag & 7) {
-                case 0:
-                    self::readVarint($data, $pos);
-                    break;
-                case 1:
-                    $pos += 8;
-                    break;
-                case 5:
-                    $pos += 4;
-                    break;
-                case 2:
-                    $n = self::readVarint($data, $pos);
-                    if ($pos + $n > $len) {
-                        throw new KvException('phprun: kv: truncated protobuf reply');
-                    }
-                    $out[] = [$tag >> 3, (string) \substr($data, $pos, $n)];
-                    $pos += $n;
-                    break;
-                default:
-                    throw new KvException(\sprintf('phprun: kv: unsupported protobuf wire type %d', $tag & 7));
+        foreach ($all as [$num, $type, $value]) {
+            if ($type === 2) {
+                $out[] = [$num, (string) $value];
             }
         }
 
         return $out;
-    }
-
-    private static function readVarint(string $data, int &$pos): int
-    {
-        $v = 0;
-        for ($shift = 0; $shift < 64; $shift += 7) {
-            if ($pos >= \strlen($data)) {
-                throw new KvException('phprun: kv: truncated protobuf varint');
-            }
-            $b = \ord($data[$pos++]);
-            $v |= ($b & 0x7f) << $shift;
-            if ($b < 0x80) {
-                return $v;
-            }
-        }
-        throw new KvException('phprun: kv: protobuf varint too long');
     }
 }

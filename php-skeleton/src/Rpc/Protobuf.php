@@ -2,17 +2,18 @@
 
 declare(strict_types=1);
 
-namespace Phprun\Jobs;
+namespace Phprun\Rpc;
 
 use Phprun\Exception\ProtocolException;
 
 /**
- * Proto writes and reads the few protobuf shapes of RoadRunner's jobs.v1 messages (varints,
- * length-delimited fields), so the jobs client needs no protobuf extension or library.
+ * Protobuf writes and reads the few protobuf wire shapes that RoadRunner's jobs.v1 and kv.v1
+ * messages use (varints, length-delimited fields), so the jobs and kv clients need no protobuf
+ * extension or library.
  *
  * @internal
  */
-final class Proto
+final class Protobuf
 {
     public static function varint(int $v): string
     {
