@@ -154,7 +154,7 @@ func (s *server) dashboardInfo() tui.Info {
 	if s.dev {
 		mode = "dev"
 	}
-	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php,
+	info := tui.Info{URL: "http://" + s.front.Addr(), Version: version, Mode: mode, PHPVersion: s.php.Version(),
 		Debug: s.dev && s.lc.Config.Dev.Debug, Boot: s.boot}
 	if s.watcher != nil {
 		info.Watch = watchSummary(s.watcher.Info())
@@ -233,4 +233,12 @@ func (t *tuiSource) Drain() error { return t.s.shutdown() }
 // because its buffer was full (the bus never waits for it).
 func (t *tuiSource) EventsDropped() uint64 { return t.events.Dropped() }
 
-func (t *tuiSource) Info() tui.Info { return t.info }
+// Info is the header's facts; the PHP version appears once the probe
+// that runs after boot has learned it.
+func (t *tuiSource) Info() tui.Info {
+	info := t.info
+	if info.PHPVersion == "" {
+		info.PHPVersion = t.s.php.Version()
+	}
+	return info
+}

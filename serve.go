@@ -52,7 +52,7 @@ type server struct {
 	rpcSrv   *rpc.Server             // nil without an rpc section
 	rpcLn    net.Listener
 	access   *engine.AccessRing  // nil unless the dashboard reads it
-	php      string              // PHP version, "" if unknown
+	php      *phpProbe           // the worker's PHP version, learned after boot (phpversion.go)
 	boot     time.Duration       // process start to serving (boot_ms)
 	watcher  *watch.Watcher      // dev only; nil when not watching
 	services *service.Supervisor // the service section (plugin_service.go)
@@ -254,9 +254,6 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		undo = append(undo, func() { _ = s.watcher.Close() })
 	}
 
-	phpVersion := make(chan string, 1)
-	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
-
 	if err := s.startServices(); err != nil {
 		return nil, err
 	}
@@ -274,13 +271,14 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	}
 	s.exec.pool = s.pool
 	undo = append(undo, func() { _ = s.pool.Close(context.Background()) })
+	s.php = startPHPProbe(cfg.Server.Command, func(v string) { log.Info("php version", "php", v, "command", commandLine(ecfg)) })
+	undo = append(undo, s.php.stop)
 	if err := s.startJobs(ctx, rpcAddr); err != nil {
 		return nil, err
 	}
 	if err := s.registerJobsMetrics(); err != nil {
 		return nil, err
 	}
-	s.php = <-phpVersion
 	s.boot = startclock.Since()
 
 	attrs := []any{"version", version, "mode", map[bool]string{true: "dev", false: "serve"}[dev],
@@ -304,7 +302,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		attrs = append(attrs, "debug", "a fresh worker per request, exec_ttl off")
 	}
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "ready", s.pool.Stats().Count(engine.StateReady), "boot_ms", s.boot.Milliseconds(),
-		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
+		"command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
 	if s.jobs != nil {
 		attrs = append(attrs, "jobs_workers", s.jobs.pool.Config().Pool.NumWorkers, "pipelines", s.jobs.plugin.Names())
 	}
@@ -405,6 +403,7 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		cancel()
+		s.php.stop()
 		if s.isForced() {
 			s.shutdownErr = errForced
 			return

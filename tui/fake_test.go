@@ -21,6 +21,7 @@ type fakeSource struct {
 	drainErr error
 	resetErr error
 	boot     time.Duration // Info().Boot; 0 in the golden views
+	noPHP    bool          // Info().PHPVersion is "" (not learned yet); guarded by mu
 }
 
 func newFakeSource() *fakeSource {
@@ -61,7 +62,13 @@ func (f *fakeSource) Drain() error {
 }
 
 func (f *fakeSource) Info() Info {
-	return Info{URL: "http://127.0.0.1:8080", Version: "0.1.0", PHPVersion: "8.2.29", Watch: "inotify", Mode: "dev", Boot: f.boot}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	php := "8.2.29"
+	if f.noPHP {
+		php = ""
+	}
+	return Info{URL: "http://127.0.0.1:8080", Version: "0.1.0", PHPVersion: php, Watch: "inotify", Mode: "dev", Boot: f.boot}
 }
 
 var errFake = errors.New("fake: worker not found")

@@ -79,3 +79,23 @@ func TestHeaderShowsBootTime(t *testing.T) {
 	v = feed(testModel(t, src, 80, 24), src, 5).View()
 	checkFrame(t, v, 80, 24)
 }
+
+// TestHeaderLearnsPHPVersion: a fact the Source learns after the dashboard
+// started (phprun probes the PHP version once the workers are up) appears
+// in the header with the next stats poll.
+func TestHeaderLearnsPHPVersion(t *testing.T) {
+	src := newFakeSource()
+	src.noPHP = true
+	m := testModel(t, src, 120, 40)
+	m, _ = step(m, m.pollCmd(0)())
+	if first, _, _ := strings.Cut(m.View(), "\n"); strings.Contains(first, "PHP") {
+		t.Fatalf("header line 1 = %q before the version is known", first)
+	}
+	src.mu.Lock()
+	src.noPHP = false
+	src.mu.Unlock()
+	m, _ = step(m, m.pollCmd(0)())
+	if first, _, _ := strings.Cut(m.View(), "\n"); !strings.Contains(first, "PHP 8.2.29") {
+		t.Errorf("header line 1 = %q after a poll, want it to say \"PHP 8.2.29\"", first)
+	}
+}

@@ -65,6 +65,7 @@ type (
 		hasSvcs bool          // the Source is a ServiceSource
 		pipes   []Pipeline    // jobs pipelines (JobsSource)
 		jobs    []FinishedJob // last finished jobs, newest first
+		info    *Info         // the header's facts read again (some are learned after start); nil = unchanged
 	}
 	// eventsMsg carries a batch of events; closed means the channel is.
 	eventsMsg struct {
@@ -180,10 +181,13 @@ func (m Model) Init() tea.Cmd {
 
 // pollCmd reads Stats and Requests after delay, off the Update goroutine.
 func (m Model) pollCmd(delay time.Duration) tea.Cmd {
-	src, since, now, js := m.src, m.reqSeq, m.opts.Now, m.jobsSrc
+	src, since, now, js, info := m.src, m.reqSeq, m.opts.Now, m.jobsSrc, m.header.info
 	fetch := func(time.Time) tea.Msg {
 		recs, next := src.Requests(since, nil)
 		msg := pollMsg{at: now(), stats: src.Stats(), recs: recs, since: since, next: next}
+		if i := src.Info(); i != info {
+			msg.info = &i
+		}
 		if dc, ok := src.(DropCounter); ok {
 			msg.dropped = dc.EventsDropped()
 		}
@@ -274,6 +278,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) onPoll(msg pollMsg) {
 	m.now = msg.at
+	if msg.info != nil {
+		m.header.info = *msg.info
+	}
 	m.header.setStats(msg.stats)
 	m.workers.setStats(msg.stats)
 	if m.jobsSrc != nil {

@@ -32,7 +32,9 @@ type Source interface {
 	// in-flight requests, stop the workers. The dashboard calls it once,
 	// when the user quits, and keeps showing live stats until it returns.
 	Drain() error
-	// Info returns static facts shown in the header.
+	// Info returns the facts shown in the header. It is read again with
+	// every stats poll, so a fact learned after start (phprun learns the
+	// PHP version once the workers are up) appears when it is known.
 	Info() Info
 }
 
