@@ -19,6 +19,9 @@ type app struct {
 	stdout, stderr   io.Writer
 	environ          []string
 	stdoutIsTerminal bool
+	// tuneRuntime, when set, adjusts the Go runtime for a server process
+	// (setGOMAXPROCS); runServer calls it first.
+	tuneRuntime func()
 }
 
 // CLI is the whole command line: global flags and one struct per command.

@@ -30,14 +30,13 @@ const (
 )
 
 func main() {
-	setGOMAXPROCS()
 	stopProfile := startCPUProfile(os.Getenv("PHPRUN_CPUPROFILE"), os.Stderr)
-	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	code := runWith(os.Args[1:], os.Stdout, os.Stderr, setGOMAXPROCS)
 	stopProfile()
 	os.Exit(code)
 }
 
-// setGOMAXPROCS gives the Go side half the CPUs the runtime would use (at
+// setGOMAXPROCS, called when a server starts (app.tuneRuntime), gives the Go side half the CPUs the runtime would use (at
 // least one), unless the GOMAXPROCS environment variable sets it. phprun's
 // Go process shares the machine with its PHP workers, which need the CPU
 // more: on 2 cores a second P mostly bought scheduler spinning and
@@ -45,6 +44,9 @@ func main() {
 // 1.25× the requests per second with one P; docs/benchmarks.md, "HTTP
 // front"). runtime.GOMAXPROCS(0) already honours a container's CPU limit;
 // setting it stops the runtime from following later changes of that limit.
+// Only `serve` and `dev` call it: the call stops the world and hands the
+// dropped P's cached heap spans back, about 100 page faults (2–3 ms on a
+// VM) that a CLI command such as `phprun version` does not need to pay.
 func setGOMAXPROCS() {
 	if os.Getenv("GOMAXPROCS") != "" {
 		return
@@ -81,7 +83,13 @@ func startCPUProfile(path string, stderr io.Writer) func() {
 // run executes one phprun invocation and returns its exit code. It is
 // main minus os.Exit, so testscript can run phprun in-process.
 func run(args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr, environ: os.Environ(), stdoutIsTerminal: isTerminal(stdout)}
+	return runWith(args, stdout, stderr, nil)
+}
+
+// runWith is run with the process-wide tuning a server applies when it
+// starts (nil: none, as when tests run phprun inside their own process).
+func runWith(args []string, stdout, stderr io.Writer, tuneRuntime func()) int {
+	a := &app{stdout: stdout, stderr: stderr, environ: os.Environ(), stdoutIsTerminal: isTerminal(stdout), tuneRuntime: tuneRuntime}
 	err := runCLI(args, a)
 	if err != nil && !errors.Is(err, errReported) {
 		fmt.Fprintf(stderr, "phprun: %v\n", err)

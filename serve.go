@@ -86,6 +86,9 @@ func (p *poolExec) Stats() engine.Stats {
 
 // runServer is `phprun serve` and `phprun dev`.
 func runServer(g *Globals, a *app, dev bool) error {
+	if a.tuneRuntime != nil {
+		a.tuneRuntime()
+	}
 	lc, err := g.load(a, true, true)
 	if err != nil {
 		return err // nothing started
