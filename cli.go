@@ -20,7 +20,7 @@ type app struct {
 	environ          []string
 	stdoutIsTerminal bool
 	// tuneRuntime, when set, adjusts the Go runtime for a server process
-	// (setGOMAXPROCS); runServer calls it first.
+	// (setGOMAXPROCS); startServer runs it while the first workers boot.
 	tuneRuntime func()
 }
 

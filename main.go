@@ -36,17 +36,18 @@ func main() {
 	os.Exit(code)
 }
 
-// setGOMAXPROCS, called when a server starts (app.tuneRuntime), gives the Go side half the CPUs the runtime would use (at
-// least one), unless the GOMAXPROCS environment variable sets it. phprun's
-// Go process shares the machine with its PHP workers, which need the CPU
+// setGOMAXPROCS, called when a server starts (app.tuneRuntime), gives
+// the Go side half the CPUs the runtime would use (at least one), unless
+// the GOMAXPROCS environment variable sets it. phprun's Go process shares the machine with its PHP workers, which need the CPU
 // more: on 2 cores a second P mostly bought scheduler spinning and
 // cross-core wake-ups (hello world: 41 → 25 µs of Go CPU per request and
 // 1.25× the requests per second with one P; docs/benchmarks.md, "HTTP
 // front"). runtime.GOMAXPROCS(0) already honours a container's CPU limit;
 // setting it stops the runtime from following later changes of that limit.
-// Only `serve` and `dev` call it: the call stops the world and hands the
-// dropped P's cached heap spans back, about 100 page faults (2–3 ms on a
-// VM) that a CLI command such as `phprun version` does not need to pay.
+// Only `serve` and `dev` call it, while their first worker boots: the
+// call stops the world and hands the dropped P's cached heap spans back,
+// about 100 page faults (2–3 ms on a VM) that a CLI command such as
+// `phprun version` does not need to pay.
 func setGOMAXPROCS() {
 	if os.Getenv("GOMAXPROCS") != "" {
 		return

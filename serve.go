@@ -86,9 +86,6 @@ func (p *poolExec) Stats() engine.Stats {
 
 // runServer is `phprun serve` and `phprun dev`.
 func runServer(g *Globals, a *app, dev bool) error {
-	if a.tuneRuntime != nil {
-		a.tuneRuntime()
-	}
 	lc, err := g.load(a, true, true)
 	if err != nil {
 		return err // nothing started
@@ -140,7 +137,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 	ctx, sigs := newSignals()
 	defer sigs.stop()
 
-	s, err := startServer(ctx, lc, log, bus, dev, ui, flushEvents)
+	s, err := startServer(ctx, lc, log, bus, dev, ui, flushEvents, a.tuneRuntime)
 	if err != nil {
 		if uiEvents != nil {
 			bus.Unsubscribe(uiEvents)
@@ -179,8 +176,9 @@ func runServer(g *Globals, a *app, dev bool) error {
 
 // startServer binds every listener first, then boots the workers, then
 // reports the startup summary. On failure everything already started is
-// stopped again: nothing is left running.
-func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool, flushEvents func()) (_ *server, err error) {
+// stopped again: nothing is left running. tuneRuntime (nil in tests) runs
+// while the first workers boot.
+func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *engine.Bus, dev, ui bool, flushEvents func(), tuneRuntime func()) (_ *server, err error) {
 	cfg := lc.Config
 	s := &server{lc: lc, dev: dev, log: log, bus: bus, exec: &poolExec{}, shutdownDone: make(chan struct{}), forced: make(chan struct{})}
 	var undo []func()
@@ -268,6 +266,12 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	ecfg.DirNote = lc.BaseNote // the workers run in lc.Base (runServer)
 	if err := runOnInit(ctx, ecfg, log); err != nil {
 		return nil, err
+	}
+	if tuneRuntime != nil {
+		// Setting GOMAXPROCS stops the world and touches about 100 fresh
+		// pages (main.go): done while the first PHP process starts on
+		// another CPU, it costs the first response nothing.
+		go tuneRuntime()
 	}
 	if s.pool, err = engine.New(ctx, ecfg, bus); err != nil {
 		return nil, fmt.Errorf("start workers (%s): %w", commandLine(ecfg), err)
