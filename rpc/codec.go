@@ -64,7 +64,7 @@ type pending struct {
 type serverCodec struct {
 	conn  io.ReadWriteCloser
 	proto Codec
-	onBad func(error) // reports malformed requests; never nil
+	onBad func(err error, closing bool) // reports refused requests; never nil
 
 	maxPayload uint32 // rpc.max_request_bytes
 
@@ -84,7 +84,7 @@ type serverCodec struct {
 
 var _ rpc.ServerCodec = (*serverCodec)(nil)
 
-func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onBad func(error)) *serverCodec {
+func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onBad func(error, bool)) *serverCodec {
 	return &serverCodec{
 		conn:       conn,
 		proto:      proto,
@@ -116,7 +116,7 @@ func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
 			return fmt.Errorf("rpc: request of %d bytes exceeds rpc.max_request_bytes (%d)", c.fr.PayloadLen, c.maxPayload)
 		}
 		err = fmt.Errorf("rpc: read request: %w", err)
-		c.onBad(err)
+		c.onBad(err, true)
 		return err
 	}
 	opts := c.fr.Opts()
@@ -132,7 +132,7 @@ func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
 		if len(opts) > 0 {
 			seq = opts[0]
 		}
-		c.onBad(bad)
+		c.onBad(bad, true)
 		c.mu.Lock()
 		_ = c.writeLocked(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, bad.Error())
 		c.mu.Unlock()

@@ -28,16 +28,11 @@ func (c *serverCodec) refuseTooLarge() bool {
 	if len(opts) > 0 {
 		seq = opts[0]
 	}
-	c.onBad(err)
 	c.mu.Lock()
 	werr := c.writeLocked(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, err.Error())
 	c.mu.Unlock()
 	wellFormed := len(opts) == 2 && opts[1] <= c.fr.PayloadLen
-	if werr != nil || !wellFormed || uint64(c.fr.PayloadLen) > skipFactor*uint64(c.maxPayload) {
-		return false
-	}
-	if err := c.rd.Skip(c.fr.Size() + int(c.fr.PayloadLen)); err != nil {
-		return false
-	}
-	return true
+	skip := werr == nil && wellFormed && uint64(c.fr.PayloadLen) <= skipFactor*uint64(c.maxPayload)
+	c.onBad(err, !skip)
+	return skip && c.rd.Skip(c.fr.Size()+int(c.fr.PayloadLen)) == nil
 }
