@@ -98,7 +98,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-echo "phprun $("$bin" --version 2>/dev/null | head -1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$("$bin" version 2>/dev/null | head -1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$ROUNDS"); do
   php "$off/kv_bench.php" "$rpc" mem "$KV_N"
   [[ -n $kv_redis ]] && php "$off/kv_bench.php" "$rpc" red "$KV_N"

@@ -6,7 +6,8 @@ declare(strict_types=1);
 // one get: 2N calls) and how the time splits between the relay (writing the
 // frame, waiting for phprun's answer, reading it) and the client's own PHP
 // work (protobuf encoding and decoding, serializer), measured by a timing
-// decorator around the client's relay.
+// decorator around the client's relay; client-cpu is the PHP process's own
+// user+system CPU per call, which a loaded host does not inflate much.
 require __DIR__ . '/autoload.php';
 
 use Spiral\Goridge\Frame;
@@ -49,7 +50,12 @@ $relay = new class (Relay::create('tcp://' . $addr)) implements RelayInterface {
 $cache = (new Factory(new RPC($relay)))->select($storage);
 $value = str_repeat('v', 100);
 $cache->set('warm', $value);
+$cpu = static function (): float {
+    $u = getrusage();
+    return $u['ru_utime.tv_sec'] + $u['ru_utime.tv_usec'] / 1e6 + $u['ru_stime.tv_sec'] + $u['ru_stime.tv_usec'] / 1e6;
+};
 $relay->ns = 0;
+$c0 = $cpu();
 $t0 = hrtime(true);
 for ($i = 0; $i < $n; $i++) {
     $cache->set("k$i", $value);
@@ -60,5 +66,5 @@ for ($i = 0; $i < $n; $i++) {
 }
 $s = (hrtime(true) - $t0) / 1e9;
 $io = $relay->ns / 1e9;
-printf("official kv %s: n=%d time=%.3f s calls/s=%.0f relay=%.1f us/call client=%.1f us/call\n",
-    $storage, $n, $s, 2 * $n / $s, $io * 1e6 / (2 * $n), ($s - $io) * 1e6 / (2 * $n));
+printf("official kv %s: n=%d time=%.3f s calls/s=%.0f relay=%.1f us/call client=%.1f us/call client-cpu=%.1f us/call\n",
+    $storage, $n, $s, 2 * $n / $s, $io * 1e6 / (2 * $n), ($s - $io) * 1e6 / (2 * $n), ($cpu() - $c0) * 1e6 / (2 * $n));
