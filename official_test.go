@@ -77,6 +77,7 @@ func TestOfficialClients(t *testing.T) {
 			return false, errors.New("unknown condition " + cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"get":       cmdGet,
 			"waitfor":   cmdWaitFor,
 			"waitfile":  cmdWaitFile,
 			"promcheck": cmdPromcheck,
