@@ -124,17 +124,8 @@ func TestPHPClientEveryDriver(t *testing.T) {
 	}
 	for _, storage := range cfg.Names() {
 		t.Run(cfg[storage].Driver, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, php, script, storage)
-			cmd.Env = append(os.Environ(), "SKELETON="+skeleton, "RR_RPC=tcp://"+addr)
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("php: %v\n%s\n%s", err, out, stderr.String())
-			}
-			if string(out) != phpKVWant {
+			out := runPHP(t, php, skeleton, script, storage, addr)
+			if out != phpKVWant {
 				t.Errorf("storage %s:\n%s\nwant:\n%s", storage, out, phpKVWant)
 			}
 		})
@@ -202,9 +193,18 @@ func TestPHPClientMemcached(t *testing.T) {
 	if err := os.WriteFile(script, []byte(phpMemcachedScript), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if out := runPHP(t, php, skeleton, script, "mc", addr); out != phpMemcachedWant {
+		t.Errorf("memcached storage:\n%s\nwant:\n%s", out, phpMemcachedWant)
+	}
+}
+
+// runPHP runs script with the storage name against the RPC server at addr
+// and returns what it printed.
+func runPHP(t *testing.T, php, skeleton, script, storage, addr string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, php, script, "mc")
+	cmd := exec.CommandContext(ctx, php, script, storage)
 	cmd.Env = append(os.Environ(), "SKELETON="+skeleton, "RR_RPC=tcp://"+addr)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -212,7 +212,5 @@ func TestPHPClientMemcached(t *testing.T) {
 	if err != nil {
 		t.Fatalf("php: %v\n%s\n%s", err, out, stderr.String())
 	}
-	if string(out) != phpMemcachedWant {
-		t.Errorf("memcached storage:\n%s\nwant:\n%s", out, phpMemcachedWant)
-	}
+	return string(out)
 }

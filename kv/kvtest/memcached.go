@@ -16,9 +16,7 @@ import (
 // port (TCP only).
 type Memcached struct {
 	Addr string
-	cmd  *exec.Cmd
-	out  *strings.Builder
-	done chan struct{}
+	srv  *server
 }
 
 // ErrNoMemcached: memcached is not installed (CI installs it through
@@ -33,48 +31,26 @@ func StartMemcached(addr string) (*Memcached, error) {
 	if err != nil {
 		return nil, ErrNoMemcached
 	}
-	if addr == "" {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		addr = ln.Addr().String()
-		_ = ln.Close()
+	if addr, err = freeAddr(addr); err != nil {
+		return nil, err
 	}
 	host, port, _ := net.SplitHostPort(addr)
 	args := []string{"-l", host, "-p", port, "-U", "0"}
 	if os.Geteuid() == 0 { // memcached refuses root without -u
 		args = append(args, "-u", "root")
 	}
-	m := &Memcached{Addr: addr, cmd: exec.Command(bin, args...), out: &strings.Builder{}, done: make(chan struct{})}
-	m.cmd.Stdout, m.cmd.Stderr = m.out, m.out
-	if err := m.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("kvtest: start memcached: %w", err)
+	var out strings.Builder
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	srv, err := start("memcached", addr, cmd, version, out.String)
+	if err != nil {
+		return nil, err
 	}
-	go func() { _ = m.cmd.Wait(); close(m.done) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if version(addr) == nil {
-			return m, nil
-		}
-		select {
-		case <-m.done:
-			return nil, fmt.Errorf("kvtest: memcached exited: %s", m.out)
-		default:
-		}
-		if time.Now().After(deadline) {
-			m.Stop()
-			return nil, fmt.Errorf("kvtest: memcached on %s did not answer in 10s", addr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return &Memcached{Addr: addr, srv: srv}, nil
 }
 
 // Stop kills the server and waits for it.
-func (m *Memcached) Stop() {
-	_ = m.cmd.Process.Kill()
-	<-m.done
-}
+func (m *Memcached) Stop() { m.srv.stop() }
 
 func version(addr string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)

@@ -120,31 +120,30 @@ func (s *Storage) getMulti(keys []string) (map[string]*memcache.Item, error) {
 // Set stores the items one by one (memcached has no multi-set). An item
 // whose expiry is past deletes the key instead.
 func (s *Storage) Set(_ context.Context, items []kv.Item) error {
-	if s.closed.Load() {
-		return kv.ErrClosed
-	}
-	now := time.Now()
-	for _, it := range items {
-		if err := checkKey(it.Key); err != nil {
-			return err
-		}
-		if !it.Expires.IsZero() && !it.Expires.After(now) {
-			if err := s.delete(it.Key); err != nil {
-				return err
-			}
-			continue
-		}
+	return s.each(items, func(it kv.Item) error {
 		err := s.c.Set(&memcache.Item{Key: it.Key, Value: it.Value, Expiration: expiration(it.Expires)})
 		if err != nil {
 			return s.wrap(fmt.Errorf("set %q (%d bytes): %w", it.Key, len(it.Value), err))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // MExpire sets each existing key's expiry with touch; a zero Expires
 // removes it, a past one deletes the key, missing keys are skipped.
 func (s *Storage) MExpire(_ context.Context, items []kv.Item) error {
+	return s.each(items, func(it kv.Item) error {
+		err := s.c.Touch(it.Key, expiration(it.Expires))
+		if err != nil && !errors.Is(err, memcache.ErrCacheMiss) {
+			return s.wrap(fmt.Errorf("touch %q: %w", it.Key, err))
+		}
+		return nil
+	})
+}
+
+// each checks every key, deletes the keys of items whose expiry is past
+// and calls fn with the others, one by one, stopping at the first error.
+func (s *Storage) each(items []kv.Item, fn func(kv.Item) error) error {
 	if s.closed.Load() {
 		return kv.ErrClosed
 	}
@@ -153,15 +152,14 @@ func (s *Storage) MExpire(_ context.Context, items []kv.Item) error {
 		if err := checkKey(it.Key); err != nil {
 			return err
 		}
+		var err error
 		if !it.Expires.IsZero() && !it.Expires.After(now) {
-			if err := s.delete(it.Key); err != nil {
-				return err
-			}
-			continue
+			err = s.delete(it.Key)
+		} else {
+			err = fn(it)
 		}
-		err := s.c.Touch(it.Key, expiration(it.Expires))
-		if err != nil && !errors.Is(err, memcache.ErrCacheMiss) {
-			return s.wrap(fmt.Errorf("touch %q: %w", it.Key, err))
+		if err != nil {
+			return err
 		}
 	}
 	return nil
