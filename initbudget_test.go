@@ -17,13 +17,16 @@ import (
 
 // Package-initialisation budget of the phprun binary: every invocation,
 // `phprun version` as much as `phprun serve`, pays it before main runs.
-// The limits are generous on purpose (a quiet machine measures about a
-// third of them; docs/benchmarks.md, "Start-up"), so the test fails on a
-// real regression, such as the 26 ms that go-runewidth v0.0.27's init used
-// to cost, and not on a busy CI box.
+// The clock limits are generous on purpose, so the test fails on a real
+// regression, such as the 26 ms that go-runewidth v0.0.27's init used to
+// cost, and not on a busy CI box: on this VM most of an init's clock is
+// page faults, whose cost grows with the machine's load (the sum of
+// per-package minima measured 9.5–12.3 ms over 14–21 runs at load 17–24,
+// above the 10 ms this budget had). The page-fault budget, which does not
+// grow with the load, is the tight one.
 const (
 	initRuns          = 7       // runs per round; each package's clock is its minimum over all runs
-	initBudgetTotal   = 10.0    // ms: sum over packages of their minimum clock
+	initBudgetTotal   = 20.0    // ms: sum over packages of their minimum clock
 	initBudgetPackage = 2.0     // ms: minimum clock of any single package
 	initBudgetBytes   = 1 << 20 // bytes allocated by all package inits (deterministic)
 	initBudgetAllocs  = 5000    // allocations by all package inits (deterministic)
