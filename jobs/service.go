@@ -223,6 +223,7 @@ func (p *Plugin) Destroy(ctx context.Context, name string) error {
 	pp, ok := p.pipes[name]
 	if ok {
 		delete(p.pipes, name)
+		p.gen.Add(1)
 	}
 	p.mu.Unlock()
 	if !ok {
