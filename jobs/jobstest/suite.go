@@ -108,6 +108,19 @@ func Run(t *testing.T, s Suite) {
 		ack(t, late)
 	})
 
+	// State counts a job waiting for its delay as delayed, not active,
+	// and forgets it once it is delivered (every driver: memory and
+	// boltdb from their delay heap, amqp from its delay queues, nats from
+	// the messages it put back until due).
+	t.Run("DelayedCount", func(t *testing.T) {
+		d, c, p := open(t, nil)
+		resume(t, d)
+		push(t, d, &jobs.Job{ID: "waits", Name: "x", Pipeline: p.Name, Payload: []byte("x"), Delay: 3 * time.Second})
+		eventually(t, 2*time.Second, d, func(st jobs.State) bool { return st.Delayed == 1 && st.Active == 0 })
+		ack(t, c.Next(t, s.Wait+3*time.Second))
+		eventually(t, s.Wait, d, func(st jobs.State) bool { return st.Delayed == 0 && st.Active == 0 && st.Reserved == 0 })
+	})
+
 	t.Run("Prefetch", func(t *testing.T) {
 		d, c, p := open(t, map[string]any{"prefetch": int64(2)})
 		for i := range 4 {

@@ -69,7 +69,7 @@ func (v *delivery) Nack(requeue bool, delay time.Duration) error {
 	case !requeue:
 		err = v.m.Term()
 	case delay > 0:
-		err = v.m.NakWithDelay(delay)
+		err = v.d.putBack(v.m, v.job.ID, delay)
 	default:
 		err = v.m.Nak()
 	}

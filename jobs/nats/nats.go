@@ -46,6 +46,10 @@ type Driver struct {
 	cancel    context.CancelFunc // ends the fetch loop; nil unless consuming
 	loop      chan struct{}      // closed when the fetch loop has ended
 	out       map[*delivery]struct{}
+	// waiting holds, by job id, when each job this instance put back
+	// with NakWithDelay is due: State's delayed count (JetStream counts
+	// such a message as pending an ack, not as pending delivery).
+	waiting map[string]time.Time
 
 	settled chan struct{} // a token after each settle: the fetch loop may take more
 	active  atomic.Int64  // deliveries handed out and not settled
@@ -73,7 +77,7 @@ func Open(ctx context.Context, o jobs.Options) (jobs.Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nats: pipeline %s: connect %s: %w: %w", name, cfg.addr, jobs.ErrUnavailable, err)
 	}
-	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, settled: make(chan struct{}, 1)}
+	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, waiting: map[string]time.Time{}, settled: make(chan struct{}, 1)}
 	if d.js, err = jetstream.New(nc); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("nats: pipeline %s: %w", name, err)
@@ -214,15 +218,42 @@ func (d *Driver) hand(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	if left := time.Until(notBefore); left > 0 {
-		_ = m.NakWithDelay(left)
+		d.putBack(m, j.ID, left)
 		return
 	}
 	v := &delivery{d: d, m: m, job: j}
 	d.mu.Lock()
 	d.out[v] = struct{}{}
+	if len(d.waiting) > 0 {
+		delete(d.waiting, j.ID)
+	}
 	d.mu.Unlock()
 	d.active.Add(1)
 	d.o.Queue.Insert(v)
+}
+
+// putBack returns m to JetStream for delay and counts its job as delayed
+// until it comes back.
+func (d *Driver) putBack(m jetstream.Msg, id string, delay time.Duration) error {
+	d.mu.Lock()
+	d.waiting[id] = time.Now().Add(delay)
+	d.mu.Unlock()
+	return m.NakWithDelay(delay)
+}
+
+// delayedLocked counts the jobs put back whose delay has not passed and
+// forgets those due long ago (delivered to another instance, or gone).
+func (d *Driver) delayedLocked(now time.Time) int64 {
+	var n int64
+	for id, due := range d.waiting {
+		switch {
+		case due.After(now):
+			n++
+		case now.Sub(due) > ackWait:
+			delete(d.waiting, id)
+		}
+	}
+	return n
 }
 
 // keepAlive tells JetStream that unsettled deliveries are still running.
@@ -255,11 +286,13 @@ func (d *Driver) Pause(context.Context) error {
 	return nil
 }
 
-// State reports the consumer's pending count (jobs not yet handed out,
-// delayed ones included) and the unsettled deliveries of this instance.
+// State reports the consumer's pending count (jobs not yet fetched, a
+// delayed one included until it is first fetched), the jobs this
+// instance put back until their delay passes, and its unsettled
+// deliveries.
 func (d *Driver) State(ctx context.Context) (jobs.State, error) {
 	d.mu.Lock()
-	st := jobs.State{Queue: d.cfg.stream, Ready: d.consuming, Reserved: d.active.Load()}
+	st := jobs.State{Queue: d.cfg.stream, Ready: d.consuming, Reserved: d.active.Load(), Delayed: d.delayedLocked(time.Now())}
 	d.mu.Unlock()
 	ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
