@@ -18,6 +18,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/time/rate"
 
 	"github.com/phprun/phprun/jobs"
 )
@@ -51,6 +52,7 @@ type Driver struct {
 	// such a message as pending an ack, not as pending delivery).
 	waiting map[string]time.Time
 
+	limit   *rate.Limiter // rate_limit; nil when unset
 	settled chan struct{} // a token after each settle: the fetch loop may take more
 	active  atomic.Int64  // deliveries handed out and not settled
 }
@@ -77,7 +79,8 @@ func Open(ctx context.Context, o jobs.Options) (jobs.Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nats: pipeline %s: connect %s: %w: %w", name, cfg.addr, jobs.ErrUnavailable, err)
 	}
-	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, waiting: map[string]time.Time{}, settled: make(chan struct{}, 1)}
+	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, waiting: map[string]time.Time{}, settled: make(chan struct{}, 1),
+		limit: newLimiter(cfg.rateLimit)}
 	if d.js, err = jetstream.New(nc); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("nats: pipeline %s: %w", name, err)
@@ -186,6 +189,11 @@ func (d *Driver) fetch(ctx context.Context, loop chan struct{}) {
 			}
 			continue
 		}
+		if d.limit != nil {
+			// One at a time: a fetched message waiting for the rate is
+			// not kept alive, so none may wait behind others.
+			n = 1
+		}
 		batch, err := d.cons.Fetch(n, jetstream.FetchMaxWait(time.Second))
 		if err != nil {
 			if ctx.Err() == nil {
@@ -218,7 +226,11 @@ func (d *Driver) hand(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	if left := time.Until(notBefore); left > 0 {
-		d.putBack(m, j.ID, left)
+		_ = d.putBack(m, j.ID, left)
+		return
+	}
+	if !waitRate(ctx, d.limit, len(j.Payload)) { // paused or stopped while waiting
+		_ = m.Nak()
 		return
 	}
 	v := &delivery{d: d, m: m, job: j}
