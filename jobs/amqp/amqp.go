@@ -80,7 +80,21 @@ func randomHex(n int) string {
 // connect dials, declares the topology, opens the publishing channel and,
 // if the pipeline consumes, the consumer; then watches the connection.
 func (d *Driver) connect() error {
-	conn, err := amqp.DialConfig(d.cfg.addr, amqp.Config{Heartbeat: 10 * time.Second, Dial: amqp.DefaultDial(5 * time.Second)})
+	ac := amqp.Config{Heartbeat: 10 * time.Second, Dial: amqp.DefaultDial(5 * time.Second)}
+	if d.cfg.tls.enabled() {
+		u, err := amqp.ParseURI(d.cfg.addr)
+		if err != nil {
+			return fmt.Errorf("amqp: pipeline %s: %w", d.o.Pipeline.Name, err)
+		}
+		if ac.TLSClientConfig, err = d.cfg.tls.clientConfig(u.Host); err != nil {
+			return fmt.Errorf("amqp: pipeline %s: %w", d.o.Pipeline.Name, err)
+		}
+	}
+	conn, err := amqp.DialConfig(d.cfg.addr, ac)
+	if err != nil && certificateError(err) {
+		// Retrying cannot fix a certificate: say so at once.
+		return fmt.Errorf("amqp: pipeline %s: TLS with %s (amqp.tls): %w", d.o.Pipeline.Name, redact(d.cfg.addr), err)
+	}
 	if err != nil {
 		return fmt.Errorf("amqp: pipeline %s: dial %s: %w: %w", d.o.Pipeline.Name, redact(d.cfg.addr), jobs.ErrUnavailable, err)
 	}
