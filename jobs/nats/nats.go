@@ -181,14 +181,19 @@ func (d *Driver) fetch(ctx context.Context, loop chan struct{}) {
 	defer close(loop)
 	wait := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		n := d.cfg.prefetch - int(d.active.Load())
-		if n <= 0 {
+		if int(d.active.Load()) >= d.cfg.prefetch {
 			select {
 			case <-d.settled:
 			case <-ctx.Done():
 			}
 			continue
 		}
+		// Ask for a whole prefetch window, not only the free part: the
+		// server holds the consumer to max_ack_pending (= prefetch)
+		// anyway, and a request left open fills as acks free slots,
+		// where asking for the few free slots cost a round trip each
+		// time a handful of jobs were settled.
+		n := d.cfg.prefetch
 		if d.limit != nil {
 			// One at a time: a fetched message waiting for the rate is
 			// not kept alive, so none may wait behind others.
