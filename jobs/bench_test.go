@@ -1,6 +1,8 @@
 package jobs_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/jobs"
+	"github.com/phprun/phprun/jobs/jobsv1"
 	"github.com/phprun/phprun/jobs/memory"
 )
 
@@ -61,4 +64,37 @@ func needPHPB(b *testing.B) {
 	if testing.Short() {
 		b.Skip("short")
 	}
+}
+
+// BenchmarkPushBatch: one jobs.PushBatch of 1,000 decoded protobuf jobs
+// into a paused memory pipeline (the service's own work per batch, no
+// RPC framing and no consumer); allocs/op divided by 1,000 is per job.
+func BenchmarkPushBatch(b *testing.B) {
+	p, err := jobs.New(memCfg(nil, "bench"), jobs.Deps{Drivers: map[string]jobs.Constructor{"memory": memory.Open}, Pool: noPool{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := p.Start(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = p.Stop(b.Context()) }()
+	req := &jobsv1.PushBatchRequest{}
+	for i := range 1000 {
+		req.Jobs = append(req.Jobs, &jobsv1.Job{Job: "Bench", Id: fmt.Sprintf("%036d", i), Payload: []byte(`{"n":1}`),
+			Options: &jobsv1.Options{Pipeline: "bench"}})
+	}
+	svc := p.Service()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := svc.PushBatch(req, &jobsv1.Empty{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// noPool is a jobs.Pool for benchmarks whose pipelines never consume.
+type noPool struct{}
+
+func (noPool) Exec(context.Context, engine.Payload) (*engine.Response, error) {
+	return nil, errors.New("noPool: nothing runs here")
 }

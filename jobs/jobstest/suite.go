@@ -56,7 +56,11 @@ func Run(t *testing.T, s Suite) {
 		d, c, p := open(t, nil)
 		want := &jobs.Job{ID: "id-1", Name: "mail", Pipeline: p.Name, Payload: []byte(`{"to":"a"}`),
 			Headers: map[string][]string{"h1": {"v1"}, "multi": {"a", "b"}}}
-		push(t, d, want.Clone())
+		pushed := want.Clone()
+		push(t, d, pushed)
+		// The caller may reuse its Job once Push returns (the RPC service
+		// does, for a batch): the driver must have copied what it keeps.
+		pushed.ID, pushed.Name, pushed.Pipeline, pushed.Priority = "reused", "reused", "reused", 99
 		resume(t, d)
 		dl := c.Next(t, s.Wait)
 		sameJob(t, dl.Job(), want)
