@@ -47,10 +47,10 @@ type Driver struct {
 	cancel    context.CancelFunc // ends the fetch loop; nil unless consuming
 	loop      chan struct{}      // closed when the fetch loop has ended
 	out       map[*delivery]struct{}
-	// waiting holds, by job id, when each job this instance put back
-	// with NakWithDelay is due: State's delayed count (JetStream counts
-	// such a message as pending an ack, not as pending delivery).
-	waiting map[string]time.Time
+	// held are the jobs fetched before their delay passed, waiting here
+	// until due (hold.go); their count is State's delayed.
+	held map[*held]struct{}
+	seen *seen // stream sequences handed out: see dedupe.go
 
 	limit   *rate.Limiter // rate_limit; nil when unset
 	settled chan struct{} // a token after each settle: the fetch loop may take more
@@ -79,7 +79,7 @@ func Open(ctx context.Context, o jobs.Options) (jobs.Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nats: pipeline %s: connect %s: %w: %w", name, cfg.addr, jobs.ErrUnavailable, err)
 	}
-	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, waiting: map[string]time.Time{}, settled: make(chan struct{}, 1),
+	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, held: map[*held]struct{}{}, seen: newSeen(), settled: make(chan struct{}, 1),
 		limit: newLimiter(cfg.rateLimit)}
 	if d.js, err = jetstream.New(nc); err != nil {
 		nc.Close()
@@ -231,7 +231,7 @@ func (d *Driver) hand(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	if left := time.Until(notBefore); left > 0 {
-		_ = d.putBack(m, j.ID, left)
+		d.hold(ctx, m, left)
 		return
 	}
 	if !waitRate(ctx, d.limit, len(j.Payload)) { // paused or stopped while waiting
@@ -239,38 +239,38 @@ func (d *Driver) hand(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	v := &delivery{d: d, m: m, job: j}
-	d.mu.Lock()
-	d.out[v] = struct{}{}
-	if len(d.waiting) > 0 {
-		delete(d.waiting, j.ID)
+	if meta, err := m.Metadata(); err == nil {
+		v.seq = meta.Sequence.Stream
+		if meta.NumDelivered == 1 && d.dropDuplicate(m, v.seq, j.ID) {
+			return
+		}
 	}
+	d.mu.Lock()
+	if v.seq != 0 {
+		d.seen.handed(v.seq)
+	}
+	d.out[v] = struct{}{}
 	d.mu.Unlock()
 	d.active.Add(1)
 	d.o.Queue.Insert(v)
 }
 
-// putBack returns m to JetStream for delay and counts its job as delayed
-// until it comes back.
-func (d *Driver) putBack(m jetstream.Msg, id string, delay time.Duration) error {
+// dropDuplicate drops the server's second first-delivery of seq (see
+// dedupe.go): acked again when this instance settled the original for
+// good, so the server forgets it; else left alone, as the original's own
+// settle decides.
+func (d *Driver) dropDuplicate(m jetstream.Msg, seq uint64, id string) bool {
 	d.mu.Lock()
-	d.waiting[id] = time.Now().Add(delay)
+	dup, done := d.seen.duplicate(seq)
 	d.mu.Unlock()
-	return m.NakWithDelay(delay)
-}
-
-// delayedLocked counts the jobs put back whose delay has not passed and
-// forgets those due long ago (delivered to another instance, or gone).
-func (d *Driver) delayedLocked(now time.Time) int64 {
-	var n int64
-	for id, due := range d.waiting {
-		switch {
-		case due.After(now):
-			n++
-		case now.Sub(due) > ackWait:
-			delete(d.waiting, id)
-		}
+	if !dup {
+		return false
 	}
-	return n
+	d.log.Warn("nats: the server delivered a job a second time as new (nats-server before 2.10.14); dropped", "pipeline", d.o.Pipeline.Name, "id", id, "seq", seq)
+	if done {
+		_ = m.Ack()
+	}
+	return true
 }
 
 // keepAlive tells JetStream that unsettled deliveries are still running.
@@ -286,6 +286,9 @@ func (d *Driver) keepAlive() {
 		d.mu.Lock()
 		for v := range d.out {
 			_ = v.m.InProgress()
+		}
+		for h := range d.held {
+			_ = h.m.InProgress()
 		}
 		d.mu.Unlock()
 	}
@@ -304,12 +307,11 @@ func (d *Driver) Pause(context.Context) error {
 }
 
 // State reports the consumer's pending count (jobs not yet fetched, a
-// delayed one included until it is first fetched), the jobs this
-// instance put back until their delay passes, and its unsettled
-// deliveries.
+// delayed one included until it is fetched), the delayed jobs this
+// instance holds until due, and its unsettled deliveries.
 func (d *Driver) State(ctx context.Context) (jobs.State, error) {
 	d.mu.Lock()
-	st := jobs.State{Queue: d.cfg.stream, Ready: d.consuming, Reserved: d.active.Load(), Delayed: d.delayedLocked(time.Now())}
+	st := jobs.State{Queue: d.cfg.stream, Ready: d.consuming, Reserved: d.active.Load(), Delayed: int64(len(d.held))}
 	d.mu.Unlock()
 	ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -351,6 +353,11 @@ func (d *Driver) stop(deleteStream bool) error {
 		}
 	}
 	clear(d.out)
+	for h := range d.held {
+		h.t.Stop()
+		_ = h.m.Nak()
+	}
+	clear(d.held)
 	d.mu.Unlock()
 	var err error
 	if deleteStream {
