@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync/atomic"
-	"time"
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/jobs"
@@ -54,7 +53,7 @@ func (s *server) startJobs(ctx context.Context, rpcAddr string) error {
 		deps.OnFinish = r.recent.add
 	}
 	closePool := func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		cctx, cancel := context.WithTimeout(context.Background(), cfg.Jobs.Pool.DestroyTimeout)
 		defer cancel()
 		_ = pool.Close(cctx)
 	}
@@ -137,7 +136,7 @@ func (s *server) informerJobs(plugin string) []rpc.JobState {
 	if s.jobs == nil || plugin != "jobs" {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.lc.Config.Timeouts.JobsStats)
 	defer cancel()
 	var out []rpc.JobState
 	for _, st := range s.jobs.plugin.Stats(ctx) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/phprun/phprun/tui"
 )
@@ -18,7 +17,7 @@ func (t *tuiSource) Pipelines() []tui.Pipeline {
 	if t.s.jobs == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), t.s.lc.Config.Timeouts.DashboardQuery)
 	defer cancel()
 	stats := t.s.jobs.plugin.Stats(ctx)
 	out := make([]tui.Pipeline, 0, len(stats))

@@ -51,20 +51,27 @@ func (s *server) stopServices() error {
 	if s.services == nil {
 		return nil
 	}
+	ctx, cancel := s.step(s.servicesStopBound())
+	defer cancel()
+	return s.services.Close(ctx)
+}
+
+// servicesStopBound is how long stopping every service may take: the
+// longest timeout_stop_sec, then timeouts.service_stop_slack to deliver
+// SIGKILL and reap.
+func (s *server) servicesStopBound() time.Duration {
 	wait := time.Duration(service.DefaultTimeoutStopSec) * time.Second
 	for _, name := range s.services.Names() {
 		if c, ok := s.services.Config(name); ok {
 			wait = max(wait, time.Duration(c.TimeoutStopSec)*time.Second)
 		}
 	}
-	ctx, cancel := s.step(wait + 2*time.Second)
-	defer cancel()
-	return s.services.Close(ctx)
+	return wait + s.lc.Config.Timeouts.ServiceStopSlack
 }
 
-// stopServicesNow is the undo step of a failed start.
+// stopServicesNow is the undo step of a failed start, bounded like a stop.
 func (s *server) stopServicesNow() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.servicesStopBound())
 	defer cancel()
 	_ = s.services.Close(ctx)
 }

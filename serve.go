@@ -255,7 +255,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	}
 
 	phpVersion := make(chan string, 1)
-	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
+	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command, cfg.Timeouts.PHPVersion) }()
 
 	if err := s.startServices(); err != nil {
 		return nil, err
@@ -351,10 +351,6 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 	}
 }
 
-// auxShutdownTimeout bounds closing the RPC and status servers, which hold
-// no user requests worth waiting for.
-const auxShutdownTimeout = 5 * time.Second
-
 // shutdown stops everything in order, once; later calls wait for the first:
 // /ready turns 503, the HTTP front stops accepting and drains (bounded by
 // http.shutdown_timeout), the pool finishes its jobs and stops its workers
@@ -384,7 +380,7 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		if s.rpcSrv != nil {
-			ctx, cancel = s.step(auxShutdownTimeout)
+			ctx, cancel = s.step(cfg.Timeouts.AuxShutdown)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
@@ -394,13 +390,13 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		if s.status != nil {
-			ctx, cancel = s.step(auxShutdownTimeout)
+			ctx, cancel = s.step(cfg.Timeouts.AuxShutdown)
 			if err := s.status.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
 			cancel()
 		}
-		ctx, cancel = s.step(auxShutdownTimeout)
+		ctx, cancel = s.step(cfg.Timeouts.AuxShutdown)
 		if err := s.stopMetrics(ctx); err != nil {
 			errs = append(errs, err)
 		}
