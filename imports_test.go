@@ -52,7 +52,9 @@ var allowedImports = map[string][]string{
 	// the CLI commands that talk to a running server, and config/completion;
 	// clients of the packages' RPC services, imported by main only
 	"internal/clicmd": {module + "/internal/config", module + "/rpc", module + "/jobs", module + "/jobs/jobsv1",
-		module + "/kv", module + "/kv/kvv1", module + "/service", module + "/internal/protocodec", "github.com/alecthomas/kong"},
+		module + "/kv", module + "/kv/kvv1", module + "/service", module + "/internal/protocodec", module + "/internal/termtable", "github.com/alecthomas/kong"},
+	// the command line's tables (workers, jobs list, services list); a leaf
+	"internal/termtable": {"github.com/charmbracelet/lipgloss", "github.com/charmbracelet/lipgloss/table"},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
 	// JSON string appenders shared by the HTTP and jobs contexts; a leaf

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strconv"
 
+	"github.com/phprun/phprun/internal/termtable"
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/jobsv1"
 	"github.com/phprun/phprun/rpc"
@@ -94,18 +95,19 @@ func (c JobsListCmd) Run(env *Env) error {
 	return renderPipelines(env.Stdout, stats)
 }
 
+// renderPipelines writes the table of `phprun jobs list` (termtable.Columns).
 func renderPipelines(w io.Writer, stats []*jobsv1.Stat) error {
 	if len(stats) == 0 {
 		_, err := fmt.Fprintln(w, "no pipelines")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PIPELINE\tDRIVER\tSTATE\tQUEUE\tACTIVE\tDELAYED\tRESERVED\tPRIORITY")
+	rows := make([][]string, 0, len(stats))
 	for _, s := range stats {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", s.GetPipeline(), s.GetDriver(), pipelineState(s), s.GetQueue(),
-			s.GetActive(), s.GetDelayed(), s.GetReserved(), s.GetPriority())
+		rows = append(rows, []string{s.GetPipeline(), s.GetDriver(), pipelineState(s), s.GetQueue(),
+			strconv.FormatInt(s.GetActive(), 10), strconv.FormatInt(s.GetDelayed(), 10),
+			strconv.FormatInt(s.GetReserved(), 10), strconv.FormatUint(s.GetPriority(), 10)})
 	}
-	return tw.Flush()
+	return termtable.Columns(w, termtable.Titles("PIPELINE", "DRIVER", "STATE", "QUEUE", "ACTIVE", "DELAYED", "RESERVED", "PRIORITY"), rows)
 }
 
 // Run pauses the pipelines.

@@ -64,7 +64,7 @@ func (c WorkersCmd) render(ctx context.Context, cl *rpc.Client, w io.Writer, col
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := rpc.RenderWorkers(w, p, ws, time.Now(), color); err != nil {
+		if err := renderWorkers(w, p, ws, time.Now(), color); err != nil {
 			return err
 		}
 	}

@@ -63,7 +63,7 @@ func servicesCall(env *Env, action string, names []string) error {
 	var out []service.Status
 	callErr := cl.Call(cctx, "service.Control", service.ControlArgs{Action: action, Names: names}, &out)
 	if len(out) > 0 || callErr == nil {
-		if err := service.Render(env.Stdout, out, time.Now()); err != nil {
+		if err := renderServices(env.Stdout, out, time.Now()); err != nil {
 			return err
 		}
 	}

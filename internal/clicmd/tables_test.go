@@ -61,7 +61,7 @@ func TestServicesTable(t *testing.T) {
 		{Service: "cron", State: service.StateExited, Exit: "exit status 1"},
 	}
 	var out bytes.Buffer
-	if err := service.Render(&out, sts, now); err != nil {
+	if err := renderServices(&out, sts, now); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "services.golden", out.Bytes())

@@ -105,6 +105,16 @@ func widths(cols []Column, rows [][]string) []int {
 	return out
 }
 
+// Titles are columns with only a title: left-aligned, as wide as their
+// content.
+func Titles(titles ...string) []Column {
+	out := make([]Column, len(titles))
+	for i, t := range titles {
+		out[i] = Column{Title: t}
+	}
+	return out
+}
+
 func titles(cols []Column) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
