@@ -53,6 +53,10 @@ var allowedImports = map[string][]string{
 	// clients of the packages' RPC services, imported by main only
 	"internal/clicmd": {module + "/internal/config", module + "/rpc", module + "/jobs", module + "/jobs/jobsv1",
 		module + "/kv", module + "/kv/kvv1", module + "/service", module + "/internal/protocodec", module + "/internal/termtable", "github.com/alecthomas/kong"},
+	// the server's wiring of the jobs and service plugins: what health,
+	// RPC informer, metrics and the dashboard read of them; used by main
+	"internal/plugins": {module + "/engine", module + "/jobs", module + "/jobs/amqp", module + "/jobs/boltdb", module + "/jobs/memory",
+		module + "/jobs/nats", module + "/rpc", module + "/tui", module + "/metrics", module + "/service"},
 	// the command line's tables (workers, jobs list, services list); a leaf
 	"internal/termtable": {"github.com/charmbracelet/lipgloss", "github.com/charmbracelet/lipgloss/table"},
 	// the typed field error every section's Validate returns; a leaf

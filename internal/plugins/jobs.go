@@ -1,10 +1,17 @@
-package main
+// Package plugins runs the optional plugins of a server for package main:
+// each is started from its config section with what it needs handed in
+// (pools, bus, logger, RPC server), and offers what the rest of the server
+// reads (health, RPC informer, dashboard pane, metrics). Package main keeps
+// the order of start and stop; the plugins' own packages (jobs, kv,
+// metrics, service) know nothing of each other or of the dashboard.
+package plugins
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/jobs"
@@ -15,14 +22,25 @@ import (
 	"github.com/phprun/phprun/rpc"
 )
 
-// jobsRunner is the jobs plugin as main runs it: the plugin and its own
-// worker pool (RR_MODE=jobs). Both are set once by startJobs.
-type jobsRunner struct {
-	plugin *jobs.Plugin
-	pool   *engine.Pool
+// Jobs is the jobs plugin as the server runs it: the plugin and its own
+// worker pool (RR_MODE=jobs). Both are set once by StartJobs.
+type Jobs struct {
+	Plugin *jobs.Plugin
+	Pool   *engine.Pool
 	recent *jobsRing // finished jobs, for the dashboard; nil when headless
 
 	draining atomic.Bool // set when the shutdown starts: /ready turns 503
+}
+
+// JobsOptions is what StartJobs needs besides the config section.
+type JobsOptions struct {
+	// Globals are the top-level broker sections by driver name (amqp, nats).
+	Globals map[string]map[string]any
+	Log     *slog.Logger
+	// KeepFinished keeps the last finished jobs for the dashboard.
+	KeepFinished bool
+	// RPC, when not nil, gets the jobs service.
+	RPC *rpc.Server
 }
 
 // jobDrivers are the registered pipeline drivers, fresh for each run
@@ -32,78 +50,65 @@ func jobDrivers() map[string]jobs.Constructor {
 		amqp.Name: amqp.Open, nats.Name: nats.Open}
 }
 
-// startJobs starts the jobs pool and plugin when the config has a jobs
-// section, and registers the jobs RPC service. Nothing is left running
-// on error.
-func (s *server) startJobs(ctx context.Context, rpcAddr string) error {
-	if !s.lc.Present["jobs"] {
-		return nil
-	}
-	cfg := s.lc.Config
-	ec := cfg.JobsEngine(rpcAddr)
-	ec.Version = version
-	pool, err := engine.New(ctx, ec, s.bus)
-	if err != nil {
-		return fmt.Errorf("start jobs workers (%s): %w", commandLine(ec), err)
-	}
-	r := &jobsRunner{pool: pool}
-	deps := jobs.Deps{Drivers: jobDrivers(), Globals: map[string]map[string]any{amqp.Name: cfg.AMQP.Map(), nats.Name: cfg.NATS.Map()}, Pool: pool, Pollers: ec.Pool.NumWorkers + 2, Log: s.log}
-	if s.access != nil { // the dashboard runs: keep finished jobs for its Jobs pane
-		r.recent = newJobsRing(512)
-		deps.OnFinish = r.recent.add
+// StartJobs starts the jobs plugin on pool (started by the caller) and
+// registers the jobs RPC service. On error nothing is left running: the
+// pool is closed too, within its destroy_timeout.
+func StartJobs(ctx context.Context, cfg jobs.Config, pool *engine.Pool, o JobsOptions) (*Jobs, error) {
+	j := &Jobs{Pool: pool}
+	deps := jobs.Deps{Drivers: jobDrivers(), Globals: o.Globals, Pool: pool, Pollers: pool.Config().Pool.NumWorkers + 2, Log: o.Log}
+	if o.KeepFinished { // the dashboard runs: keep finished jobs for its Jobs pane
+		j.recent = newJobsRing(512)
+		deps.OnFinish = j.recent.add
 	}
 	closePool := func() {
-		cctx, cancel := context.WithTimeout(context.Background(), cfg.Jobs.Pool.DestroyTimeout)
+		cctx, cancel := context.WithTimeout(context.Background(), pool.Config().Pool.DestroyTimeout)
 		defer cancel()
 		_ = pool.Close(cctx)
 	}
-	if r.plugin, err = jobs.New(cfg.Jobs, deps); err != nil {
+	var err error
+	if j.Plugin, err = jobs.New(cfg, deps); err != nil {
 		closePool()
-		return err
+		return nil, err
 	}
-	if err := r.plugin.Start(ctx); err != nil {
+	if err := j.Plugin.Start(ctx); err != nil {
 		closePool()
-		return err
+		return nil, err
 	}
-	if s.rpcSrv != nil {
-		if err := s.rpcSrv.Register("jobs", r.plugin.Service()); err != nil {
-			_ = r.plugin.Stop(ctx)
+	if o.RPC != nil {
+		if err := o.RPC.Register("jobs", j.Plugin.Service()); err != nil {
+			_ = j.Plugin.Stop(ctx)
 			closePool()
-			return err
+			return nil, err
 		}
 	}
-	s.jobs = r
-	return nil
+	return j, nil
 }
 
-// stopJobs stops polling, lets running jobs finish within
-// jobs.pool.destroy_timeout, requeues what was taken but not run, stops
-// the drivers and then the jobs pool.
-func (s *server) stopJobs() error {
-	if s.jobs == nil {
-		return nil
-	}
-	s.jobs.draining.Store(true)
-	ctx, cancel := s.step(s.lc.Config.Jobs.Pool.DestroyTimeout)
-	defer cancel()
-	err := s.jobs.plugin.Stop(ctx)
-	if cerr := s.jobs.pool.Close(ctx); cerr != nil && err == nil {
+// Stop stops polling, lets running jobs finish within ctx, requeues what
+// was taken but not run, stops the drivers and then the jobs pool.
+func (j *Jobs) Stop(ctx context.Context) error {
+	j.draining.Store(true)
+	err := j.Plugin.Stop(ctx)
+	if cerr := j.Pool.Close(ctx); cerr != nil && err == nil {
 		err = cerr
 	}
 	return err
 }
 
-// jobsChecker reports the jobs pool on /health and /ready.
-type jobsChecker struct{ s *server }
+// JobsChecker reports the jobs pool on /health and /ready. The checker is
+// made before the plugin starts, so it asks Jobs each time (nil until then).
+type JobsChecker struct{ Jobs func() *Jobs }
 
-func (c jobsChecker) PluginName() string { return "jobs" }
+// PluginName is "jobs", for /health?plugin=jobs.
+func (c JobsChecker) PluginName() string { return "jobs" }
 
-func (c jobsChecker) Health() (int, string) {
-	r := c.s.jobs
-	if r == nil {
+// Health is 200 while a jobs worker is alive.
+func (c JobsChecker) Health() (int, string) {
+	j := c.Jobs()
+	if j == nil {
 		return http.StatusServiceUnavailable, "jobs pool not started"
 	}
-	st := r.pool.Stats()
+	st := j.Pool.Stats()
 	if st.Count(engine.StateReady)+st.Count(engine.StateWorking) > 0 {
 		return http.StatusOK, ""
 	}
@@ -116,30 +121,23 @@ func (c jobsChecker) Health() (int, string) {
 // Ready: jobs workers busy with jobs are still ready to consume (a queue
 // is expected to keep them busy), so only a dead pool or a shutdown is
 // not ready.
-func (c jobsChecker) Ready() (int, string) {
-	if r := c.s.jobs; r != nil && r.draining.Load() {
+func (c JobsChecker) Ready() (int, string) {
+	if j := c.Jobs(); j != nil && j.draining.Load() {
 		return http.StatusServiceUnavailable, "service is shutting down"
 	}
 	return c.Health()
 }
 
-// jobsPool returns the jobs pool, nil without a jobs section.
-func (s *server) jobsPool() *engine.Pool {
-	if s.jobs == nil {
+// Informer answers informer.Jobs: the pipelines, for the "jobs" plugin,
+// each query bounded by timeout (timeouts.jobs_stats).
+func (j *Jobs) Informer(plugin string, timeout time.Duration) []rpc.JobState {
+	if j == nil || plugin != "jobs" {
 		return nil
 	}
-	return s.jobs.pool
-}
-
-// informerJobs answers informer.Jobs: the pipelines, for the "jobs" plugin.
-func (s *server) informerJobs(plugin string) []rpc.JobState {
-	if s.jobs == nil || plugin != "jobs" {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.lc.Config.Timeouts.JobsStats)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	var out []rpc.JobState
-	for _, st := range s.jobs.plugin.Stats(ctx) {
+	for _, st := range j.Plugin.Stats(ctx) {
 		out = append(out, rpc.JobState{Pipeline: st.Pipeline, Driver: st.Driver, Queue: st.Queue, Active: st.Active,
 			Delayed: st.Delayed, Reserved: st.Reserved, Ready: st.Ready, Priority: uint64(st.Priority), ErrorMessage: st.Error})
 	}
