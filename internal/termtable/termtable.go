@@ -37,6 +37,15 @@ func asciiBorder() lipgloss.Border {
 // tablewriter's does.
 func Box(w io.Writer, cols []Column, rows [][]string) error {
 	widths := widths(cols, rows)
+	// one style per column, made once: StyleFunc runs for every cell
+	head, body := make([]lipgloss.Style, len(cols)), make([]lipgloss.Style, len(cols))
+	for i, c := range cols {
+		s := lipgloss.NewStyle().Padding(0, 1).Width(widths[i] + 2)
+		head[i], body[i] = s.Align(lipgloss.Center), s
+		if c.Right {
+			body[i] = s.Align(lipgloss.Right)
+		}
+	}
 	t := table.New().
 		Border(asciiBorder()).
 		BorderRow(false).
@@ -46,14 +55,10 @@ func Box(w io.Writer, cols []Column, rows [][]string) error {
 		Headers(titles(cols)...).
 		Rows(rows...).
 		StyleFunc(func(row, col int) lipgloss.Style {
-			s := lipgloss.NewStyle().Padding(0, 1).Width(widths[col] + 2)
-			switch {
-			case row == table.HeaderRow:
-				return s.Align(lipgloss.Center)
-			case cols[col].Right:
-				return s.Align(lipgloss.Right)
+			if row == table.HeaderRow {
+				return head[col]
 			}
-			return s
+			return body[col]
 		})
 	return write(w, t.String())
 }

@@ -49,3 +49,21 @@ func TestColumns(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// BenchmarkBox is `phprun workers` with 8 workers: lipgloss/table's cost
+// (docs/benchmarks.md), paid once per command or per `-i` redraw.
+func BenchmarkBox(b *testing.B) {
+	cols := []Column{{Title: "PID", Min: 7, Right: true}, {Title: "STATUS", Min: 9}, {Title: "EXECS", Min: 7, Right: true},
+		{Title: "MEMORY", Min: 7}, {Title: "CPU%", Min: 7, Right: true}, {Title: "CREATED", Min: 18}}
+	rows := make([][]string, 8)
+	for i := range rows {
+		rows[i] = []string{"4242", "ready", "12,345", "27 MB", "1.50", "1 minute ago"}
+	}
+	var sb strings.Builder
+	for b.Loop() {
+		sb.Reset()
+		if err := Box(&sb, cols, rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
