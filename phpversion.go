@@ -10,9 +10,6 @@ import (
 	"github.com/phprun/phprun/engine"
 )
 
-// phpProbeTimeout bounds the PHP version probe.
-const phpProbeTimeout = 2 * time.Second
-
 // phpProbe learns the PHP version of the worker command for the dashboard
 // header and the logs. The probe is a whole PHP start (`php -n -r`, about
 // 30 ms of CPU here), so startServer runs it only once the first worker is
@@ -26,10 +23,11 @@ type phpProbe struct {
 	version string        // written before done is closed; "" if unknown
 }
 
-// startPHPProbe starts the probe in the background and calls report with
-// the version once it is known (not when it could not be learned).
-func startPHPProbe(command []string, report func(version string)) *phpProbe {
-	ctx, cancel := context.WithTimeout(context.Background(), phpProbeTimeout)
+// startPHPProbe starts the probe in the background, bounded by timeout
+// (timeouts.php_version), and calls report with the version once it is
+// known (not when it could not be learned).
+func startPHPProbe(command []string, timeout time.Duration, report func(version string)) *phpProbe {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	p := &phpProbe{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
