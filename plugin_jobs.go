@@ -104,7 +104,7 @@ func (c jobsChecker) Health() (int, string) {
 	if r == nil {
 		return http.StatusServiceUnavailable, "jobs pool not started"
 	}
-	st := r.pool.Stats()
+	st := r.pool.Counts()
 	if st.Count(engine.StateReady)+st.Count(engine.StateWorking) > 0 {
 		return http.StatusOK, ""
 	}
