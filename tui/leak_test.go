@@ -130,7 +130,7 @@ func TestLeakTrackerSkipsWhatItCannotPair(t *testing.T) {
 	for i := range 10 {
 		s := time.Duration(i) * time.Second
 		lw.reqs = append(lw.reqs, leakReq{at: s + 200*time.Millisecond, path: "/a", grow: 1 << 20},
-			leakReq{at: s + 600*time.Millisecond, path: "/b", grow: 1 << 20}, // two per period
+			leakReq{at: s + 600*time.Millisecond, path: "/b", grow: 1 << 20},  // two per period
 			leakReq{at: s + 1095*time.Millisecond, path: "/c", grow: 1 << 20}) // running at the tick
 	}
 	l := newLeakTracker()
