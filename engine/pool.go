@@ -177,7 +177,9 @@ func (p *Pool) trackProcess(proc *process, add bool) bool {
 	return true
 }
 
-// Stats returns a snapshot of the pool.
+// Stats returns a snapshot of the pool. It reads no file and takes no
+// pool lock: each worker's process figures are the supervisor's last
+// sample (sample.go), given with the exec count of that moment.
 func (p *Pool) Stats() Stats {
 	ws := *p.workers.Load()
 	s := Stats{
