@@ -23,6 +23,13 @@ type Codec interface {
 	Marshal(v any) ([]byte, error)
 }
 
+// appendMarshaler is what a Codec may also implement to encode a reply
+// into the server's reply buffer, instead of into a slice of its own that
+// the server then copies (protocodec does).
+type appendMarshaler interface {
+	MarshalAppend(dst []byte, v any) ([]byte, error)
+}
+
 // Errors a request can get back before any service runs.
 var (
 	errMsgpack = errors.New("rpc: msgpack codec is not supported")
@@ -257,6 +264,13 @@ func (c *serverCodec) encode(dst []byte, codec byte, reply any) ([]byte, error) 
 	case wire.CodecProto:
 		if c.proto == nil {
 			return dst, errProto
+		}
+		if am, ok := c.proto.(appendMarshaler); ok {
+			b, err := am.MarshalAppend(dst, reply)
+			if err != nil {
+				return dst, fmt.Errorf("rpc: encode reply: %w", err)
+			}
+			return b, nil
 		}
 		b, err := c.proto.Marshal(reply)
 		if err != nil {
