@@ -30,6 +30,16 @@ func testDrivers() map[string]kv.Driver             { return map[string]kv.Drive
 // startRPC serves the kv plugin of cfg on a loopback port.
 func startRPC(t testing.TB, cfg kv.Config, drivers map[string]kv.Driver) (string, *kv.Plugin) {
 	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startRPCOn(t, ln, cfg, drivers)
+}
+
+// startRPCOn serves the kv plugin of cfg on ln until the test ends.
+func startRPCOn(t testing.TB, ln net.Listener, cfg kv.Config, drivers map[string]kv.Driver) (string, *kv.Plugin) {
+	t.Helper()
 	p, err := kv.Open(context.Background(), cfg, drivers)
 	if err != nil {
 		t.Fatal(err)
@@ -39,10 +49,6 @@ func startRPC(t testing.TB, cfg kv.Config, drivers map[string]kv.Driver) (string
 		t.Fatal(err)
 	}
 	if err := srv.Register("kv", p.Service()); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

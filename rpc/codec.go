@@ -9,7 +9,7 @@ import (
 	"io"
 	"net"
 	"net/rpc"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/phprun/phprun/engine/wire"
@@ -21,6 +21,13 @@ import (
 type Codec interface {
 	Unmarshal(data []byte, v any) error
 	Marshal(v any) ([]byte, error)
+}
+
+// appendMarshaler is what a Codec may also implement to encode a reply
+// into the server's reply buffer, instead of into a slice of its own that
+// the server then copies (protocodec does).
+type appendMarshaler interface {
+	MarshalAppend(dst []byte, v any) ([]byte, error)
 }
 
 // Errors a request can get back before any service runs.
@@ -54,13 +61,16 @@ type pending struct {
 	method string
 }
 
+// maxMethods bounds a connection's cache of method names (see method).
+const maxMethods = 64
+
 // serverCodec is a net/rpc ServerCodec over goridge frames, one per
-// connection. net/rpc calls ReadRequestHeader and ReadRequestBody in pairs
-// from one goroutine, and WriteResponse from the goroutines running calls.
-//
-// net/rpc's Request.Seq is not the caller's sequence number: the codec hands
-// out its own ids so that two requests reusing a seq cannot mix up replies,
-// and maps them back to the caller's seq in WriteResponse.
+// connection. The server serves a connection inline (Server.serveConn):
+// one goroutine reads a request, runs the call and writes its reply before
+// it reads the next, so everything but draining is owned by that
+// goroutine and needs no lock. PHP's goridge clients wait for each reply
+// before they send again; a Go client that pipelines gets its replies in
+// order.
 type serverCodec struct {
 	conn  io.ReadWriteCloser
 	proto Codec
@@ -68,18 +78,17 @@ type serverCodec struct {
 
 	maxPayload uint32 // rpc.max_request_bytes
 
-	// Owned by the reading goroutine.
-	rd    *wire.Reader
-	fr    wire.Frame
-	body  []byte // the current request's argument; aliases rd's buffer
-	codec byte   // the current request's codec
-	next  uint64 // next request id
+	// Owned by the connection's goroutine.
+	rd      *wire.Reader
+	fr      wire.Frame
+	body    []byte            // the current request's argument; aliases rd's buffer
+	cur     pending           // the current request, answered by WriteResponse
+	payload []byte            // reply payload buffer
+	out     []byte            // reply frame buffer
+	methods map[string]string // method names seen, so a call does not allocate one
+	done    bool              // the connection cannot go on (read or write failed)
 
-	mu       sync.Mutex
-	inflight map[uint64]pending // guarded by mu; requests read but not answered
-	payload  []byte             // guarded by mu; reply payload buffer
-	out      []byte             // guarded by mu; reply frame buffer
-	draining bool               // guarded by mu; stop reading new requests
+	draining atomic.Bool // stop reading new requests; set by Server.Shutdown
 }
 
 var _ rpc.ServerCodec = (*serverCodec)(nil)
@@ -91,7 +100,7 @@ func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onB
 		onBad:      onBad,
 		rd:         wire.NewReader(conn, 4<<10, maxPayload),
 		maxPayload: maxPayload,
-		inflight:   make(map[uint64]pending),
+		methods:    make(map[string]string),
 	}
 }
 
@@ -100,13 +109,26 @@ func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onB
 // ERROR reply where possible and ends the connection: the stream can no
 // longer be trusted. A well-formed request over rpc.max_request_bytes gets
 // an ERROR reply and is stepped over (refuseTooLarge).
+//
+// Any error it returns ends the connection (done is set): net/rpc's
+// ServeRequest returns errors for requests it answered and goes on from
+// (unknown method, undecodable argument) too, and done is how the server
+// tells the two apart.
 func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
+	err := c.readHeader(r)
+	if err != nil {
+		c.done = true
+	}
+	return err
+}
+
+func (c *serverCodec) readHeader(r *rpc.Request) error {
 	for {
 		err := c.rd.ReadFrame(&c.fr)
 		if err == nil {
 			break
 		}
-		if c.isDraining() || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+		if c.draining.Load() || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
 			return io.EOF // net/rpc ends the connection quietly
 		}
 		if errors.Is(err, wire.ErrTooLarge) {
@@ -133,20 +155,28 @@ func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
 			seq = opts[0]
 		}
 		c.onBad(bad, true)
-		c.mu.Lock()
-		_ = c.writeLocked(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, bad.Error())
-		c.mu.Unlock()
+		_ = c.write(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, bad.Error())
 		return bad
 	}
-	id := c.next
-	c.next++
-	p := pending{seq: opts[0], codec: pickCodec(c.fr.Flags), method: string(c.fr.Payload[:opts[1]])}
-	c.codec, c.body = p.codec, c.fr.Payload[opts[1]:]
-	c.mu.Lock()
-	c.inflight[id] = p
-	c.mu.Unlock()
-	r.Seq, r.ServiceMethod = id, p.method
+	c.cur = pending{seq: opts[0], codec: pickCodec(c.fr.Flags), method: c.method(c.fr.Payload[:opts[1]])}
+	c.body = c.fr.Payload[opts[1]:]
+	r.Seq, r.ServiceMethod = uint64(c.cur.seq), c.cur.method
 	return nil
+}
+
+// method returns name as a string, from the connection's cache when it was
+// seen before: a PHP worker calls the same few methods all its life, and
+// the lookup by string(name) does not allocate. The cache stops growing at
+// maxMethods names so that a client inventing names cannot grow it.
+func (c *serverCodec) method(name []byte) string {
+	if m, ok := c.methods[string(name)]; ok {
+		return m
+	}
+	m := string(name)
+	if len(c.methods) < maxMethods {
+		c.methods[m] = m
+	}
+	return m
 }
 
 // ReadRequestBody decodes the argument of the request just read. An empty
@@ -158,7 +188,7 @@ func (c *serverCodec) ReadRequestBody(arg any) error {
 		return nil
 	}
 	var err error
-	switch c.codec {
+	switch c.cur.codec {
 	case wire.CodecMsgpack:
 		return errMsgpack
 	case wire.CodecProto:
@@ -192,21 +222,15 @@ func (c *serverCodec) ReadRequestBody(arg any) error {
 }
 
 // WriteResponse sends the reply, or an ERROR frame carrying r.Error, with
-// the request's seq, method name and codec.
+// the current request's seq, method name and codec.
 func (c *serverCodec) WriteResponse(r *rpc.Response, reply any) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, ok := c.inflight[r.Seq]
-	if !ok { // cannot happen with net/rpc; answer in gob like goridge does
-		p = pending{seq: uint32(r.Seq), codec: wire.CodecGob, method: r.ServiceMethod}
-	}
-	delete(c.inflight, r.Seq)
-	return c.writeLocked(p, reply, r.Error)
+	return c.write(c.cur, reply, r.Error)
 }
 
-// writeLocked encodes and writes one reply frame; errText != "" makes it an
-// error reply. A reply that cannot be encoded is sent as an error instead.
-func (c *serverCodec) writeLocked(p pending, reply any, errText string) error {
+// write encodes and writes one reply frame in one write; errText != ""
+// makes it an error reply. A reply that cannot be encoded is sent as an
+// error instead. A failed write ends the connection.
+func (c *serverCodec) write(p pending, reply any, errText string) error {
 	flags := p.codec
 	c.payload = append(c.payload[:0], p.method...)
 	if errText == "" {
@@ -226,6 +250,7 @@ func (c *serverCodec) writeLocked(p pending, reply any, errText string) error {
 		return fmt.Errorf("rpc: write response: %w", err)
 	}
 	if _, err := c.conn.Write(c.out); err != nil {
+		c.done = true
 		return fmt.Errorf("rpc: write response: %w", err)
 	}
 	return nil
@@ -239,6 +264,13 @@ func (c *serverCodec) encode(dst []byte, codec byte, reply any) ([]byte, error) 
 	case wire.CodecProto:
 		if c.proto == nil {
 			return dst, errProto
+		}
+		if am, ok := c.proto.(appendMarshaler); ok {
+			b, err := am.MarshalAppend(dst, reply)
+			if err != nil {
+				return dst, fmt.Errorf("rpc: encode reply: %w", err)
+			}
+			return b, nil
 		}
 		b, err := c.proto.Marshal(reply)
 		if err != nil {
@@ -269,13 +301,13 @@ func (c *serverCodec) encode(dst []byte, codec byte, reply any) ([]byte, error) 
 	}
 }
 
-// drain makes the codec stop reading requests. Calls already read still get
-// their replies; net/rpc then closes the codec. The blocked read is woken by
-// an expired deadline, or by closing the connection if it has none.
+// drain makes the codec stop reading requests; safe from any goroutine.
+// A call running finishes and its reply is written; requests already
+// buffered are answered; then the read fails and the connection ends. The
+// blocked read is woken by an expired deadline, or by closing the
+// connection if it has none.
 func (c *serverCodec) drain() {
-	c.mu.Lock()
-	c.draining = true
-	c.mu.Unlock()
+	c.draining.Store(true)
 	if d, ok := c.conn.(interface{ SetReadDeadline(time.Time) error }); ok {
 		if d.SetReadDeadline(time.Now()) == nil {
 			return
@@ -284,11 +316,5 @@ func (c *serverCodec) drain() {
 	_ = c.conn.Close()
 }
 
-func (c *serverCodec) isDraining() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.draining
-}
-
-// Close closes the connection.
+// Close closes the connection; safe from any goroutine.
 func (c *serverCodec) Close() error { return c.conn.Close() }

@@ -28,9 +28,7 @@ func (c *serverCodec) refuseTooLarge() bool {
 	if len(opts) > 0 {
 		seq = opts[0]
 	}
-	c.mu.Lock()
-	werr := c.writeLocked(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, err.Error())
-	c.mu.Unlock()
+	werr := c.write(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, err.Error())
 	wellFormed := len(opts) == 2 && opts[1] <= c.fr.PayloadLen
 	skip := werr == nil && wellFormed && uint64(c.fr.PayloadLen) <= skipFactor*uint64(c.maxPayload)
 	c.onBad(err, !skip)

@@ -17,7 +17,7 @@ type fuzzConn struct {
 func (c *fuzzConn) Write(b []byte) (int, error) { return c.out.Write(b) }
 func (c *fuzzConn) Close() error                { return nil }
 
-// FuzzServeCodec runs net/rpc with the goridge codec over arbitrary input.
+// FuzzServeCodec serves arbitrary input on one connection as the server does.
 // It must never panic or hang, and whatever it writes must be well-formed
 // reply frames: a CRC-valid header with two options and a method length
 // within the payload.
@@ -40,7 +40,7 @@ func FuzzServeCodec(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		conn := &fuzzConn{Reader: bytes.NewReader(in)}
 		c := newServerCodec(conn, 1<<16, nil, func(error, bool) {})
-		srv.rpc.ServeCodec(c) // returns at the end of input
+		srv.serveConn(c) // returns at the end of input
 		rd := wire.NewReader(bytes.NewReader(conn.out.Bytes()), 1024, 1<<20)
 		for i := 0; ; i++ {
 			var fr wire.Frame

@@ -23,6 +23,7 @@ type testPools struct {
 	stats  map[string]engine.Stats
 	resets map[string]int
 	block  chan struct{} // when set, Reset waits for it (or ctx)
+	waits  int           // Reset calls that reached block
 	fail   error
 }
 
@@ -35,6 +36,9 @@ func (p *testPools) Stats(name string) (engine.Stats, bool) {
 
 func (p *testPools) Reset(ctx context.Context, name string) error {
 	if p.block != nil {
+		p.mu.Lock()
+		p.waits++
+		p.mu.Unlock()
 		select {
 		case <-p.block:
 		case <-ctx.Done():
@@ -51,6 +55,13 @@ func (p *testPools) Reset(ctx context.Context, name string) error {
 	}
 	p.resets[name]++
 	return nil
+}
+
+// waiting reports how many Reset calls have reached block.
+func (p *testPools) waiting() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waits
 }
 
 func (p *testPools) resetCount(name string) int {

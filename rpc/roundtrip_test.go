@@ -254,19 +254,7 @@ func TestShutdownDrains(t *testing.T) {
 	}
 	resetDone := make(chan error, 1)
 	go func() { resetDone <- busy.Reset(context.Background(), "http") }()
-	waitFor(t, func() bool {
-		srv.mu.Lock()
-		defer srv.mu.Unlock()
-		for c := range srv.codecs {
-			c.mu.Lock()
-			n := len(c.inflight)
-			c.mu.Unlock()
-			if n > 0 {
-				return true
-			}
-		}
-		return false
-	})
+	waitFor(t, func() bool { return pools.waiting() > 0 })
 	cancel()
 	waitFor(t, srv.isShutdown)
 	// The idle connection is closed at once.

@@ -38,3 +38,18 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// MarshalAppend appends v's encoding to dst, so that the RPC server encodes
+// a reply straight into its reply buffer, without a slice of its own per
+// reply (rpc.Codec's optional AppendMarshal).
+func (Codec) MarshalAppend(dst []byte, v any) ([]byte, error) {
+	m, ok := v.(proto.Message)
+	if !ok {
+		return dst, fmt.Errorf("protocodec: %T is not a protobuf message", v)
+	}
+	b, err := proto.MarshalOptions{}.MarshalAppend(dst, m)
+	if err != nil {
+		return dst, fmt.Errorf("protocodec: encode %T: %w", v, err)
+	}
+	return b, nil
+}

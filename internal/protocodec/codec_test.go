@@ -37,3 +37,25 @@ func TestRejectsNonMessages(t *testing.T) {
 		t.Fatalf("Unmarshal(garbage) = %v", err)
 	}
 }
+
+// TestMarshalAppend: the encoding lands after what dst holds, byte for
+// byte what Marshal gives; a non-message leaves dst as it was.
+func TestMarshalAppend(t *testing.T) {
+	var c Codec
+	in := structpb.NewStringValue("hello")
+	want, err := c.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.MarshalAppend([]byte("kv.MGet"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != "kv.MGet"+string(want) {
+		t.Fatalf("MarshalAppend = %q, want prefix + %q", got, want)
+	}
+	got, err = c.MarshalAppend([]byte("x"), 42)
+	if err == nil || string(got) != "x" {
+		t.Fatalf("MarshalAppend(int) = %q, %v", got, err)
+	}
+}
