@@ -1,6 +1,7 @@
 package httpfront
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -14,12 +15,10 @@ import (
 // only when records or access logs were asked for.
 type accessWriter struct {
 	http.ResponseWriter
-	status    int
-	bytes     int64
-	pid       int           // set by the handler once a worker answered
-	queueWait time.Duration // likewise
-	errText   string        // why the request failed, set by handler.fail
-	rec       engine.AccessRecord
+	status int
+	bytes  int64
+	note   requestNote // filled by the worker handler through the request context
+	rec    engine.AccessRecord
 }
 
 var accessPool = sync.Pool{New: func() any { return new(accessWriter) }}
@@ -53,22 +52,6 @@ func (a *accessWriter) Flush() {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (a *accessWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
-// findAccessWriter walks the Unwrap chain (middleware writers) to the
-// accessWriter, if any.
-func findAccessWriter(w http.ResponseWriter) *accessWriter {
-	for range 8 {
-		if a, ok := w.(*accessWriter); ok {
-			return a
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return nil
-		}
-		w = u.Unwrap()
-	}
-	return nil
-}
-
 // accessMiddleware builds one engine.AccessRecord per request and hands it
 // to sink (and/or logs it). The record is pooled: sink must copy what it
 // keeps (engine.AccessRing.Add does).
@@ -77,16 +60,17 @@ func accessMiddleware(next http.Handler, sink func(*engine.AccessRecord), log *s
 		start := time.Now()
 		a := accessPool.Get().(*accessWriter)
 		*a = accessWriter{ResponseWriter: w}
+		r = r.WithContext(withNote(r.Context(), &a.note))
 		// The record is made in a deferred call so that a response the
 		// handler cut (panic(http.ErrAbortHandler), cut.go) is recorded too.
 		defer func() {
 			if a.status == 0 {
-				a.status = http.StatusOK
+				a.status = cmp.Or(a.note.status, http.StatusOK)
 			}
 			a.rec = engine.AccessRecord{
 				Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
 				RemoteAddr: remoteIP(r.RemoteAddr), Status: a.status, Bytes: a.bytes,
-				Duration: time.Since(start), QueueWait: a.queueWait, PID: a.pid, Error: a.errText,
+				Duration: time.Since(start), QueueWait: a.note.queueWait, PID: a.note.pid, Error: a.note.errText,
 			}
 			if sink != nil {
 				sink(&a.rec)

@@ -31,10 +31,8 @@ func (h *handler) cut(w http.ResponseWriter, r *http.Request, err error, sent in
 	h.log.LogAttrs(context.Background(), level, "http: response cut",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("pid", pid),
 		slog.Int64("bytes_sent", sent), slog.String("error", err.Error()))
-	if h.access {
-		if aw := findAccessWriter(w); aw != nil {
-			aw.errText = "response cut: " + err.Error()
-		}
+	if n := h.note(r); n != nil {
+		n.errText = "response cut: " + err.Error()
 	}
 	panic(http.ErrAbortHandler)
 }
