@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,9 +48,9 @@ func newWatcher(cfg config.Config) (*watch.Watcher, error) {
 // watchAndReload reloads the workers after each batch of changed files and
 // reports "N files changed → M workers reloaded in X ms". A failed reload
 // keeps the old workers serving (the engine's promise); the next change
-// retries. Before each reload it describes the cause on the bus, so the
-// dashboard's header reads "3 files changed → 6 workers reloaded in 182 ms"
-// (see docs/dashboard.md).
+// retries. The reload's reason ("3 files changed") comes back on the
+// engine's own reload events, so the dashboard's header reads
+// "3 files changed → 6 workers reloaded in 182 ms" (see docs/dashboard.md).
 func (s *server) watchAndReload(ctx context.Context) error {
 	w := s.watcher
 	s.log.Info(w.Info().String())
@@ -60,11 +59,11 @@ func (s *server) watchAndReload(ctx context.Context) error {
 	g.Go(func() error {
 		for b := range w.Batches() {
 			start := time.Now()
-			s.describeReload(len(b.Paths), "watch", b.Paths)
+			why := changeReason(b.Paths)
 			rctx, cancel := context.WithTimeout(gctx, s.lc.Config.ReloadTimeout())
-			err := s.pool.Reload(rctx)
+			err := s.pool.Reload(rctx, why)
 			if jp := s.jobsPool(); err == nil && jp != nil {
-				err = jp.Reload(rctx) // dev reloads both pools
+				err = jp.Reload(rctx, why) // dev reloads both pools
 			}
 			cancel()
 			if errors.Is(err, engine.ErrPoolClosed) || gctx.Err() != nil {
@@ -83,13 +82,14 @@ func (s *server) watchAndReload(ctx context.Context) error {
 	return g.Wait()
 }
 
-// describeReload publishes why the next reload happens: count changed
-// files (0 when not caused by files), reason (the trigger) and the paths.
-// The engine's own, anonymous EventReloadStarted follows; the dashboard
-// keeps this description for it.
-func (s *server) describeReload(count int, reason string, paths []string) {
-	s.bus.Publish(engine.Event{Kind: engine.EventReloadStarted, Pool: s.pool.Name(),
-		Count: count, Reason: reason, Message: strings.Join(paths, "\n")})
+// changeReason is a reload's reason for a batch of changed files: the
+// file's name when there is one ("1 file changed: src/x.php"), the count
+// otherwise (the paths are in the log line that follows the reload).
+func changeReason(paths []string) string {
+	if len(paths) == 1 {
+		return "1 file changed: " + paths[0]
+	}
+	return files(len(paths)) + " changed"
 }
 
 // newWorkers counts the workers of the current generation: right after a
@@ -220,8 +220,7 @@ func (t *tuiSource) ResetWorker(pid int) error {
 }
 
 func (t *tuiSource) ResetAll() error {
-	t.s.describeReload(0, "reset", nil)
-	return t.s.reload("dashboard")
+	return t.s.reload("key R")
 }
 
 // Drain is the graceful shutdown. It is once-guarded (server.shutdown):

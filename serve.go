@@ -453,12 +453,12 @@ func (s *server) reload(why string) error {
 	defer cancel()
 	start := time.Now()
 	s.log.Info("reloading workers", "reason", why)
-	if err := s.pool.Reload(ctx); err != nil {
+	if err := s.pool.Reload(ctx, why); err != nil {
 		s.log.Error("reload failed; the previous workers keep serving", "reason", why, "error", err.Error())
 		return err
 	}
 	if jp := s.jobsPool(); jp != nil {
-		if err := jp.Reload(ctx); err != nil {
+		if err := jp.Reload(ctx, why); err != nil {
 			s.log.Error("reload of the jobs workers failed; the previous ones keep consuming", "reason", why, "error", err.Error())
 			return err
 		}
@@ -507,7 +507,7 @@ func (p poolSet) Reset(ctx context.Context, name string) error {
 		return fmt.Errorf("no pool named %q (have %q)", name, p.Names())
 	}
 	start := time.Now()
-	if err := pool.Reload(ctx); err != nil {
+	if err := pool.Reload(ctx, "rpc"); err != nil {
 		p.s.log.Error("reset over RPC failed; the previous workers keep serving", "pool", name, "error", err.Error())
 		return err
 	}

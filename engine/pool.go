@@ -108,7 +108,7 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 	go newSupervisor(p, n).run()
 
 	if n > 0 {
-		if err := p.reload(ctx); err != nil {
+		if err := p.reload(ctx, "start"); err != nil {
 			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			_ = p.Close(cctx)

@@ -113,8 +113,8 @@ func sampleEvents(now time.Time) []engine.Event {
 	evs := []engine.Event{
 		{Time: at(30), Kind: engine.EventLog, Level: "info", Message: "phprun listening on http://127.0.0.1:8080"},
 		{Time: at(29), Kind: engine.EventWorkerSpawned, Pool: "http", PID: 4101},
-		{Time: at(12), Kind: engine.EventReloadStarted, Pool: "http", Count: 3, Reason: "watch", Message: "src/Controller/Home.php"},
-		{Time: at(11), Kind: engine.EventReloadDone, Pool: "http", Count: 6, Duration: 182 * time.Millisecond},
+		{Time: at(12), Kind: engine.EventReloadStarted, Pool: "http", Reason: "3 files changed"},
+		{Time: at(11), Kind: engine.EventReloadDone, Pool: "http", Count: 6, Duration: 182 * time.Millisecond, Reason: "3 files changed"},
 		{Time: at(8), Kind: engine.EventWorkerOutput, Pool: "http", PID: 4102, Message: "PHP Notice:  Undefined variable $x in /app/src/Home.php on line 12"},
 		{Time: at(6), Kind: engine.EventLimitReached, Pool: "http", PID: 4105, Reason: "max_worker_memory 128MB"},
 		{Time: at(5), Kind: engine.EventWorkerStopped, Pool: "http", PID: 4106, Reason: "exit status 255"},

@@ -55,10 +55,9 @@ func eventLines(e engine.Event) []logLine {
 		base.level, head = "warn", "limit reached: "+e.Reason
 	case engine.EventReloadStarted:
 		base.level, head = "info", "reload started"
-		if w := changeSummary(e.Count, e.Reason); w != "" {
-			head += ": " + w
+		if e.Reason != "" {
+			head += ": " + e.Reason
 		}
-		body = e.Message
 	case engine.EventReloadDone:
 		base.level, head = "info", fmt.Sprintf("reload done: %s in %s", plural(e.Count, "worker"), fmtMillis(e.Duration))
 	case engine.EventReloadFailed:
@@ -136,15 +135,6 @@ func (p *logsPane) view(st styles, focused bool) string {
 		lines = append(lines, tableRow(st, cols, cells, first+k == p.list.sel, focused))
 	}
 	return padLines(lines, p.h)
-}
-
-// changeSummary describes what triggered a reload: "3 files changed", or
-// the reason ("reset", "rpc") when no file count was given.
-func changeSummary(files int, reason string) string {
-	if files > 0 {
-		return plural(files, "file") + " changed"
-	}
-	return reason
 }
 
 func plural(n int, word string) string {

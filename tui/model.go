@@ -312,10 +312,6 @@ func (m *Model) onPoll(msg pollMsg) {
 
 func (m *Model) onEvents(events []engine.Event) {
 	for _, e := range events {
-		if m.header.redundantStart(e) { // already logged as main described it
-			m.header.event(e)
-			continue
-		}
 		m.header.event(e)
 		m.logs.add(eventLines(e)...)
 	}
