@@ -113,7 +113,7 @@ func files(n int) string {
 
 // runDashboard shows the dashboard until the user quits (the dashboard
 // calls Drain, which is the graceful shutdown) or a signal arrives.
-func (s *server) runDashboard(ctx context.Context, events *engine.Subscription) error {
+func (s *server) runDashboard(ctx context.Context, events *engine.Subscription, logs *tui.LogFeed) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	g, gctx := errgroup.WithContext(runCtx)
@@ -129,7 +129,7 @@ func (s *server) runDashboard(ctx context.Context, events *engine.Subscription) 
 		case <-uiCtx.Done():
 		}
 	}()
-	src := &tuiSource{s: s, events: events, info: s.dashboardInfo()}
+	src := &tuiSource{s: s, events: events, logs: logs, info: s.dashboardInfo()}
 	err := tui.Run(uiCtx, src, tui.Options{})
 	// Closing the channel ends the dashboard's event reader; runServer's
 	// own Unsubscribe afterwards is a no-op.
@@ -180,6 +180,7 @@ func watchSummary(i watch.Info) string {
 type tuiSource struct {
 	s      *server
 	events *engine.Subscription
+	logs   *tui.LogFeed // phprun's own records (serve.go's sink handler)
 	info   tui.Info
 
 	mu      sync.Mutex            // guards scratch
@@ -196,6 +197,8 @@ func (t *tuiSource) Stats() []engine.Stats {
 }
 
 func (t *tuiSource) Events() <-chan engine.Event { return t.events.C }
+
+func (t *tuiSource) Logs() <-chan tui.LogRecord { return t.logs.C() }
 
 // Requests copies the new access records out of the ring through a buffer
 // that is kept between polls: every request takes the ring's lock to add
@@ -228,8 +231,9 @@ func (t *tuiSource) ResetAll() error {
 // call only waits for this one and returns the same result.
 func (t *tuiSource) Drain() error { return t.s.shutdown() }
 
-// EventsDropped implements tui.DropCounter: events the dashboard missed
-// because its buffer was full (the bus never waits for it).
-func (t *tuiSource) EventsDropped() uint64 { return t.events.Dropped() }
+// EventsDropped implements tui.DropCounter: events and log records the
+// dashboard missed because its buffers were full (neither the bus nor the
+// log feed waits for it).
+func (t *tuiSource) EventsDropped() uint64 { return t.events.Dropped() + t.logs.Dropped() }
 
 func (t *tuiSource) Info() tui.Info { return t.info }

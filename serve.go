@@ -22,6 +22,7 @@ import (
 	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
+	"github.com/phprun/phprun/tui"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
 )
@@ -104,13 +105,13 @@ func runServer(g *Globals, a *app, dev bool) error {
 	bus := engine.NewBus()
 	var log *slog.Logger
 	var uiEvents *engine.Subscription
-	flushEvents := func() {} // the dashboard gets events and records on one bus, in order
+	var uiLogs *tui.LogFeed
+	flushEvents := func() {} // the dashboard orders events and records by time itself
 	if ui {
-		// The dashboard owns the terminal: phprun's own records travel on
-		// the bus and appear in its log pane.
+		// The dashboard owns the terminal: phprun's own records go to its
+		// log feed (read through its Source) and appear in its log pane.
 		uiEvents = bus.Subscribe(8192)
-		level, _ := logging.ParseLevel(lc.Config.Logs.Level)
-		log = slog.New(logging.NewBusHandler(bus, level))
+		log, uiLogs = dashboardLog(lc.Config.Logs.Level)
 	} else {
 		l, closeLog, err := logging.New(lc.Config.Logs, a.stdout, a.stderr)
 		if err != nil {
@@ -156,7 +157,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 	sigs.onReload(func() { _ = s.reload("SIGUSR2") })
 
 	if ui {
-		err = s.runDashboard(ctx, uiEvents)
+		err = s.runDashboard(ctx, uiEvents, uiLogs)
 		bus.Unsubscribe(uiEvents)
 	} else {
 		err = s.runHeadless(ctx)

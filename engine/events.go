@@ -20,7 +20,7 @@ const (
 	EventReloadDone                         // Reload finished; Count workers, Duration, Reason
 	EventReloadFailed                       // new generation could not boot; Message, Reason
 	EventBootFailed                         // a worker failed to boot (crash loop); Message
-	EventLog                                // a message of phprun itself; Level, Message
+	EventLog                                // a warning of the engine itself (relay, late output); Level, Message
 )
 
 var eventNames = [...]string{"", "worker.spawned", "worker.ready", "worker.stopped", "worker.output",

@@ -28,7 +28,7 @@ func benchModel(b *testing.B) (Model, []engine.Stats, []engine.AccessRecord) {
 	for range 200 {
 		evs = append(evs, sampleEvents(t0)...)
 	}
-	m, _ = step(m, eventsMsg{events: evs})
+	m, _ = step(m, eventsMsg{events: evs, logs: sampleLogs(t0)})
 	return m, stats, recs
 }
 

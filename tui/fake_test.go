@@ -15,6 +15,7 @@ type fakeSource struct {
 	stats    []engine.Stats
 	ring     *engine.AccessRing
 	events   chan engine.Event
+	logs     *LogFeed
 	resets   []int // PIDs passed to ResetWorker
 	resetAll int
 	drains   int
@@ -24,7 +25,7 @@ type fakeSource struct {
 }
 
 func newFakeSource() *fakeSource {
-	return &fakeSource{ring: engine.NewAccessRing(512), events: make(chan engine.Event, 64)}
+	return &fakeSource{ring: engine.NewAccessRing(512), events: make(chan engine.Event, 64), logs: NewLogFeed(64)}
 }
 
 func (f *fakeSource) Stats() []engine.Stats {
@@ -34,6 +35,8 @@ func (f *fakeSource) Stats() []engine.Stats {
 }
 
 func (f *fakeSource) Events() <-chan engine.Event { return f.events }
+
+func (f *fakeSource) Logs() <-chan LogRecord { return f.logs.C() }
 
 func (f *fakeSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64) {
 	return f.ring.Since(since, dst)
@@ -111,18 +114,25 @@ func sampleRecords(now time.Time, n int) []engine.AccessRecord {
 func sampleEvents(now time.Time) []engine.Event {
 	at := func(s int) time.Time { return now.Add(-time.Duration(s) * time.Second) }
 	evs := []engine.Event{
-		{Time: at(30), Kind: engine.EventLog, Level: "info", Message: "phprun listening on http://127.0.0.1:8080"},
 		{Time: at(29), Kind: engine.EventWorkerSpawned, Pool: "http", PID: 4101},
 		{Time: at(12), Kind: engine.EventReloadStarted, Pool: "http", Reason: "3 files changed"},
 		{Time: at(11), Kind: engine.EventReloadDone, Pool: "http", Count: 6, Duration: 182 * time.Millisecond, Reason: "3 files changed"},
 		{Time: at(8), Kind: engine.EventWorkerOutput, Pool: "http", PID: 4102, Message: "PHP Notice:  Undefined variable $x in /app/src/Home.php on line 12"},
 		{Time: at(6), Kind: engine.EventLimitReached, Pool: "http", PID: 4105, Reason: "max_worker_memory 128MB"},
 		{Time: at(5), Kind: engine.EventWorkerStopped, Pool: "http", PID: 4106, Reason: "exit status 255"},
-		{Time: at(3), Kind: engine.EventLog, Level: "warn", Message: "slow request GET /report/yearly (3s)"},
 	}
 	for i := range 3 {
 		evs = append(evs, engine.Event{Time: at(2 - i), Kind: engine.EventWorkerOutput, Pool: "http", PID: 4103,
 			Message: fmt.Sprintf("[debug] upload chunk %d received", i+1)})
 	}
 	return evs
+}
+
+// sampleLogs are phprun's own records that go with sampleEvents.
+func sampleLogs(now time.Time) []LogRecord {
+	at := func(s int) time.Time { return now.Add(-time.Duration(s) * time.Second) }
+	return []LogRecord{
+		{Time: at(30), Level: "info", Message: "phprun listening on http://127.0.0.1:8080"},
+		{Time: at(3), Level: "warn", Message: "slow request GET /report/yearly (3s)"},
+	}
 }

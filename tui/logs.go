@@ -67,6 +67,21 @@ func eventLines(e engine.Event) []logLine {
 	default:
 		head = e.Kind.String() + " " + e.Message
 	}
+	return rows(base, head, body)
+}
+
+// recordLines turns one of phprun's log records into log rows.
+func recordLines(r LogRecord) []logLine {
+	base := logLine{at: r.Time, level: r.Level, source: "phprun"}
+	if base.level == "" {
+		base.level = "info"
+	}
+	return rows(base, "", r.Message)
+}
+
+// rows makes the rows of one entry: head (if any) on the first, then one
+// row per line of body, indented under a head.
+func rows(base logLine, head, body string) []logLine {
 	var out []logLine
 	if head != "" {
 		l := base

@@ -356,19 +356,19 @@ func TestWaitEventsBatches(t *testing.T) {
 	for i := range eventBatchMax + 5 {
 		ch <- engine.Event{Kind: engine.EventWorkerOutput, PID: i}
 	}
-	msg := waitEvents(ch, 0)().(eventsMsg)
+	msg := waitEvents(ch, nil, 0)().(eventsMsg)
 	if len(msg.events) != eventBatchMax || msg.closed {
 		t.Fatalf("first batch: %d events, closed %v", len(msg.events), msg.closed)
 	}
 	close(ch)
-	msg = waitEvents(ch, 0)().(eventsMsg)
+	msg = waitEvents(ch, nil, 0)().(eventsMsg)
 	if len(msg.events) != 5 || !msg.closed {
 		t.Fatalf("last batch: %d events, closed %v", len(msg.events), msg.closed)
 	}
-	if msg := waitEvents(ch, 0)().(eventsMsg); len(msg.events) != 0 || !msg.closed {
+	if msg := waitEvents(ch, nil, 0)().(eventsMsg); len(msg.events) != 0 || !msg.closed {
 		t.Fatal("closed channel not reported")
 	}
-	if waitEvents(nil, 0) != nil {
+	if waitEvents(nil, nil, 0) != nil {
 		t.Fatal("nil channel armed a command")
 	}
 }
@@ -376,8 +376,8 @@ func TestWaitEventsBatches(t *testing.T) {
 func TestEventsRearmWithGap(t *testing.T) {
 	src := newFakeSource()
 	m := testModel(t, src, 120, 40)
-	src.events <- engine.Event{Kind: engine.EventLog, Message: "one"}
-	_, cmd := step(m, eventsMsg{events: []engine.Event{{Kind: engine.EventLog, Message: "zero"}}})
+	src.events <- engine.Event{Kind: engine.EventWorkerOutput, Message: "one"}
+	_, cmd := step(m, eventsMsg{events: []engine.Event{{Kind: engine.EventWorkerOutput, Message: "zero"}}})
 	start := time.Now()
 	msg := cmd().(eventsMsg)
 	if d := time.Since(start); d < eventGap {

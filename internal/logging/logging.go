@@ -312,41 +312,6 @@ func eventTime(e engine.Event) time.Time {
 	return e.Time
 }
 
-// busHandler publishes log records as engine.EventLog events, so that
-// phprun's own messages reach the dashboard's log pane while it owns the
-// terminal. Publishing never blocks (see engine.Bus).
-type busHandler struct {
-	bus   *engine.Bus
-	level slog.Level
-	textAttrs
-}
-
-func NewBusHandler(bus *engine.Bus, level slog.Level) *busHandler {
-	return &busHandler{bus: bus, level: level}
-}
-
-func (h *busHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
-
-func (h *busHandler) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Message)
-	h.writeAttrs(&b, r)
-	h.bus.Publish(engine.Event{Time: r.Time, Kind: engine.EventLog, Pool: "phprun", Level: levelName(r.Level), Message: b.String()})
-	return nil
-}
-
-func (h *busHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	c := *h
-	c.textAttrs = h.with(attrs)
-	return &c
-}
-
-func (h *busHandler) WithGroup(name string) slog.Handler {
-	c := *h
-	c.textAttrs = h.withGroup(name)
-	return &c
-}
-
 func levelName(l slog.Level) string {
 	switch {
 	case l < slog.LevelInfo:
