@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/tui"
 	"github.com/phprun/phprun/watch"
@@ -183,8 +184,8 @@ type tuiSource struct {
 	logs   *tui.LogFeed // phprun's own records (serve.go's sink handler)
 	info   tui.Info
 
-	mu      sync.Mutex            // guards scratch
-	scratch []engine.AccessRecord // Requests' buffer, kept between polls
+	mu      sync.Mutex      // guards scratch
+	scratch []access.Record // Requests' buffer, kept between polls
 }
 
 var _ tui.DropCounter = (*tuiSource)(nil)
@@ -204,7 +205,7 @@ func (t *tuiSource) Logs() <-chan tui.LogRecord { return t.logs.C() }
 // that is kept between polls: every request takes the ring's lock to add
 // its record, so the lock is never held while a buffer grows (an
 // allocation, perhaps a GC assist); the caller's copy is made after.
-func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64) {
+func (t *tuiSource) Requests(since uint64, dst []access.Record) ([]access.Record, uint64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var next uint64

@@ -14,6 +14,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/protocodec"
@@ -52,7 +53,7 @@ type server struct {
 	status   *httpfront.StatusServer // nil without status.address
 	rpcSrv   *rpc.Server             // nil without an rpc section
 	rpcLn    net.Listener
-	access   *engine.AccessRing  // nil unless the dashboard reads it
+	access   *access.Ring        // nil unless the dashboard reads it
 	php      string              // PHP version, "" if unknown
 	boot     time.Duration       // process start to serving (boot_ms)
 	watcher  *watch.Watcher      // dev only; nil when not watching
@@ -193,7 +194,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	opts := httpfront.Options{Logger: logging.ChannelLogger(log, cfg.Logs, "http"), Debug: dev && cfg.Dev.ShowErrors || cfg.HTTP.Pool.Debug, // RoadRunner: pool.debug shows errors
 		NoFastPath: os.Getenv("PHPRUN_HTTP_FASTPATH") == "0"}
 	if ui {
-		s.access = engine.NewAccessRing(4096)
+		s.access = access.NewRing(4096)
 		opts.Access = s.access.Add
 	}
 	if err := s.startMetrics(&opts); err != nil {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // accessWriter records status and size for the access record. It exists
@@ -18,7 +18,7 @@ type accessWriter struct {
 	status int
 	bytes  int64
 	note   requestNote // filled by the worker handler through the request context
-	rec    engine.AccessRecord
+	rec    access.Record
 }
 
 var accessPool = sync.Pool{New: func() any { return new(accessWriter) }}
@@ -52,10 +52,10 @@ func (a *accessWriter) Flush() {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (a *accessWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
-// accessMiddleware builds one engine.AccessRecord per request and hands it
+// accessMiddleware builds one access.Record per request and hands it
 // to sink (and/or logs it). The record is pooled: sink must copy what it
-// keeps (engine.AccessRing.Add does).
-func accessMiddleware(next http.Handler, sink func(*engine.AccessRecord), log *slog.Logger, logLines bool) http.Handler {
+// keeps (access.Ring.Add does).
+func accessMiddleware(next http.Handler, sink func(*access.Record), log *slog.Logger, logLines bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		a := accessPool.Get().(*accessWriter)
@@ -67,7 +67,7 @@ func accessMiddleware(next http.Handler, sink func(*engine.AccessRecord), log *s
 			if a.status == 0 {
 				a.status = cmp.Or(a.note.status, http.StatusOK)
 			}
-			a.rec = engine.AccessRecord{
+			a.rec = access.Record{
 				Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
 				RemoteAddr: remoteIP(r.RemoteAddr), Status: a.status, Bytes: a.bytes,
 				Duration: time.Since(start), QueueWait: a.note.queueWait, PID: a.note.pid, Error: a.note.errText,

@@ -1,10 +1,11 @@
 package httpfront
 
 import (
-	"github.com/phprun/phprun/engine"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // TestAccessAllocs pins what the access recorder (on with the dashboard,
@@ -14,7 +15,7 @@ import (
 func TestAccessAllocs(t *testing.T) {
 	pool := startPool(t, "hello", 1, nil, nil)
 	seen := 0
-	s, err := New(testConfig(), pool, Options{Access: func(r *engine.AccessRecord) {
+	s, err := New(testConfig(), pool, Options{Access: func(r *access.Record) {
 		if r.Status == 200 && r.PID > 0 {
 			seen++
 		}

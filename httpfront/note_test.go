@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // TestAccessRecordNotes: what only the worker handler knows reaches the
@@ -18,10 +19,10 @@ import (
 func TestAccessRecordNotes(t *testing.T) {
 	pool := startPool(t, "special", 1, nil, nil)
 	var mu sync.Mutex
-	recs := map[string]engine.AccessRecord{}
+	recs := map[string]access.Record{}
 	cfg := testConfig()
 	cfg.Middleware = []string{"headers", "gzip", "sendfile"} // writers between the recorder and the handler
-	f := startFront(t, cfg, pool, Options{Access: func(r *engine.AccessRecord) {
+	f := startFront(t, cfg, pool, Options{Access: func(r *access.Record) {
 		mu.Lock()
 		recs[r.Path+"?"+r.Query] = *r
 		mu.Unlock()
@@ -40,7 +41,7 @@ func TestAccessRecordNotes(t *testing.T) {
 		resp.Body.Close()
 		t.Fatal("the sleeping request answered before the client's deadline")
 	}
-	record := func(path string) (engine.AccessRecord, bool) {
+	record := func(path string) (access.Record, bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		r, ok := recs[path]

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/httpfront/internal/conns"
 	"github.com/phprun/phprun/httpfront/internal/h1"
 )
@@ -26,7 +26,7 @@ type Options struct {
 	// Access, when non-nil, receives one record per request (for the
 	// dashboard's ring and logs). The record is reused after the call
 	// returns: copy what you keep. Nil means no record is ever built.
-	Access func(*engine.AccessRecord)
+	Access func(*access.Record)
 	// Debug puts error texts (worker errors, engine failures) into 5xx
 	// response bodies, as RoadRunner does with pool.debug; for dev mode.
 	Debug bool

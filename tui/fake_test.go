@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
-// fakeSource is a Source over synthetic data and a real engine.AccessRing.
+// fakeSource is a Source over synthetic data and a real access.Ring.
 type fakeSource struct {
 	mu       sync.Mutex
 	stats    []engine.Stats
-	ring     *engine.AccessRing
+	ring     *access.Ring
 	events   chan engine.Event
 	logs     *LogFeed
 	resets   []int // PIDs passed to ResetWorker
@@ -25,7 +26,7 @@ type fakeSource struct {
 }
 
 func newFakeSource() *fakeSource {
-	return &fakeSource{ring: engine.NewAccessRing(512), events: make(chan engine.Event, 64), logs: NewLogFeed(64)}
+	return &fakeSource{ring: access.NewRing(512), events: make(chan engine.Event, 64), logs: NewLogFeed(64)}
 }
 
 func (f *fakeSource) Stats() []engine.Stats {
@@ -38,7 +39,7 @@ func (f *fakeSource) Events() <-chan engine.Event { return f.events }
 
 func (f *fakeSource) Logs() <-chan LogRecord { return f.logs.C() }
 
-func (f *fakeSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64) {
+func (f *fakeSource) Requests(since uint64, dst []access.Record) ([]access.Record, uint64) {
 	return f.ring.Since(since, dst)
 }
 
@@ -92,13 +93,13 @@ func sampleStats(now time.Time, execs uint64) []engine.Stats {
 }
 
 // sampleRecords returns n access records ending at now.
-func sampleRecords(now time.Time, n int) []engine.AccessRecord {
+func sampleRecords(now time.Time, n int) []access.Record {
 	paths := []string{"/", "/api/users", "/api/users/42", "/login", "/static/app.js", "/report/yearly"}
 	methods := []string{"GET", "GET", "POST", "GET", "DELETE", "PUT"}
 	statuses := []int{200, 200, 201, 302, 404, 500, 200, 503}
-	var out []engine.AccessRecord
+	var out []access.Record
 	for i := range n {
-		out = append(out, engine.AccessRecord{
+		out = append(out, access.Record{
 			Time:     now.Add(-time.Duration(n-i) * 150 * time.Millisecond),
 			Method:   methods[i%len(methods)],
 			Path:     paths[i%len(paths)],

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // Leak hint thresholds: a route is flagged when the median RSS growth of
@@ -38,7 +39,7 @@ type leakTracker struct {
 // records, and the first of them.
 type pidRecords struct {
 	n   int
-	rec *engine.AccessRecord
+	rec *access.Record
 }
 
 type workerSample struct {
@@ -73,7 +74,7 @@ func newLeakTracker() leakTracker {
 // routeOf names a route by method and path, without the query. A failed
 // request (5xx: the worker may have crashed or been killed) names none:
 // its record still pairs with its exec count, but nothing is counted.
-func routeOf(r *engine.AccessRecord) string {
+func routeOf(r *access.Record) string {
 	if r.Status >= 500 {
 		return ""
 	}
@@ -84,7 +85,7 @@ func hasKey[V any](m map[int]V, k int) bool { _, ok := m[k]; return ok }
 
 // observe takes one poll: the workers' figures and the access records
 // that arrived with them. It allocates only when it attributes a request.
-func (l *leakTracker) observe(stats []engine.Stats, recs []engine.AccessRecord) {
+func (l *leakTracker) observe(stats []engine.Stats, recs []access.Record) {
 	clear(l.perPID)
 	clear(l.seen)
 	for i := range recs {

@@ -6,14 +6,15 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 func leakStats(rss uint64, execs uint64) []engine.Stats {
 	return []engine.Stats{{Pool: "http", Workers: []engine.WorkerInfo{{PID: 10, NumExecs: execs, RSS: rss}}}}
 }
 
-func leakRec(path string) []engine.AccessRecord {
-	return []engine.AccessRecord{{Method: "GET", Path: path, Status: 200, PID: 10}}
+func leakRec(path string) []access.Record {
+	return []access.Record{{Method: "GET", Path: path, Status: 200, PID: 10}}
 }
 
 // TestLeakTrackerPairsRequestsWithRSSGrowth: the RSS change of a worker
@@ -75,7 +76,7 @@ func TestWorkersTitleShowsTheLeakHint(t *testing.T) {
 	for range 8 {
 		m, _ = step(m, pollMsg{at: at, stats: leakStats(rss, execs)})
 		rss, execs, at = rss+(2<<20), execs+1, at.Add(300*time.Millisecond)
-		rec := engine.AccessRecord{Time: at, Method: "GET", Path: "/report", Status: 200, PID: 10}
+		rec := access.Record{Time: at, Method: "GET", Path: "/report", Status: 200, PID: 10}
 		src.ring.Add(&rec)
 		recs, next := src.Requests(m.reqSeq, nil)
 		m, _ = step(m, pollMsg{at: at, stats: leakStats(rss, execs), recs: recs, since: m.reqSeq, next: next})
@@ -91,7 +92,7 @@ func TestLeakTrackerIgnoresFailedRequests(t *testing.T) {
 	l := newLeakTracker()
 	l.observe(leakStats(20<<20, 0), nil)
 	for i := range 8 {
-		rec := []engine.AccessRecord{{Method: "GET", Path: "/boom", Status: 502, PID: 10}}
+		rec := []access.Record{{Method: "GET", Path: "/boom", Status: 502, PID: 10}}
 		l.observe(leakStats(uint64(21+i)<<20, uint64(i+1)), rec)
 	}
 	if len(l.routes) != 0 {

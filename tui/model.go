@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 const (
@@ -57,7 +58,7 @@ type (
 	pollMsg struct {
 		at      time.Time
 		stats   []engine.Stats
-		recs    []engine.AccessRecord
+		recs    []access.Record
 		since   uint64 // the sequence number asked for
 		next    uint64
 		dropped uint64 // events the Source dropped so far (DropCounter)

@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // runCmd executes a command the way bubbletea would and feeds its message
@@ -512,7 +513,7 @@ func (droppingSource) EventsDropped() uint64 { return 7 }
 
 func TestSkippedAndDroppedAreShown(t *testing.T) {
 	src := newFakeSource()
-	src.ring = engine.NewAccessRing(4)
+	src.ring = access.NewRing(4)
 	m := testModel(t, src, 120, 40)
 	for _, r := range sampleRecords(t0, 10) { // before the first poll: not counted
 		src.ring.Add(&r)

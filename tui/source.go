@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // Source is everything the dashboard reads from and commands in the
@@ -26,8 +27,8 @@ type Source interface {
 	Logs() <-chan LogRecord
 	// Requests appends to dst the access records added after sequence
 	// number since and returns the next sequence number, as
-	// engine.AccessRing.Since does. Polled with Stats.
-	Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64)
+	// access.Ring.Since does. Polled with Stats.
+	Requests(since uint64, dst []access.Record) ([]access.Record, uint64)
 	// ResetWorker gracefully replaces the worker with this PID.
 	ResetWorker(pid int) error
 	// ResetAll reloads every pool (rolling: no request fails).
