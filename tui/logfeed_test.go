@@ -41,3 +41,19 @@ func TestLogFeedNeverWaits(t *testing.T) {
 		t.Fatalf("dropped %d, buffered %d", f.Dropped(), len(f.C()))
 	}
 }
+
+// TestEventRowsUseDescribe: each event's log row starts with the text the
+// JSON log uses as its message (engine.Event.Describe), details after.
+func TestEventRowsUseDescribe(t *testing.T) {
+	for kind := engine.EventWorkerSpawned; kind <= engine.EventLog+1; kind++ {
+		e := engine.Event{Kind: kind, Pool: "http", Reason: "why", Count: 2, Duration: time.Second, Message: "a line"}
+		rows := eventLines(e)
+		if len(rows) == 0 || !strings.HasPrefix(rows[0].text, e.Describe()) {
+			t.Errorf("%v: rows %+v do not start with %q", kind, rows, e.Describe())
+		}
+	}
+	e := engine.Event{Kind: engine.EventLimitReached, Reason: "max_jobs 10"}
+	if got := eventLines(e)[0].text; got != "worker limit reached: max_jobs 10" {
+		t.Errorf("limit row %q", got)
+	}
+}

@@ -268,32 +268,19 @@ func logEvent(log *slog.Logger, e engine.Event) {
 	if e.Count != 0 {
 		attrs = append(attrs, "count", e.Count)
 	}
-	level, msg := slog.LevelInfo, e.Kind.String()
+	level, msg := slog.LevelInfo, e.Describe()
 	switch e.Kind {
-	case engine.EventWorkerOutput:
-		msg = e.Message
-	case engine.EventWorkerSpawned:
-		level, msg = slog.LevelDebug, "worker spawned"
-	case engine.EventWorkerReady:
-		level, msg = slog.LevelDebug, "worker ready"
-	case engine.EventWorkerStopped:
-		msg = "worker stopped"
-	case engine.EventLimitReached:
-		msg = "worker limit reached"
-	case engine.EventReloadStarted:
-		msg = "reload started"
-	case engine.EventReloadDone:
-		msg = "reload done"
-	case engine.EventReloadFailed:
-		level, msg = slog.LevelError, "reload failed"
-		attrs = append(attrs, "error", e.Message)
-	case engine.EventBootFailed:
-		level, msg = slog.LevelError, "worker failed to boot"
+	case engine.EventWorkerSpawned, engine.EventWorkerReady:
+		level = slog.LevelDebug
+	case engine.EventReloadFailed, engine.EventBootFailed:
+		level = slog.LevelError
 		attrs = append(attrs, "error", e.Message)
 	case engine.EventLog:
 		level, _ = ParseLevel(e.Level)
-		msg = e.Message
-	default:
+	case engine.EventWorkerOutput, engine.EventWorkerStopped, engine.EventLimitReached,
+		engine.EventReloadStarted, engine.EventReloadDone:
+		// info; the attributes above say the rest
+	default: // a kind this package does not know yet
 		if e.Message != "" {
 			attrs = append(attrs, "message", e.Message)
 		}
