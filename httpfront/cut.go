@@ -23,7 +23,7 @@ import (
 // Both net/http and the fast path take that panic as a silent abort.
 //
 // cut does not return.
-func (h *handler) cut(w http.ResponseWriter, r *http.Request, err error, sent int64, pid int) {
+func (h *handler) cut(r *http.Request, err error, sent int64, pid int) {
 	level := slog.LevelError
 	if errors.Is(err, errClientGone) {
 		level = slog.LevelDebug // nobody is left to see the cut

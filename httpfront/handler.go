@@ -99,7 +99,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	respStatePool.Put(st)
 	if err != nil {
 		if started {
-			h.cut(w, r, err, sent, resp.PID()) // does not return
+			h.cut(r, err, sent, resp.PID()) // does not return
 		}
 		h.fail(w, r, &workerFailure{pid: resp.PID(), err: err}, false)
 	}
