@@ -59,12 +59,13 @@ var allowedImports = map[string][]string{
 	// boot_ms's early clock; imports time and syscall only (startclock.go)
 	"internal/startclock": nil,
 	"kv":                  {module + "/kv/kvv1", fielderr, "github.com/go-viper/mapstructure/v2"},
-	"kv/drivers":          {module + "/kv", module + "/kv/memory", module + "/kv/boltdb", module + "/kv/redis"},
+	"kv/drivers":          {module + "/kv", module + "/kv/memory", module + "/kv/boltdb", module + "/kv/redis", module + "/kv/memcached"},
 	"kv/kvv1":             {"google.golang.org/protobuf/"},
 	"kv/memory":           {module + "/kv"},
 	"kv/boltdb":           {module + "/kv", "go.etcd.io/bbolt"},
 	"kv/redis":            {module + "/kv", "github.com/redis/go-redis/v9"},
-	"metrics":             {module + "/engine", fielderr, "github.com/prometheus/client_golang/"},
+	"kv/memcached":        {module + "/kv", "github.com/bradfitz/gomemcache/"},
+	"metrics":             {module + "/engine", fielderr, "github.com/prometheus/client_golang/", "github.com/prometheus/client_model/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

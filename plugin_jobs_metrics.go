@@ -23,7 +23,7 @@ func (s *server) registerJobsMetrics() error {
 // jobsFigures converts the jobs plugin's snapshot for the metrics plugin.
 func jobsFigures(c jobs.Counters) metrics.JobsFigures {
 	f := metrics.JobsFigures{PushOK: c.PushOK, PushErr: c.PushErr, JobsOK: c.JobsOK, JobsErr: c.JobsErr,
-		Pushes: make([]metrics.JobsPushSeries, 0, len(c.Pushes))}
+		JobsRequeue: c.JobsRequeue, Pushes: make([]metrics.JobsPushSeries, 0, len(c.Pushes))}
 	for _, p := range c.Pushes {
 		b := make(map[float64]uint64, len(jobs.LatencyBuckets))
 		for i, ub := range jobs.LatencyBuckets {

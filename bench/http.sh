@@ -28,7 +28,11 @@
 #                             settings, e.g. VARIANTS="default GOMAXPROCS=2" runs two phprun
 #                             servers per workload, the second with GOMAXPROCS=2; a setting
 #                             bin=PATH runs that phprun binary instead (another build, so two
-#                             builds meet the same rounds: VARIANTS="default bin=/tmp/phprun-old")
+#                             builds meet the same rounds: VARIANTS="default bin=/tmp/phprun-old");
+#                             metrics=on serves /metrics (a metrics section on a port of its own)
+#                             with http.middleware [http_metrics], so VARIANTS="default metrics=on"
+#                             is the "metrics on within 3 % of off" check; every variant after
+#                             the first is also reported as a ratio of the first, round by round
 #        PORT_BASE=28480      first port tried (ports in use are skipped)
 #        KEEP=1               keeps the temp dir with configs, logs and raw wrk output
 # On a machine shared with other benchmarks, serialise: flock /tmp/phprun-bench.lock bench/http.sh
@@ -157,7 +161,7 @@ else
   echo "building phprun" >&2
   (cd "$ROOT" && go build -o "$WORK/phprun" .)
 fi
-declare -A URL PID
+declare -A URL PID METRICS_URL
 TARGETS=() # per workload: "phprun" or "phprun[VAR=v,...]" per variant, then "php-fpm"
 for wl in $WORKLOADS; do
   worker=$(worker_of "$wl")
@@ -165,6 +169,7 @@ for wl in $WORKLOADS; do
     name=phprun
     envs=()
     bin="$WORK/phprun"
+    extra=""
     if [[ $v != default ]]; then
       name="phprun[$v]"
       IFS=, read -r -a settings <<<"$v"
@@ -173,6 +178,13 @@ for wl in $WORKLOADS; do
         bin=*)
           bin=${s#bin=}
           [[ -x $bin ]] || { echo "VARIANTS: not an executable: $bin" >&2; exit 1; }
+          ;;
+        metrics=on)
+          free_port
+          extra="  middleware: [http_metrics]
+metrics:
+  address: 127.0.0.1:$PORT"
+          METRICS_URL[$wl/$name]="http://127.0.0.1:$PORT/metrics"
           ;;
         *) envs+=("$s") ;;
         esac
@@ -188,6 +200,7 @@ http:
   address: 127.0.0.1:$PORT
   pool:
     num_workers: 2
+${extra}
 logs:
   level: warn
 YAML
@@ -267,6 +280,10 @@ for t in "${TARGETS[@]}"; do
   wait_http "${URL[$t]}"
   body=$(curl -fsS "${URL[$t]}")
   [[ $body == "Hello, World!" ]] || { echo "$t answered something else: $body" >&2; exit 1; }
+  if [[ -n ${METRICS_URL[$t]:-} ]] && ! curl -fsS "${METRICS_URL[$t]}" | grep -q '^rr_http_request_total{status="200"}'; then
+    echo "$t: ${METRICS_URL[$t]} does not count the requests (rr_http_request_total)" >&2
+    exit 1
+  fi
 done
 
 # --- measure -----------------------------------------------------------------------------
@@ -350,6 +367,7 @@ for wl in $WORKLOADS; do
     }
     END {
       fpm = wl "/php-fpm"
+      base = order[1] # the first variant: the others are also given as its multiple
       for (i = 1; i <= n; i++) {
         t = order[i]
         line = sprintf("  %-36s %9.0f req/s   p50 %6.2f ms   p99 %7.2f ms", t, median(rps[t]), median(p50[t]), median(p99[t]))
@@ -361,6 +379,11 @@ for wl in $WORKLOADS; do
           line = line sprintf("   Go CPU %5.1f µs/req (%.2fx nginx)   PHP CPU %5.1f µs/req   %.2fx php-fpm (rounds %.2f–%.2f)   p99 %s",
             median(cpu[t]), median(cpu[fpm]) > 0 ? median(cpu[t]) / median(cpu[fpm]) : 0, median(php[t]),
             median(rps[t]) / median(rps[fpm]), lo, hi, median(p99[t]) <= median(p99[fpm]) ? "<= php-fpm" : "WORSE than php-fpm")
+          if (t != base) {
+            lo = 1e9; hi = 0
+            for (r in rounds) { q = byround[t, r] / byround[base, r]; if (q < lo) lo = q; if (q > hi) hi = q }
+            line = line sprintf("   %.3fx %s (rounds %.3f–%.3f)", median(rps[t]) / median(rps[base]), base, lo, hi)
+          }
         }
         print line
       }

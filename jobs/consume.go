@@ -200,6 +200,7 @@ func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) (settle func(
 		p.log.Error("job failed", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "error", data.Message, "requeue", data.Requeue)
 		if data.Requeue {
 			f.Outcome = OutcomeRequeue
+			p.counters.jobsRequeue.Add(1)
 			return requeue
 		}
 		f.Outcome = OutcomeFailed
@@ -207,9 +208,13 @@ func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) (settle func(
 	case replyNack:
 		f.Outcome, f.Error = OutcomeNack, data.Message
 		p.log.Warn("job nacked", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "message", data.Message, "requeue", data.Requeue)
+		if data.Requeue {
+			p.counters.jobsRequeue.Add(1)
+		}
 		return func() { _ = d.Nack(data.Requeue, delay) }
 	case replyRequeue:
 		f.Outcome, f.Error = OutcomeRequeue, data.Message
+		p.counters.jobsRequeue.Add(1)
 		return requeue
 	}
 	p.log.Warn("jobs: unknown reply type; the job is acked", "id", f.ID, "pipeline", f.Pipeline, "type", r.Type)

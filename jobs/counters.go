@@ -25,6 +25,7 @@ var LatencyBuckets = [...]float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 
 type counters struct {
 	pushOK, pushErr atomic.Uint64 // jobs pushed, jobs refused
 	jobsOK, jobsErr atomic.Uint64 // replies from a worker; failures without one
+	jobsRequeue     atomic.Uint64 // replies that asked for the job again (requeue, nack or error with requeue)
 
 	// pushes holds one entry per pipeline name and driver ever declared,
 	// kept after Destroy so the counters never go back. Guarded by
@@ -76,7 +77,11 @@ func (c *counters) statsFor(pl Pipeline) *pushStats {
 type Counters struct {
 	PushOK, PushErr uint64 // jobs stored by a driver; pushes that failed
 	JobsOK, JobsErr uint64 // jobs a worker answered; jobs that got no answer (error frame, crash, exec_ttl)
-	Pushes          []PushSeries
+	// JobsRequeue counts the replies that put the job back: requeue, and
+	// nack or error with requeue. Such a reply is in JobsOK too (RoadRunner
+	// 2025.1 counts every reply there). A crash's redelivery is not.
+	JobsRequeue uint64
+	Pushes      []PushSeries
 }
 
 // PushSeries is one label set of rr_jobs_requests_total and
@@ -94,7 +99,8 @@ type PushSeries struct {
 // pipeline, driver and source.
 func (p *Plugin) Counters() Counters {
 	c := &p.counters
-	out := Counters{PushOK: c.pushOK.Load(), PushErr: c.pushErr.Load(), JobsOK: c.jobsOK.Load(), JobsErr: c.jobsErr.Load()}
+	out := Counters{PushOK: c.pushOK.Load(), PushErr: c.pushErr.Load(), JobsOK: c.jobsOK.Load(), JobsErr: c.jobsErr.Load(),
+		JobsRequeue: c.jobsRequeue.Load()}
 	p.mu.Lock()
 	for k, s := range c.pushes {
 		out.Pushes = appendSeries(out.Pushes, k, SourceBatch, &s.batch)

@@ -43,6 +43,7 @@ func TestCountingAllocs(t *testing.T) {
 		s.single.observe(time.Millisecond)
 		p.counters.pushOK.Add(1)
 		p.counters.jobsOK.Add(1)
+		p.counters.jobsRequeue.Add(1)
 	}); n != 0 {
 		t.Errorf("%v allocations per count", n)
 	}

@@ -13,7 +13,7 @@ type Config map[string]StorageConfig
 
 // StorageConfig is one `kv.<name>` entry.
 type StorageConfig struct {
-	// Driver is memory, boltdb or redis. Required (RoadRunner: "could not
+	// Driver is memory, boltdb, redis or memcached. Required (RoadRunner: "could not
 	// find mandatory driver field").
 	Driver string `koanf:"driver"`
 	// Config holds the driver's own keys (see docs/kv.md). Default none.

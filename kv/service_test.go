@@ -205,14 +205,14 @@ func TestTTLAndErrors(t *testing.T) {
 func TestConfigValidate(t *testing.T) {
 	err := kv.Config{
 		"a": {},
-		"b": {Driver: "memcached"},
+		"b": {Driver: "couchbase"},
 		"c": {Driver: "memory", Config: map[string]any{"bogus": 1}},
 		"e": {Driver: "memory", Config: map[string]any{"interval": "x"}},
 		"d": {Driver: "memory", MaxValueSize: -1},
 	}.Validate(testDrivers())
 	for _, want := range []string{
 		"kv.a.driver: missing; could not find mandatory driver field in the a storage",
-		`kv.b.driver: unknown driver "memcached" (phprun has memory)`,
+		`kv.b.driver: unknown driver "couchbase" (phprun has memory)`,
 		"kv.e.config.interval: ",
 		"kv.c.config.bogus: unknown key",
 		"kv.d.max_value_size: ",

@@ -7,6 +7,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // jobs: plugins are peers).
 type JobsFigures struct {
 	PushOK, PushErr, JobsOK, JobsErr uint64
+	JobsRequeue                      uint64 // replies that put the job back
 	Pushes                           []JobsPushSeries
 }
 
@@ -27,6 +28,7 @@ type JobsPushSeries struct {
 type JobsCollector struct {
 	figures                          func() JobsFigures
 	pushOK, pushErr, jobsOK, jobsErr *prometheus.Desc
+	jobsRequeue                      *prometheus.Desc
 	requests, latency                *prometheus.Desc
 }
 
@@ -34,19 +36,22 @@ type JobsCollector struct {
 func NewJobsCollector(figures func() JobsFigures) *JobsCollector {
 	labels := []string{"driver", "job", "source"}
 	return &JobsCollector{
-		figures:  figures,
-		pushOK:   prometheus.NewDesc("rr_jobs_push_ok", "Number of job push", nil, nil),
-		pushErr:  prometheus.NewDesc("rr_jobs_push_err", "Number of jobs push which was failed", nil, nil),
-		jobsOK:   prometheus.NewDesc("rr_jobs_jobs_ok", "Number of successfully processed jobs", nil, nil),
-		jobsErr:  prometheus.NewDesc("rr_jobs_jobs_err", "Number of jobs error while processing in the worker", nil, nil),
-		requests: prometheus.NewDesc("rr_jobs_requests_total", "The total number of requests sent to the JOBS plugin", labels, nil),
-		latency:  prometheus.NewDesc("rr_jobs_push_latency", "Histogram represents latency for pushed operation", labels, nil),
+		figures: figures,
+		pushOK:  prometheus.NewDesc("rr_jobs_push_ok", "Number of job push", nil, nil),
+		pushErr: prometheus.NewDesc("rr_jobs_push_err", "Number of jobs push which was failed", nil, nil),
+		jobsOK:  prometheus.NewDesc("rr_jobs_jobs_ok", "Number of successfully processed jobs", nil, nil),
+		jobsErr: prometheus.NewDesc("rr_jobs_jobs_err", "Number of jobs error while processing in the worker", nil, nil),
+		// rr_jobs_jobs_requeue came with RoadRunner's jobs plugin v6
+		// (a counter there, as its four totals became).
+		jobsRequeue: prometheus.NewDesc("rr_jobs_jobs_requeue", "Number of re-queued jobs", nil, nil),
+		requests:    prometheus.NewDesc("rr_jobs_requests_total", "The total number of requests sent to the JOBS plugin", labels, nil),
+		latency:     prometheus.NewDesc("rr_jobs_push_latency", "Histogram represents latency for pushed operation", labels, nil),
 	}
 }
 
 // Describe sends every descriptor.
 func (c *JobsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.pushOK, c.pushErr, c.jobsOK, c.jobsErr, c.requests, c.latency} {
+	for _, d := range []*prometheus.Desc{c.pushOK, c.pushErr, c.jobsOK, c.jobsErr, c.jobsRequeue, c.requests, c.latency} {
 		ch <- d
 	}
 }
@@ -58,6 +63,7 @@ func (c *JobsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.pushErr, prometheus.GaugeValue, float64(f.PushErr))
 	ch <- prometheus.MustNewConstMetric(c.jobsOK, prometheus.GaugeValue, float64(f.JobsOK))
 	ch <- prometheus.MustNewConstMetric(c.jobsErr, prometheus.GaugeValue, float64(f.JobsErr))
+	ch <- prometheus.MustNewConstMetric(c.jobsRequeue, prometheus.CounterValue, float64(f.JobsRequeue))
 	for _, s := range f.Pushes {
 		ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(s.Count), s.Driver, s.Job, s.Source)
 		ch <- prometheus.MustNewConstHistogram(c.latency, s.Count, s.SumSeconds, s.Buckets, s.Driver, s.Job, s.Source)

@@ -10,7 +10,7 @@ import (
 // types, labels and HELP texts, read back through /metrics.
 func TestJobsMetrics(t *testing.T) {
 	p, _ := startPlugin(t, metrics.Config{})
-	fig := metrics.JobsFigures{PushOK: 7, PushErr: 1, JobsOK: 5, JobsErr: 2, Pushes: []metrics.JobsPushSeries{
+	fig := metrics.JobsFigures{PushOK: 7, PushErr: 1, JobsOK: 5, JobsErr: 2, JobsRequeue: 3, Pushes: []metrics.JobsPushSeries{
 		{Driver: "memory", Job: "emails", Source: "single", Count: 4, SumSeconds: 0.5, Buckets: map[float64]uint64{.005: 1, .01: 3, 10: 4}},
 		{Driver: "amqp", Job: "orders", Source: "batch", Count: 3, SumSeconds: 0.2, Buckets: map[float64]uint64{.005: 3, .01: 3, 10: 3}},
 	}}
@@ -28,6 +28,7 @@ func TestJobsMetrics(t *testing.T) {
 		{"rr_jobs_push_err", "GAUGE", nil, 1, "Number of jobs push which was failed"},
 		{"rr_jobs_jobs_ok", "GAUGE", nil, 5, "Number of successfully processed jobs"},
 		{"rr_jobs_jobs_err", "GAUGE", nil, 2, "Number of jobs error while processing in the worker"},
+		{"rr_jobs_jobs_requeue", "COUNTER", nil, 3, "Number of re-queued jobs"},
 		{"rr_jobs_requests_total", "COUNTER", []string{"driver", "memory", "job", "emails", "source", "single"}, 4, "The total number of requests sent to the JOBS plugin"},
 		{"rr_jobs_requests_total", "COUNTER", []string{"driver", "amqp", "job", "orders", "source", "batch"}, 3, ""},
 		{"rr_jobs_push_latency", "HISTOGRAM", []string{"driver", "memory", "job", "emails", "source", "single"}, 4, "Histogram represents latency for pushed operation"},

@@ -158,22 +158,3 @@ func (p *Plugin) unregister(name string) bool {
 	delete(p.app, name)
 	return true
 }
-
-// AppMetric is an app collector as the dashboard shows it.
-type AppMetric struct {
-	Name string // RPC name
-	Type string
-	Help string
-}
-
-// AppMetrics lists the app collectors, sorted by name.
-func (p *Plugin) AppMetrics() []AppMetric {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]AppMetric, 0, len(p.app))
-	for n, m := range p.app {
-		out = append(out, AppMetric{Name: n, Type: m.spec.Type, Help: m.spec.Help})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}

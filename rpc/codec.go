@@ -64,7 +64,7 @@ type pending struct {
 type serverCodec struct {
 	conn  io.ReadWriteCloser
 	proto Codec
-	onBad func(error) // reports malformed requests; never nil
+	onBad func(err error, closing bool) // reports refused requests; never nil
 
 	maxPayload uint32 // rpc.max_request_bytes
 
@@ -84,7 +84,7 @@ type serverCodec struct {
 
 var _ rpc.ServerCodec = (*serverCodec)(nil)
 
-func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onBad func(error)) *serverCodec {
+func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onBad func(error, bool)) *serverCodec {
 	return &serverCodec{
 		conn:       conn,
 		proto:      proto,
@@ -98,29 +98,25 @@ func newServerCodec(conn io.ReadWriteCloser, maxPayload uint32, proto Codec, onB
 // ReadRequestHeader reads one request frame. A frame that breaks the RPC
 // framing (not two options, or a method length past the payload) gets an
 // ERROR reply where possible and ends the connection: the stream can no
-// longer be trusted.
+// longer be trusted. A well-formed request over rpc.max_request_bytes gets
+// an ERROR reply and is stepped over (refuseTooLarge).
 func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
-	if err := c.rd.ReadFrame(&c.fr); err != nil {
+	for {
+		err := c.rd.ReadFrame(&c.fr)
+		if err == nil {
+			break
+		}
 		if c.isDraining() || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
 			return io.EOF // net/rpc ends the connection quietly
 		}
 		if errors.Is(err, wire.ErrTooLarge) {
-			// Refused on its header, before the payload was read: say why
-			// (with the caller's seq when it sent one), then close, since
-			// the unread payload leaves the stream out of step.
-			err = fmt.Errorf("rpc: request of %d bytes exceeds rpc.max_request_bytes (%d)", c.fr.PayloadLen, c.maxPayload)
-			var seq uint32
-			if opts := c.fr.Opts(); len(opts) > 0 {
-				seq = opts[0]
+			if c.refuseTooLarge() {
+				continue
 			}
-			c.onBad(err)
-			c.mu.Lock()
-			_ = c.writeLocked(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, err.Error())
-			c.mu.Unlock()
-			return err
+			return fmt.Errorf("rpc: request of %d bytes exceeds rpc.max_request_bytes (%d)", c.fr.PayloadLen, c.maxPayload)
 		}
 		err = fmt.Errorf("rpc: read request: %w", err)
-		c.onBad(err)
+		c.onBad(err, true)
 		return err
 	}
 	opts := c.fr.Opts()
@@ -136,7 +132,7 @@ func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
 		if len(opts) > 0 {
 			seq = opts[0]
 		}
-		c.onBad(bad)
+		c.onBad(bad, true)
 		c.mu.Lock()
 		_ = c.writeLocked(pending{seq: seq, codec: pickCodec(c.fr.Flags)}, nil, bad.Error())
 		c.mu.Unlock()

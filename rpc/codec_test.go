@@ -170,7 +170,8 @@ func TestMalformedFramesCloseConnection(t *testing.T) {
 		{"three options", frame([]uint32{4, 13, 0}, "informer.Listtrue"), "got 3", 4},
 		{"method past payload", frame([]uint32{5, 99}, "informer.List"), "method length 99 exceeds payload length 13", 5},
 		{"bad crc", append([]byte{0x15, 0x08, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0}, make([]byte, 8)...), "", 0},
-		{"too large", frame([]uint32{6, 1}, strings.Repeat("x", 2<<10)), "request of 2048 bytes exceeds rpc.max_request_bytes (1024)", 6},
+		{"too large without a method length", frame([]uint32{6}, strings.Repeat("x", 2<<10)), "request of 2048 bytes exceeds rpc.max_request_bytes (1024)", 6},
+		{"too large past the skip bound", frame([]uint32{7, 1}, strings.Repeat("x", 17<<10)), "request of 17408 bytes exceeds rpc.max_request_bytes (1024)", 7},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rc := dialRaw(t, addr)

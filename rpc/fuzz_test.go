@@ -39,7 +39,7 @@ func FuzzServeCodec(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		conn := &fuzzConn{Reader: bytes.NewReader(in)}
-		c := newServerCodec(conn, 1<<16, nil, func(error) {})
+		c := newServerCodec(conn, 1<<16, nil, func(error, bool) {})
 		srv.rpc.ServeCodec(c) // returns at the end of input
 		rd := wire.NewReader(bytes.NewReader(conn.out.Bytes()), 1024, 1<<20)
 		for i := 0; ; i++ {

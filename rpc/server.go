@@ -144,7 +144,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // ServeConn serves one connection on a new goroutine.
 func (s *Server) ServeConn(conn io.ReadWriteCloser) {
-	c := newServerCodec(conn, s.opts.MaxPayload, s.opts.Proto, func(err error) {
+	c := newServerCodec(conn, s.opts.MaxPayload, s.opts.Proto, func(err error, closing bool) {
+		if !closing {
+			s.log.Warn("rpc: refused request", "error", err)
+			return
+		}
 		s.log.Warn("rpc: closing connection", "error", err)
 	})
 	s.mu.Lock()

@@ -17,6 +17,7 @@ const (
 	detailWorker
 	detailRequest
 	detailLog
+	detailMetrics // the metrics panel (metricspanel.go)
 )
 
 // detailPane shows everything known about one worker, request or log line
@@ -30,6 +31,8 @@ type detailPane struct {
 	req    access.Record
 	log    logLine
 	top    int // first visible content line
+
+	metrics metricsPanel // fed on every poll, shown as detailMetrics
 }
 
 // SetSize sets the pane's outer size (title line included).
@@ -127,6 +130,8 @@ func (p *detailPane) content(st styles, now time.Time, slow time.Duration, logs 
 			kv("worker", pidText(l.pid)),
 			"")
 		out = append(out, strings.Split(ansi.Wrap(l.text, max(p.w-2, 10), ""), "\n")...)
+	case detailMetrics:
+		out = p.metrics.lines(st, now, p.w-1)
 	}
 	return out
 }
@@ -144,6 +149,8 @@ func (p *detailPane) title() string {
 		return fmt.Sprintf("Worker %d", p.worker.PID)
 	case detailRequest:
 		return "Request " + p.req.Method + " " + oneLine(p.req.Path)
+	case detailMetrics:
+		return "Metrics"
 	default:
 		return "Log line"
 	}

@@ -16,6 +16,7 @@ type keyMap struct {
 	Up, Down, PgUp, PgDown    key.Binding
 	Top, Bottom               key.Binding
 	Detail, Back              key.Binding
+	Metrics                   key.Binding // the metrics panel (metricspanel.go)
 	Reset, ResetAll           key.Binding
 	Debug                     key.Binding // debug mode on/off (debugkey.go)
 	Filter, Pause             key.Binding
@@ -44,6 +45,7 @@ func newKeyMap() keyMap {
 		Bottom:       key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom/follow")),
 		Detail:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Metrics:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metrics panel")),
 		Reset:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset worker")),
 		ResetAll:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset all")),
 		Debug:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "debug mode")),
@@ -69,7 +71,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Pane1, k.Pane2, k.Pane3, k.Pane5},
 		{k.Up, k.Down, k.PgUp, k.PgDown, k.Top, k.Bottom},
-		{k.Detail, k.Back, k.Filter, k.Pause},
+		{k.Detail, k.Back, k.Metrics, k.Filter, k.Pause},
 		{k.Reset, k.ResetAll, k.Debug, k.Help, k.Quit},
 		{k.Pane4, k.SvcRestart, k.SvcToggle, k.SvcLogs},
 		{k.FilterApply, k.FilterCancel, k.Yes, k.No},

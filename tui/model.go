@@ -175,6 +175,10 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 	if ds, ok := src.(DebugSource); ok && ds.DebugSwitchable() {
 		m.debugSrc = ds
 	}
+	m.detail.metrics.window = opts.Window
+	if ms, ok := src.(MetricsSource); ok && ms.MetricsEnabled() {
+		m.detail.metrics.src = ms
+	}
 	return m
 }
 
@@ -270,6 +274,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case drainDoneMsg:
 		m.drainErr = msg.err
 		cmd = tea.Quit
+	case metricsMsg:
+		if m.detail.metrics.set(msg) && m.detail.kind == detailMetrics {
+			cmd = m.detail.metrics.readCmd(metricsInterval, m.opts.Now)
+		}
 	case pipelineDoneMsg:
 		m.toastAt, m.toastBad = m.now, msg.err != nil
 		m.toast = msg.name + ": " + msg.done
@@ -307,6 +315,7 @@ func (m *Model) onPoll(msg pollMsg) {
 		r := &msg.recs[i]
 		m.lat.add(r.Time.Add(r.Duration), r.Duration)
 	}
+	m.detail.metrics.rates.add(msg.recs)
 	if gap := msg.next - msg.since; m.polled && msg.next > msg.since && gap > uint64(len(msg.recs)) {
 		m.requests.skipped += gap - uint64(len(msg.recs)) // the ring wrapped before we read it
 	}

@@ -84,6 +84,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.helpKey(msg)
 		return nil
 	}
+	if key.Matches(msg, m.keys.Metrics) {
+		return m.toggleMetrics()
+	}
 	if m.detail.kind != detailNone {
 		return m.detailKey(msg)
 	}
@@ -303,6 +306,7 @@ func (m *Model) syncKeys() {
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PgUp, &k.PgDown, &k.Top, &k.Bottom} {
 		b.SetEnabled(browsing || helpScrolls)
 	}
+	k.Metrics.SetEnabled(browsing)
 	k.Detail.SetEnabled(panes || inDetail)
 	if inDetail {
 		k.Detail.SetHelp("enter", "close")
@@ -327,6 +331,17 @@ func (m *Model) syncKeys() {
 	default:
 		k.Pause.SetHelp("p", "pause")
 	}
+}
+
+// toggleMetrics opens the metrics panel in place of the panes (or of
+// another detail), or closes it when it is open.
+func (m *Model) toggleMetrics() tea.Cmd {
+	if m.detail.kind == detailMetrics {
+		m.detail.close()
+		return nil
+	}
+	m.detail.open(detailMetrics)
+	return m.detail.metrics.opened(m.opts.Now)
 }
 
 // togglePipeline pauses the selected pipeline if it consumes, else resumes it.

@@ -379,6 +379,16 @@ func (l *loader) walk(n *schemaNode, prefix string, raw, out map[string]any, ly 
 			l.walk(child, full, m, sub, ly)
 			out[k] = sub
 		case child.anything:
+			// A plugin's free-form map (a kv storage's or a jobs pipeline's
+			// config) is expanded like any other value: RoadRunner expands
+			// the whole file, and `addrs: ["${REDIS_HOST}:6379"]` is common.
+			if ly.expand {
+				var err error
+				if v, err = l.expandValue(v); err != nil {
+					l.problem(ly, full, err)
+					continue
+				}
+			}
 			out[k] = v
 			l.sources[full] = ly.where(full)
 		case child.elem != nil:
@@ -452,7 +462,8 @@ func (l *loader) leaf(n *schemaNode, key string, v any, ly layer) (any, bool) {
 	return c, true
 }
 
-// expandValue substitutes ${VAR} in a string or in each string of a list.
+// expandValue substitutes ${VAR} in a string, or in each string of a list
+// or map, at any depth.
 func (l *loader) expandValue(v any) (any, error) {
 	switch x := v.(type) {
 	case string:
@@ -465,6 +476,16 @@ func (l *loader) expandValue(v any) (any, error) {
 				return nil, err
 			}
 			out[i] = e
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			e, err := l.expandValue(item)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = e
 		}
 		return out, nil
 	}

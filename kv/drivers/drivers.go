@@ -6,6 +6,7 @@ package drivers
 import (
 	"github.com/phprun/phprun/kv"
 	"github.com/phprun/phprun/kv/boltdb"
+	"github.com/phprun/phprun/kv/memcached"
 	"github.com/phprun/phprun/kv/memory"
 	"github.com/phprun/phprun/kv/redis"
 )
@@ -13,8 +14,9 @@ import (
 // All returns the drivers by the name a storage's `driver` key gives.
 func All() map[string]kv.Driver {
 	return map[string]kv.Driver{
-		"memory": memory.Driver{},
-		"boltdb": boltdb.Driver{},
-		"redis":  redis.Driver{},
+		"memory":    memory.Driver{},
+		"boltdb":    boltdb.Driver{},
+		"redis":     redis.Driver{},
+		"memcached": memcached.Driver{},
 	}
 }

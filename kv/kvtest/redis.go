@@ -18,8 +18,7 @@ import (
 type Redis struct {
 	Addr string
 	Dir  string
-	cmd  *exec.Cmd
-	done chan struct{}
+	srv  *server
 }
 
 // ErrNoRedis: redis-server is not installed (CI installs it through
@@ -33,50 +32,28 @@ func StartRedis(addr string) (*Redis, error) {
 	if err != nil {
 		return nil, ErrNoRedis
 	}
-	if addr == "" {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		addr = ln.Addr().String()
-		_ = ln.Close()
+	if addr, err = freeAddr(addr); err != nil {
+		return nil, err
 	}
 	host, port, _ := net.SplitHostPort(addr)
 	dir, err := os.MkdirTemp("", "phprun-redis-")
 	if err != nil {
 		return nil, err
 	}
+	logFile := filepath.Join(dir, "redis.log")
 	cmd := exec.Command(bin, "--bind", host, "--port", port, "--save", "", "--appendonly", "no",
-		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"), "--daemonize", "no")
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("kvtest: start redis-server: %w", err)
+		"--dir", dir, "--logfile", logFile, "--daemonize", "no")
+	srv, err := start("redis-server", addr, cmd, ping, func() string { log, _ := os.ReadFile(logFile); return string(log) })
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
 	}
-	r := &Redis{Addr: addr, Dir: dir, cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(r.done) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if ping(addr) == nil {
-			return r, nil
-		}
-		select {
-		case <-r.done:
-			log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
-			_ = os.RemoveAll(dir)
-			return nil, fmt.Errorf("kvtest: redis-server exited: %s", log)
-		default:
-		}
-		if time.Now().After(deadline) {
-			r.Stop()
-			return nil, fmt.Errorf("kvtest: redis-server on %s did not answer PING in 10s", addr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return &Redis{Addr: addr, Dir: dir, srv: srv}, nil
 }
 
 // Stop kills the server and waits for it.
 func (r *Redis) Stop() {
-	_ = r.cmd.Process.Kill()
-	<-r.done
+	r.srv.stop()
 	_ = os.RemoveAll(r.Dir)
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -51,8 +52,9 @@ func (quiet) Printf(context.Context, string, ...any) {}
 
 // Storage is one redis storage.
 type Storage struct {
-	c     goredis.UniversalClient
-	addrs string // for error messages
+	c             goredis.UniversalClient
+	addrs         string      // for error messages
+	noPExpireTime atomic.Bool // the server answered PEXPIRETIME with "unknown command" (Redis < 7)
 }
 
 func (s *Storage) wrap(err error) error {
@@ -154,37 +156,6 @@ func (s *Storage) MExpire(ctx context.Context, items []kv.Item) error {
 		return s.wrap(err)
 	}
 	return nil
-}
-
-// TTL returns the existing keys with their expiry, from PTTL (which
-// Redis 6 has, unlike PEXPIRETIME) counted from the middle of the round
-// trip.
-func (s *Storage) TTL(ctx context.Context, keys []string) ([]kv.Item, error) {
-	cmds := make([]*goredis.DurationCmd, len(keys))
-	before := time.Now()
-	_, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		for i, k := range keys {
-			cmds[i] = p.PTTL(ctx, k)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	now := before.Add(time.Since(before) / 2)
-	var out []kv.Item
-	for i, c := range cmds {
-		d := c.Val()
-		switch {
-		case d == -2: // no such key (go-redis passes -2 and -1 through unscaled)
-			continue
-		case d < 0: // no expiry
-			out = append(out, kv.Item{Key: keys[i]})
-		default:
-			out = append(out, kv.Item{Key: keys[i], Expires: now.Add(d)})
-		}
-	}
-	return out, nil
 }
 
 // Delete removes the keys (one DEL per key: keys may sit in different
