@@ -195,7 +195,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 		NoFastPath: os.Getenv("PHPRUN_HTTP_FASTPATH") == "0"}
 	if ui {
 		s.access = access.NewRing(4096)
-		opts.Access = s.access.Add
+		opts.Access, opts.AccessDetail = s.access.Add, true // the dashboard shows each request's worker and error
 	}
 	if err := s.startMetrics(&opts); err != nil {
 		if s.metrics != nil {

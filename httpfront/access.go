@@ -54,13 +54,16 @@ func (a *accessWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
 // accessMiddleware builds one access.Record per request and hands it
 // to sink (and/or logs it). The record is pooled: sink must copy what it
-// keeps (access.Ring.Add does).
-func accessMiddleware(next http.Handler, sink func(*access.Record), log *slog.Logger, logLines bool) http.Handler {
+// keeps (access.Ring.Add does). With notes, the request carries a
+// requestNote for the worker handler to fill (Options.AccessDetail).
+func accessMiddleware(next http.Handler, sink func(*access.Record), log *slog.Logger, logLines, notes bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		a := accessPool.Get().(*accessWriter)
 		*a = accessWriter{ResponseWriter: w}
-		r = r.WithContext(withNote(r.Context(), &a.note))
+		if notes {
+			r = r.WithContext(withNote(r.Context(), &a.note))
+		}
 		// The record is made in a deferred call so that a response the
 		// handler cut (panic(http.ErrAbortHandler), cut.go) is recorded too.
 		defer func() {

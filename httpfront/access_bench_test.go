@@ -20,7 +20,7 @@ func BenchmarkAccessMiddleware(b *testing.B) {
 		_, _ = w.Write([]byte("Hello, world!"))
 	})
 	pids := 0
-	h := accessMiddleware(inner, func(r *access.Record) { pids += r.PID }, nil, false)
+	h := accessMiddleware(inner, func(r *access.Record) { pids += r.PID }, nil, false, true)
 	r := httptest.NewRequest("GET", "http://localhost/hello", nil)
 	w := &nopWriter{h: http.Header{}}
 	b.ReportAllocs()

@@ -28,7 +28,7 @@ func BenchmarkHandlerHello(b *testing.B) { benchHello(b, Options{}) }
 // BenchmarkHandlerHelloAccess is the same with access records on (the
 // dashboard's ring): the recorder's cost next to a real PHP round trip.
 func BenchmarkHandlerHelloAccess(b *testing.B) {
-	benchHello(b, Options{Access: func(*access.Record) {}})
+	benchHello(b, Options{Access: func(*access.Record) {}, AccessDetail: true})
 }
 
 func benchHello(b *testing.B, opts Options) {
@@ -59,8 +59,10 @@ func benchHello(b *testing.B, opts Options) {
 // the map entry for the header. Passing large bodies through in parts
 // (engine.Payload.StreamBody) added none: 4 before and after without
 // -race; engine's TestExecAllocs pins the engine side exactly. Access
-// records (dashboard, metrics, access logs) add the request copy and the
-// context value that carry the handler's note to the record: 6.
+// records with the worker's details (the dashboard's) add the request
+// copy and the context value that carry the handler's note to the
+// record: 6. Without details (http_metrics) they add none
+// (TestHTTPMetricsAddNoAllocs).
 func TestHandlerAllocs(t *testing.T) {
 	pool := startPool(t, "hello", 1, nil, nil)
 	for _, tc := range []struct {
@@ -69,7 +71,7 @@ func TestHandlerAllocs(t *testing.T) {
 		max  float64 // one more than measured: sync.Pool drops items at times under -race
 	}{
 		{"plain", Options{}, 5},
-		{"access records", Options{Access: func(r *access.Record) {
+		{"access records with worker details", Options{AccessDetail: true, Access: func(r *access.Record) {
 			if r.Status != 200 || r.PID == 0 {
 				t.Errorf("record without status or worker: %+v", r)
 			}

@@ -37,13 +37,13 @@ type handler struct {
 	rawBody      bool
 	debug        bool
 	uploads      uploadPolicy
-	access       bool // the access middleware puts a requestNote in every request's context
+	notes        bool // the access middleware puts a requestNote in every request's context
 }
 
 // note returns the request's requestNote to fill, nil when no access
 // record is kept.
 func (h *handler) note(r *http.Request) *requestNote {
-	if !h.access {
+	if !h.notes {
 		return nil
 	}
 	return noteOf(r.Context())

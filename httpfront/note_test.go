@@ -22,7 +22,7 @@ func TestAccessRecordNotes(t *testing.T) {
 	recs := map[string]access.Record{}
 	cfg := testConfig()
 	cfg.Middleware = []string{"headers", "gzip", "sendfile"} // writers between the recorder and the handler
-	f := startFront(t, cfg, pool, Options{Access: func(r *access.Record) {
+	f := startFront(t, cfg, pool, Options{AccessDetail: true, Access: func(r *access.Record) {
 		mu.Lock()
 		recs[r.Path+"?"+r.Query] = *r
 		mu.Unlock()
