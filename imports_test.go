@@ -38,8 +38,8 @@ var allowedImports = map[string][]string{
 	"jobs/memory":           {module + "/jobs"},
 	"jobs/boltdb":           {module + "/jobs", module + "/jobs/memory", "go.etcd.io/bbolt"},
 	"jobs/jobstest":         {module + "/jobs"},
-	"jobs/amqp":             {module + "/jobs", "github.com/rabbitmq/amqp091-go"},
-	"jobs/nats":             {module + "/jobs", "github.com/nats-io/"},
+	"jobs/amqp":             {module + "/jobs", fielderr, "github.com/rabbitmq/amqp091-go"},
+	"jobs/nats":             {module + "/jobs", "github.com/nats-io/", "golang.org/x/time/rate"},
 	// test-only: starts real brokers for driver tests
 	"internal/testbroker": nil,
 	"jobs/brokertest":     {module + "/jobs", module + "/jobs/jobstest", module + "/internal/testbroker"},

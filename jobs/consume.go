@@ -61,12 +61,13 @@ type Finished struct {
 func (p *Plugin) poll(ctx context.Context) {
 	defer p.pollers.Done()
 	var buf []byte
+	var tc tagCache
 	for {
 		d, ok := p.q.Take(ctx)
 		if !ok {
 			return
 		}
-		buf = p.run(d, buf[:0])
+		buf = p.run(d, buf[:0], &tc)
 	}
 }
 
@@ -95,33 +96,35 @@ type replyData struct {
 }
 
 // run executes one delivery on the pool and settles it. buf is the
-// poller's context buffer, returned for reuse.
-func (p *Plugin) run(d Delivery, buf []byte) []byte {
+// poller's context buffer, returned for reuse; tc its cache of the last
+// job's tag and driver name.
+func (p *Plugin) run(d Delivery, buf []byte, tc *tagCache) []byte {
 	j := d.Job()
 	start := time.Now()
 	if j.AutoAck {
 		_ = d.Ack()
 	}
-	buf = appendContext(buf[:0], j, p.driverOf(j.Pipeline))
+	tag, driver := tc.lookup(p, j)
+	buf = appendContext(buf[:0], j, driver)
 
 	f := Finished{ID: j.ID, Name: j.Name, Pipeline: j.Pipeline}
 	resp, err := p.deps.Pool.Exec(context.Background(), engine.Payload{
 		Context: buf, Body: j.Payload, Codec: wire.CodecRaw,
-		Tag: engine.Tag{Kind: "job", Name: j.Pipeline + ":" + j.Name},
+		Tag: engine.Tag{Kind: "job", Name: tag},
 	})
-	var settle func()
+	var s settlement
 	if err != nil {
-		settle = p.settleFailure(d, &f, err)
+		s = p.settleFailure(d, &f, err)
 	} else {
 		f.PID = resp.PID()
 		if resp.More() {
 			_ = resp.Stop()
-			settle = p.settleFailure(d, &f, errors.New("jobs: the worker streamed its reply; jobs workers answer with one frame"))
+			s = p.settleFailure(d, &f, errors.New("jobs: the worker streamed its reply; jobs workers answer with one frame"))
 		} else {
 			// RoadRunner counts every reply as ok, even a nack or an
 			// error reply: rr_jobs_jobs_err means the worker gave none.
 			p.counters.jobsOK.Add(1)
-			settle = p.settleReply(d, &f, resp.Body)
+			s = p.settleReply(&f, resp.Body)
 			resp.Release()
 		}
 	}
@@ -132,7 +135,7 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 	if p.deps.OnFinish != nil {
 		p.deps.OnFinish(f)
 	}
-	settle()
+	s.apply(d)
 	return buf
 }
 
@@ -140,38 +143,42 @@ func (p *Plugin) run(d Delivery, buf []byte) []byte {
 // (PHP's $worker->error()) fails the job: it is dropped, as RoadRunner
 // does. A crash, exec_ttl or a closing pool requeues it: delivery is
 // at-least-once on every driver (RoadRunner drops it on memory).
-func (p *Plugin) settleFailure(d Delivery, f *Finished, err error) (settle func()) {
+func (p *Plugin) settleFailure(d Delivery, f *Finished, err error) settlement {
 	p.counters.jobsErr.Add(1)
 	f.Outcome, f.Error = OutcomeFailed, err.Error()
+	drop := settlement{kind: settleNack}
 	var soft *engine.SoftError
 	if errors.As(err, &soft) {
 		f.PID = soft.PID
-		settle = func() { _ = d.Nack(false, 0) }
-	} else {
-		var we *engine.WorkerError
-		if errors.As(err, &we) {
-			f.PID = we.PID
-		}
-		j := d.Job()
-		if errors.Is(err, engine.ErrWorkerCrashed) || errors.Is(err, engine.ErrExecTTL) {
-			j.Crashes++
-		}
-		if j.Crashes >= maxCrashes {
-			f.Error += fmt.Sprintf(" (dropped: %d workers died running this job)", j.Crashes)
-			settle = func() { _ = d.Nack(false, 0) }
-		} else {
-			settle = func() { _ = d.Nack(true, crashRequeueDelay) }
-		}
+		p.logFailed(f)
+		return drop
 	}
+	var we *engine.WorkerError
+	if errors.As(err, &we) {
+		f.PID = we.PID
+	}
+	j := d.Job()
+	if errors.Is(err, engine.ErrWorkerCrashed) || errors.Is(err, engine.ErrExecTTL) {
+		j.Crashes++
+	}
+	if j.Crashes >= maxCrashes {
+		f.Error += fmt.Sprintf(" (dropped: %d workers died running this job)", j.Crashes)
+		p.logFailed(f)
+		return drop
+	}
+	p.logFailed(f)
+	return settlement{kind: settleNack, requeue: true, delay: crashRequeueDelay}
+}
+
+func (p *Plugin) logFailed(f *Finished) {
 	p.log.Error("job failed", "id", f.ID, "job", f.Name, "pipeline", f.Pipeline, "pid", f.PID, "error", f.Error)
-	return settle
 }
 
 // settleReply reads the worker's answer and returns how to settle the job
 // (RoadRunner's rules: an empty or unreadable reply acks, so a broken
 // reply cannot loop a job forever). body is only read here.
-func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) (settle func()) {
-	ack := func() { _ = d.Ack() }
+func (p *Plugin) settleReply(f *Finished, body []byte) settlement {
+	ack := settlement{kind: settleAck}
 	f.Outcome = OutcomeAck
 	// The usual answers, byte for byte as RoadRunner's PHP client and
 	// php-skeleton send them, skip the JSON decoder.
@@ -191,7 +198,7 @@ func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) (settle func(
 		}
 	}
 	delay := time.Duration(data.DelaySeconds) * time.Second
-	requeue := func() { _ = d.Requeue(data.Headers, delay) }
+	requeue := settlement{kind: settleRequeue, headers: data.Headers, delay: delay}
 	switch r.Type {
 	case replyComplete, replyAck:
 		return ack
@@ -211,7 +218,7 @@ func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) (settle func(
 		if data.Requeue {
 			p.counters.jobsRequeue.Add(1)
 		}
-		return func() { _ = d.Nack(data.Requeue, delay) }
+		return settlement{kind: settleNack, requeue: data.Requeue, delay: delay}
 	case replyRequeue:
 		f.Outcome, f.Error = OutcomeRequeue, data.Message
 		p.counters.jobsRequeue.Add(1)
@@ -219,14 +226,4 @@ func (p *Plugin) settleReply(d Delivery, f *Finished, body []byte) (settle func(
 	}
 	p.log.Warn("jobs: unknown reply type; the job is acked", "id", f.ID, "pipeline", f.Pipeline, "type", r.Type)
 	return ack
-}
-
-// driverOf is the driver name of a pipeline, for the worker's context.
-func (p *Plugin) driverOf(name string) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if pp, ok := p.pipes[name]; ok {
-		return pp.cfg.Driver
-	}
-	return "unknown"
 }

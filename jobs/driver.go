@@ -50,8 +50,10 @@ import (
 //
 // All methods are safe for concurrent use.
 type Driver interface {
-	// Push stores j in the pipeline. The driver may keep j: the caller
-	// must not change it afterwards.
+	// Push stores j in the pipeline. The driver must not keep j itself
+	// past the call (the RPC service reuses one Job for a whole
+	// PushBatch): it copies the fields it keeps. It may keep j.Payload
+	// and j.Headers, which the caller hands over and never changes.
 	Push(ctx context.Context, j *Job) error
 	// Resume starts or resumes consuming into the Queue.
 	Resume(ctx context.Context) error

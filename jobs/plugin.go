@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/phprun/phprun/engine"
@@ -48,6 +49,9 @@ type Plugin struct {
 
 	mu    sync.Mutex
 	pipes map[string]*pipe // guarded by mu
+	// gen changes whenever a pipeline is added or removed, so pollers
+	// know their cached driver names may be stale (tagCache).
+	gen atomic.Uint64
 
 	counters counters // rr_jobs_* figures; see Counters
 
@@ -137,6 +141,7 @@ func (p *Plugin) add(ctx context.Context, pl Pipeline, consume bool) error {
 	}
 	pp := &pipe{cfg: pl, consuming: consume, pushes: p.counters.statsFor(pl)}
 	p.pipes[pl.Name] = pp
+	p.gen.Add(1)
 	p.mu.Unlock()
 
 	d, err := open(ctx, p.options(pl))
@@ -149,6 +154,7 @@ func (p *Plugin) add(ctx context.Context, pl Pipeline, consume bool) error {
 	if err != nil {
 		p.mu.Lock()
 		delete(p.pipes, pl.Name)
+		p.gen.Add(1)
 		p.mu.Unlock()
 		return err
 	}

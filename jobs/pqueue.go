@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"container/heap"
 	"context"
 	"sync"
 )
@@ -29,7 +28,7 @@ type queued struct {
 func (q *pqueue) Insert(d Delivery) {
 	q.mu.Lock()
 	q.seq++
-	heap.Push(&q.items, queued{d: d, prio: d.Job().Priority, seq: q.seq})
+	q.items.push(queued{d: d, prio: d.Job().Priority, seq: q.seq})
 	q.mu.Unlock()
 	q.wake()
 }
@@ -50,7 +49,7 @@ func (q *pqueue) Take(ctx context.Context) (Delivery, bool) {
 		}
 		q.mu.Lock()
 		if q.items.Len() > 0 {
-			it := heap.Pop(&q.items).(queued)
+			it := q.items.pop()
 			more := q.items.Len() > 0
 			q.mu.Unlock()
 			if more {
@@ -108,25 +107,72 @@ func (q *pqueue) Remove(pipeline string) []Delivery {
 	}
 	clear(q.items[len(kept):])
 	q.items = kept
-	heap.Init(&q.items)
+	q.items.init()
 	return out
 }
 
+// deliveryHeap is a binary min-heap of queued deliveries. It is typed
+// rather than driven through container/heap, whose Push and Pop box each
+// element in an interface: two allocations per job.
 type deliveryHeap []queued
 
 func (h deliveryHeap) Len() int { return len(h) }
-func (h deliveryHeap) Less(i, j int) bool {
+
+func (h deliveryHeap) less(i, j int) bool {
 	if h[i].prio != h[j].prio {
 		return h[i].prio < h[j].prio
 	}
 	return h[i].seq < h[j].seq
 }
-func (h deliveryHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *deliveryHeap) Push(x any)   { *h = append(*h, x.(queued)) }
-func (h *deliveryHeap) Pop() any {
+
+func (h *deliveryHeap) push(x queued) {
+	*h = append(*h, x)
+	h.up(len(*h) - 1)
+}
+
+// pop removes and returns the most urgent element; h must not be empty.
+func (h *deliveryHeap) pop() queued {
 	old := *h
-	it := old[len(old)-1]
-	old[len(old)-1] = queued{}
-	*h = old[:len(old)-1]
-	return it
+	n := len(old) - 1
+	top := old[0]
+	old[0] = old[n]
+	old[n] = queued{}
+	*h = old[:n]
+	h.down(0)
+	return top
+}
+
+func (h *deliveryHeap) init() {
+	for i := len(*h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h deliveryHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.less(i, parent) {
+			return
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (h deliveryHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			m = r
+		}
+		if !h.less(m, i) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }

@@ -24,7 +24,7 @@ func (p *Plugin) Service() *Service { return &Service{p: p} }
 func (s *Service) Push(in *jobsv1.PushRequest, _ *jobsv1.Empty) error {
 	ctx, cancel := s.p.pushContext()
 	defer cancel()
-	if err := s.p.push(ctx, in.GetJob(), SourceSingle); err != nil {
+	if err := s.p.push(ctx, in.GetJob(), &Job{}, SourceSingle); err != nil {
 		return fmt.Errorf("rpc_push: %w", err)
 	}
 	return nil
@@ -34,8 +34,11 @@ func (s *Service) Push(in *jobsv1.PushRequest, _ *jobsv1.Empty) error {
 func (s *Service) PushBatch(in *jobsv1.PushBatchRequest, _ *jobsv1.Empty) error {
 	ctx, cancel := s.p.pushContext() // one deadline for the batch, not a timer per job
 	defer cancel()
+	// One Job for the whole batch: drivers copy what they keep
+	// (Driver.Push), so a batch of n costs n fewer allocations.
+	scratch := &Job{}
 	for _, j := range in.GetJobs() {
-		if err := s.p.push(ctx, j, SourceBatch); err != nil {
+		if err := s.p.push(ctx, j, scratch, SourceBatch); err != nil {
 			return fmt.Errorf("rpc_push_batch: %w", err)
 		}
 	}
@@ -108,8 +111,8 @@ func (s *Service) Stat(_ *jobsv1.Empty, out *jobsv1.Stats) error {
 	return nil
 }
 
-// push turns a protobuf job into a Job and stores it.
-func (p *Plugin) push(ctx context.Context, in *jobsv1.Job, source string) error {
+// push turns a protobuf job into j (overwritten) and stores it.
+func (p *Plugin) push(ctx context.Context, in *jobsv1.Job, j *Job, source string) error {
 	if in == nil {
 		p.counters.pushErr.Add(1)
 		return errors.New("empty job")
@@ -119,7 +122,7 @@ func (p *Plugin) push(ctx context.Context, in *jobsv1.Job, source string) error 
 		return errors.New("empty ID field not allowed")
 	}
 	o := in.GetOptions()
-	j := &Job{ID: in.GetId(), Name: in.GetJob(), Pipeline: o.GetPipeline(), Payload: in.GetPayload(),
+	*j = Job{ID: in.GetId(), Name: in.GetJob(), Pipeline: o.GetPipeline(), Payload: in.GetPayload(),
 		Priority: o.GetPriority(), Delay: time.Duration(o.GetDelay()) * time.Second, AutoAck: o.GetAutoAck()}
 	if o.GetDelay() < 0 {
 		p.counters.pushErr.Add(1)
@@ -223,6 +226,7 @@ func (p *Plugin) Destroy(ctx context.Context, name string) error {
 	pp, ok := p.pipes[name]
 	if ok {
 		delete(p.pipes, name)
+		p.gen.Add(1)
 	}
 	p.mu.Unlock()
 	if !ok {

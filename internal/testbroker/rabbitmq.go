@@ -18,23 +18,41 @@ import (
 //
 // A boot that fails (a port taken between choosing and binding it, a busy
 // machine) is retried twice with new ports.
-func RabbitMQ() (*Broker, error) {
+func RabbitMQ() (*Broker, error) { return RabbitMQWith(RabbitMQOptions{}) }
+
+// RabbitMQOptions adds listeners to the test RabbitMQ.
+type RabbitMQOptions struct {
+	// TLS, when set, adds an amqps listener on another free loopback port
+	// (Broker.TLSAddr) with these PEM files.
+	TLS *TLSFiles
+}
+
+// TLSFiles are a TLS listener's PEM files.
+type TLSFiles struct {
+	// CA verifies the clients' certificates; Cert and Key are the server's.
+	CA, Cert, Key string
+	// RequireClientCert refuses clients without a certificate the CA signed.
+	RequireClientCert bool
+}
+
+// RabbitMQWith is RabbitMQ with the listeners o adds.
+func RabbitMQWith(o RabbitMQOptions) (*Broker, error) {
 	var err error
 	for range 3 {
 		var b *Broker
-		if b, err = rabbitMQ(); err == nil || errors.Is(err, ErrMissing) {
+		if b, err = rabbitMQ(o); err == nil || errors.Is(err, ErrMissing) {
 			return b, err
 		}
 	}
 	return nil, err
 }
 
-func rabbitMQ() (*Broker, error) {
+func rabbitMQ(o RabbitMQOptions) (*Broker, error) {
 	bin, err := lookBin("/usr/lib/rabbitmq/bin/rabbitmq-server")
 	if err != nil {
 		return nil, err
 	}
-	var ports [3]int
+	var ports [4]int
 	for i := range ports {
 		if ports[i], err = FreePort(); err != nil {
 			return nil, err
@@ -46,6 +64,10 @@ func rabbitMQ() (*Broker, error) {
 	}
 	conf := filepath.Join(dir, "rabbitmq.conf")
 	confText := fmt.Sprintf("listeners.tcp.default = 127.0.0.1:%d\nloopback_users = none\n", ports[0])
+	if t := o.TLS; t != nil {
+		confText += fmt.Sprintf("listeners.ssl.default = 127.0.0.1:%d\nssl_options.cacertfile = %s\nssl_options.certfile = %s\nssl_options.keyfile = %s\nssl_options.verify = verify_peer\nssl_options.fail_if_no_peer_cert = %t\n",
+			ports[3], t.CA, t.Cert, t.Key, t.RequireClientCert)
+	}
 	plugins := filepath.Join(dir, "enabled_plugins")
 	if err := os.WriteFile(conf, []byte(confText), 0o644); err != nil {
 		return nil, fmt.Errorf("testbroker: rabbitmq config: %w", err)
@@ -81,6 +103,9 @@ func rabbitMQ() (*Broker, error) {
 			return true
 		}
 		return false
+	}
+	if o.TLS != nil {
+		b.TLSAddr = fmt.Sprintf("amqps://guest:guest@127.0.0.1:%d/", ports[3])
 	}
 	if err := b.start(90 * time.Second); err != nil {
 		b.Stop() // also ends the epmd a failed boot leaves behind

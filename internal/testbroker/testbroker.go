@@ -26,6 +26,9 @@ type Broker struct {
 	Addr string
 	// Port is the client port.
 	Port int
+	// TLSAddr is the amqps URL of a RabbitMQ started with a TLS listener
+	// (RabbitMQOptions.TLS); "" otherwise.
+	TLSAddr string
 
 	cmd  *exec.Cmd
 	dir  string

@@ -40,6 +40,10 @@ type Driver struct {
 	stopped   bool
 	queue     string // the declared queue (the server names it when queue is "")
 	tag       string // consumer tag
+	// delayQueues are the delay queues this driver published to, with
+	// when RabbitMQ drops each once unused (x-expires): State sums their
+	// message counts as the delayed jobs.
+	delayQueues map[string]time.Time
 
 	reserved atomic.Int64 // deliveries handed out in this connection, not settled
 }
@@ -57,7 +61,7 @@ func Open(ctx context.Context, o jobs.Options) (jobs.Driver, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	d := &Driver{cfg: cfg, o: o, log: log, done: make(chan struct{}), tag: cfg.consumerID, queue: cfg.queue}
+	d := &Driver{cfg: cfg, o: o, log: log, done: make(chan struct{}), tag: cfg.consumerID, queue: cfg.queue, delayQueues: map[string]time.Time{}}
 	if d.tag == "" {
 		d.tag = "phprun-" + randomHex(8)
 	}
@@ -76,7 +80,21 @@ func randomHex(n int) string {
 // connect dials, declares the topology, opens the publishing channel and,
 // if the pipeline consumes, the consumer; then watches the connection.
 func (d *Driver) connect() error {
-	conn, err := amqp.DialConfig(d.cfg.addr, amqp.Config{Heartbeat: 10 * time.Second, Dial: amqp.DefaultDial(5 * time.Second)})
+	ac := amqp.Config{Heartbeat: 10 * time.Second, Dial: amqp.DefaultDial(5 * time.Second)}
+	if d.cfg.tls.enabled() {
+		u, err := amqp.ParseURI(d.cfg.addr)
+		if err != nil {
+			return fmt.Errorf("amqp: pipeline %s: %w", d.o.Pipeline.Name, err)
+		}
+		if ac.TLSClientConfig, err = d.cfg.tls.clientConfig(u.Host); err != nil {
+			return fmt.Errorf("amqp: pipeline %s: %w", d.o.Pipeline.Name, err)
+		}
+	}
+	conn, err := amqp.DialConfig(d.cfg.addr, ac)
+	if err != nil && certificateError(err) {
+		// Retrying cannot fix a certificate: say so at once.
+		return fmt.Errorf("amqp: pipeline %s: TLS with %s (amqp.tls): %w", d.o.Pipeline.Name, redact(d.cfg.addr), err)
+	}
 	if err != nil {
 		return fmt.Errorf("amqp: pipeline %s: dial %s: %w: %w", d.o.Pipeline.Name, redact(d.cfg.addr), jobs.ErrUnavailable, err)
 	}
@@ -221,6 +239,9 @@ func (d *Driver) publish(ctx context.Context, ch *amqp.Channel, j *jobs.Job, del
 		}); err != nil {
 			return fmt.Errorf("declare delay queue %s: %w", name, err)
 		}
+		d.mu.Lock()
+		d.delayQueues[name] = time.Now().Add(2 * time.Duration(ms) * time.Millisecond)
+		d.mu.Unlock()
 		exchange, key = "", name
 	}
 	conf, err := ch.PublishWithDeferredConfirmWithContext(ctx, exchange, key, false, false, msg)
@@ -311,24 +332,49 @@ func (d *Driver) Pause(context.Context) error {
 	return nil
 }
 
-// State asks the broker for the queue's ready count on a short-lived
-// channel (a failed passive declare closes its channel).
+// State asks the broker for the ready count of the queue and of the
+// delay queues this driver published to (the delayed jobs), each on a
+// short-lived channel (a failed passive declare closes its channel).
 func (d *Driver) State(context.Context) (jobs.State, error) {
+	now := time.Now()
 	d.mu.Lock()
 	conn, st := d.conn, jobs.State{Queue: d.queue, Ready: d.consuming && !d.stopped, Reserved: d.reserved.Load()}
+	var delayQueues []string
+	for name, expires := range d.delayQueues {
+		if now.After(expires) {
+			delete(d.delayQueues, name) // RabbitMQ has dropped it
+			continue
+		}
+		delayQueues = append(delayQueues, name)
+	}
 	d.mu.Unlock()
 	if conn == nil {
-		return st, nil
-	}
-	ch, err := conn.Channel()
-	if err != nil {
 		return st, nil // reconnecting: counts unknown
 	}
-	defer ch.Close()
-	if q, err := ch.QueueDeclarePassive(st.Queue, d.cfg.durable, d.cfg.queueAutoDelete, d.cfg.exclusive, false, nil); err == nil {
-		st.Active = int64(q.Messages)
+	if n, ok := messages(conn, st.Queue); ok {
+		st.Active = n
+	}
+	for _, name := range delayQueues {
+		if n, ok := messages(conn, name); ok {
+			st.Delayed += n
+		}
 	}
 	return st, nil
+}
+
+// messages is the ready count of an existing queue, false when it cannot
+// be read (no such queue, connection lost).
+func messages(conn *amqp.Connection, queue string) (int64, bool) {
+	ch, err := conn.Channel()
+	if err != nil {
+		return 0, false
+	}
+	defer ch.Close()
+	q, err := ch.QueueDeclarePassive(queue, false, false, false, false, nil)
+	if err != nil {
+		return 0, false
+	}
+	return int64(q.Messages), true
 }
 
 // Stop closes the connection: the broker puts unsettled deliveries back.

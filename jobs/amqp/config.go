@@ -3,6 +3,7 @@ package amqp
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/phprun/phprun/jobs"
@@ -31,6 +32,7 @@ type config struct {
 	requeueOnFail      bool
 	redialTimeout      time.Duration
 	queueHeaders       map[string]any
+	tls                TLSConfig // the global amqp.tls; used with amqps://
 }
 
 // parseConfig reads the pipeline's keys; the address comes from the
@@ -62,6 +64,10 @@ func parseConfig(o jobs.Options) (config, error) {
 		c.addr = a
 	}
 	c.addr = p.String("addr", c.addr)
+	c.tls = tlsFromGlobal(o.Global)
+	if c.tls.enabled() && !strings.HasPrefix(c.addr, "amqps://") {
+		return c, fmt.Errorf("amqp.tls is set but the address of pipeline %s is not amqps:// (%s): use amqps:// to connect with TLS", p.Name, redact(c.addr))
+	}
 	if c.prefetch <= 0 {
 		c.prefetch = 10
 	}
@@ -97,10 +103,18 @@ func parseConfig(o jobs.Options) (config, error) {
 type GlobalConfig struct {
 	// Addr is the AMQP URL. Default amqp://guest:guest@127.0.0.1:5672/.
 	Addr string `koanf:"addr"`
+	// TLS is the client certificate and trusted CA for amqps:// brokers.
+	// Default: none.
+	TLS TLSConfig `koanf:"tls"`
 }
 
 // DefaultGlobalConfig returns RoadRunner's default address.
 func DefaultGlobalConfig() GlobalConfig { return GlobalConfig{Addr: DefaultAddr} }
 
 // Map is the section as the driver's constructor reads it (jobs.Options.Global).
-func (g GlobalConfig) Map() map[string]any { return map[string]any{"addr": g.Addr} }
+func (g GlobalConfig) Map() map[string]any {
+	return map[string]any{"addr": g.Addr, "tls": g.TLS.Map()}
+}
+
+// Validate checks the tls section.
+func (g GlobalConfig) Validate() error { return g.TLS.Validate() }

@@ -2,6 +2,8 @@ package amqp_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/phprun/phprun/internal/testbroker"
@@ -9,11 +11,25 @@ import (
 	"github.com/phprun/phprun/jobs/amqp"
 )
 
-// broker is the package's RabbitMQ, started once: it takes seconds to boot.
-var broker *testbroker.Broker
+// broker is the package's RabbitMQ, started once: it takes seconds to
+// boot. Besides its plain listener it has an amqps one (broker.TLSAddr)
+// that wants a client certificate signed by certs.CA.
+var (
+	broker *testbroker.Broker
+	certs  *testCerts
+)
 
 func TestMain(m *testing.M) {
-	testbroker.Main(m, testbroker.RabbitMQ, func(b *testbroker.Broker) { broker = b })
+	var err error
+	if certs, err = makeCerts(); err != nil {
+		fmt.Fprintln(os.Stderr, "amqp tests: certificates:", err)
+		os.Exit(1)
+	}
+	start := func() (*testbroker.Broker, error) {
+		return testbroker.RabbitMQWith(testbroker.RabbitMQOptions{TLS: &testbroker.TLSFiles{
+			CA: certs.CA, Cert: certs.ServerCert, Key: certs.ServerKey, RequireClientCert: true}})
+	}
+	testbroker.Main(m, start, func(b *testbroker.Broker) { broker = b }, func() { _ = os.RemoveAll(certs.dir) })
 }
 
 // open opens an amqp pipeline on the test broker; cfg adds driver keys.

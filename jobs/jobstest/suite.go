@@ -56,7 +56,11 @@ func Run(t *testing.T, s Suite) {
 		d, c, p := open(t, nil)
 		want := &jobs.Job{ID: "id-1", Name: "mail", Pipeline: p.Name, Payload: []byte(`{"to":"a"}`),
 			Headers: map[string][]string{"h1": {"v1"}, "multi": {"a", "b"}}}
-		push(t, d, want.Clone())
+		pushed := want.Clone()
+		push(t, d, pushed)
+		// The caller may reuse its Job once Push returns (the RPC service
+		// does, for a batch): the driver must have copied what it keeps.
+		pushed.ID, pushed.Name, pushed.Pipeline, pushed.Priority = "reused", "reused", "reused", 99
 		resume(t, d)
 		dl := c.Next(t, s.Wait)
 		sameJob(t, dl.Job(), want)
@@ -106,6 +110,19 @@ func Run(t *testing.T, s Suite) {
 			t.Fatalf("delayed job %s after %v, want late after ≥1s", late.Job().ID, el)
 		}
 		ack(t, late)
+	})
+
+	// State counts a job waiting for its delay as delayed, not active,
+	// and forgets it once it is delivered (every driver: memory and
+	// boltdb from their delay heap, amqp from its delay queues, nats from
+	// the messages it put back until due).
+	t.Run("DelayedCount", func(t *testing.T) {
+		d, c, p := open(t, nil)
+		resume(t, d)
+		push(t, d, &jobs.Job{ID: "waits", Name: "x", Pipeline: p.Name, Payload: []byte("x"), Delay: 3 * time.Second})
+		eventually(t, 2*time.Second, d, func(st jobs.State) bool { return st.Delayed == 1 && st.Active == 0 })
+		ack(t, c.Next(t, s.Wait+3*time.Second))
+		eventually(t, s.Wait, d, func(st jobs.State) bool { return st.Delayed == 0 && st.Active == 0 && st.Reserved == 0 })
 	})
 
 	t.Run("Prefetch", func(t *testing.T) {

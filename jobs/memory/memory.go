@@ -123,7 +123,8 @@ func (d *Driver) Push(_ context.Context, j *jobs.Job) error {
 		d.mu.Unlock()
 		return jobs.ErrStopped
 	}
-	out := d.storeLocked(it, j.Delay)
+	var buf handout
+	out := d.storeLocked(it, j.Delay, buf[:0])
 	d.mu.Unlock()
 	d.hand(out)
 	return nil
@@ -136,32 +137,34 @@ func (d *Driver) Restore(key uint64, j *jobs.Job, due time.Time) {
 	if prio == 0 {
 		prio = d.priority
 	}
+	var buf handout
 	d.mu.Lock()
-	out := d.storeLocked(d.newItem(j, prio, key), time.Until(due))
+	out := d.storeLocked(d.newItem(j, prio, key), time.Until(due), buf[:0])
 	d.mu.Unlock()
 	d.hand(out)
 }
 
 // storeLocked files it as ready or delayed and returns what may now be
 // handed out.
-func (d *Driver) storeLocked(it *item, delay time.Duration) []jobs.Delivery {
+func (d *Driver) storeLocked(it *item, delay time.Duration, out []jobs.Delivery) []jobs.Delivery {
 	d.seq++
 	it.seq = d.seq
 	if delay > 0 {
 		it.due = time.Now().Add(delay).UnixNano()
 		heap.Push(&d.delayed, it)
 		d.armLocked()
-		return nil
+		return out
 	}
 	heap.Push(&d.ready, it)
-	return d.pumpLocked()
+	return d.pumpLocked(out)
 }
 
-// pumpLocked takes ready jobs while the pipeline consumes and prefetch
-// allows. The caller hands them to the queue after unlocking, so the
-// queue's own lock is never taken under d.mu.
-func (d *Driver) pumpLocked() []jobs.Delivery {
-	var out []jobs.Delivery
+// pumpLocked appends to out the ready jobs it takes while the pipeline
+// consumes and prefetch allows. The caller hands them to the queue after
+// unlocking, so the queue's own lock is never taken under d.mu; it passes
+// a small array of its own stack (handout) so the usual single delivery
+// costs no slice allocation.
+func (d *Driver) pumpLocked(out []jobs.Delivery) []jobs.Delivery {
 	for d.consuming && d.reserved < d.prefetch && d.ready.Len() > 0 {
 		it := heap.Pop(&d.ready).(*item)
 		d.reserved++
@@ -169,6 +172,9 @@ func (d *Driver) pumpLocked() []jobs.Delivery {
 	}
 	return out
 }
+
+// handout is the stack buffer a caller of pumpLocked passes.
+type handout [4]jobs.Delivery
 
 func (d *Driver) hand(out []jobs.Delivery) {
 	for _, dl := range out {
@@ -205,7 +211,8 @@ func (d *Driver) promote() {
 		heap.Push(&d.ready, it)
 	}
 	d.armLocked()
-	out := d.pumpLocked()
+	var buf handout
+	out := d.pumpLocked(buf[:0])
 	d.mu.Unlock()
 	d.hand(out)
 }
@@ -218,7 +225,8 @@ func (d *Driver) Resume(context.Context) error {
 		return jobs.ErrStopped
 	}
 	d.consuming = true
-	out := d.pumpLocked()
+	var buf handout
+	out := d.pumpLocked(buf[:0])
 	d.mu.Unlock()
 	d.hand(out)
 	return nil
@@ -280,21 +288,23 @@ func (d *Driver) settle(it *item, again bool, delay time.Duration) {
 			err = d.store.Delete(it.key)
 		}
 		if err != nil {
+			var buf handout
 			d.mu.Lock()
 			d.reserved--
-			out := d.pumpLocked()
+			out := d.pumpLocked(buf[:0])
 			d.mu.Unlock()
 			d.hand(out)
 			return
 		}
 	}
+	var buf handout
 	d.mu.Lock()
 	d.reserved--
 	var out []jobs.Delivery
 	if again && !d.stopped {
-		out = d.storeLocked(it, delay)
+		out = d.storeLocked(it, delay, buf[:0])
 	} else {
-		out = d.pumpLocked()
+		out = d.pumpLocked(buf[:0])
 	}
 	d.mu.Unlock()
 	d.hand(out)

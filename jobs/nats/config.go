@@ -17,7 +17,7 @@ type config struct {
 	stream             string
 	prefetch           int
 	priority           int64
-	rateLimit          int64 // accepted, not applied: see docs/jobs-brokers.md
+	rateLimit          int64 // bits per second of delivered payload; 0 = none (see ratelimit.go)
 	deliverNew         bool
 	deleteAfterAck     bool
 	deleteStreamOnStop bool
@@ -34,7 +34,7 @@ func parseConfig(o jobs.Options) (config, error) {
 		stream:             p.String("stream", "default-stream"),
 		prefetch:           int(p.Int("prefetch", 10)),
 		priority:           p.Priority(),
-		rateLimit:          p.Int("rate_limit", 1000),
+		rateLimit:          p.Int("rate_limit", 0),
 		deliverNew:         p.Bool("deliver_new", false),
 		deleteAfterAck:     p.Bool("delete_after_ack", false),
 		deleteStreamOnStop: p.Bool("delete_stream_on_stop", false),
@@ -45,6 +45,9 @@ func parseConfig(o jobs.Options) (config, error) {
 	c.addr = p.String("addr", c.addr)
 	if c.prefetch <= 0 {
 		c.prefetch = 10
+	}
+	if c.rateLimit < 0 {
+		return c, fmt.Errorf("%s: want bits per second (0 or more), got %d", key("rate_limit"), c.rateLimit)
 	}
 	if c.subject == "" || strings.ContainsAny(c.subject, " \t") {
 		return c, fmt.Errorf("%s: want a NATS subject without spaces, got %q", key("subject"), c.subject)

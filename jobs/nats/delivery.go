@@ -16,6 +16,7 @@ type delivery struct {
 	d       *Driver
 	m       jetstream.Msg
 	job     *jobs.Job
+	seq     uint64 // stream sequence; 0 if the metadata was unreadable
 	settled atomic.Bool
 }
 
@@ -43,6 +44,7 @@ func (v *delivery) Ack() error {
 	if err := v.settle(); err != nil {
 		return err
 	}
+	v.d.settledForGood(v.seq)
 	if err := v.m.Ack(); err != nil {
 		return fmt.Errorf("nats: ack job %s: %w", v.job.ID, err)
 	}
@@ -67,9 +69,10 @@ func (v *delivery) Nack(requeue bool, delay time.Duration) error {
 	var err error
 	switch {
 	case !requeue:
+		v.d.settledForGood(v.seq)
 		err = v.m.Term()
 	case delay > 0:
-		err = v.m.NakWithDelay(delay)
+		return v.republish(v.job.Clone(), delay, "nack")
 	default:
 		err = v.m.Nak()
 	}
@@ -88,14 +91,34 @@ func (v *delivery) Requeue(headers map[string][]string, delay time.Duration) err
 	}
 	j := v.job.Clone()
 	j.MergeHeaders(headers)
+	return v.republish(j, delay, "requeue")
+}
+
+// republish stores j again as a new message due after delay and acks this
+// copy. A delay always travels in the message (phprun_not_before) and is
+// waited out by the instance that fetches it (hold.go): JetStream's own
+// NakWithDelay is not used, as a redelivery it fails to hand out makes
+// nats-server before 2.10.14 resend another message (dedupe.go).
+func (v *delivery) republish(j *jobs.Job, delay time.Duration, what string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := v.d.publish(ctx, j, delay); err != nil {
 		_ = v.m.NakWithDelay(delay)
-		return fmt.Errorf("nats: requeue job %s: %w", j.ID, err)
+		return fmt.Errorf("nats: %s job %s: %w", what, j.ID, err)
 	}
+	v.d.settledForGood(v.seq) // the job lives on as a new message
 	if err := v.m.Ack(); err != nil {
-		return fmt.Errorf("nats: ack requeued job %s: %w", j.ID, err)
+		return fmt.Errorf("nats: ack %sd job %s: %w", what, j.ID, err)
 	}
 	return nil
+}
+
+// settledForGood records that the message at seq is acked or terminated.
+func (d *Driver) settledForGood(seq uint64) {
+	if seq == 0 {
+		return
+	}
+	d.mu.Lock()
+	d.seen.settled(seq)
+	d.mu.Unlock()
 }

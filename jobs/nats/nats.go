@@ -18,6 +18,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/time/rate"
 
 	"github.com/phprun/phprun/jobs"
 )
@@ -46,7 +47,12 @@ type Driver struct {
 	cancel    context.CancelFunc // ends the fetch loop; nil unless consuming
 	loop      chan struct{}      // closed when the fetch loop has ended
 	out       map[*delivery]struct{}
+	// held are the jobs fetched before their delay passed, waiting here
+	// until due (hold.go); their count is State's delayed.
+	held map[*held]struct{}
+	seen *seen // stream sequences handed out: see dedupe.go
 
+	limit   *rate.Limiter // rate_limit; nil when unset
 	settled chan struct{} // a token after each settle: the fetch loop may take more
 	active  atomic.Int64  // deliveries handed out and not settled
 }
@@ -73,7 +79,8 @@ func Open(ctx context.Context, o jobs.Options) (jobs.Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nats: pipeline %s: connect %s: %w: %w", name, cfg.addr, jobs.ErrUnavailable, err)
 	}
-	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, settled: make(chan struct{}, 1)}
+	d := &Driver{cfg: cfg, o: o, log: log, nc: nc, done: make(chan struct{}), out: map[*delivery]struct{}{}, held: map[*held]struct{}{}, seen: newSeen(), settled: make(chan struct{}, 1),
+		limit: newLimiter(cfg.rateLimit)}
 	if d.js, err = jetstream.New(nc); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("nats: pipeline %s: %w", name, err)
@@ -174,13 +181,23 @@ func (d *Driver) fetch(ctx context.Context, loop chan struct{}) {
 	defer close(loop)
 	wait := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		n := d.cfg.prefetch - int(d.active.Load())
-		if n <= 0 {
+		if int(d.active.Load()) >= d.cfg.prefetch {
 			select {
 			case <-d.settled:
 			case <-ctx.Done():
 			}
 			continue
+		}
+		// Ask for a whole prefetch window, not only the free part: the
+		// server holds the consumer to max_ack_pending (= prefetch)
+		// anyway, and a request left open fills as acks free slots,
+		// where asking for the few free slots cost a round trip each
+		// time a handful of jobs were settled.
+		n := d.cfg.prefetch
+		if d.limit != nil {
+			// One at a time: a fetched message waiting for the rate is
+			// not kept alive, so none may wait behind others.
+			n = 1
 		}
 		batch, err := d.cons.Fetch(n, jetstream.FetchMaxWait(time.Second))
 		if err != nil {
@@ -214,15 +231,46 @@ func (d *Driver) hand(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	if left := time.Until(notBefore); left > 0 {
-		_ = m.NakWithDelay(left)
+		d.hold(ctx, m, left)
+		return
+	}
+	if !waitRate(ctx, d.limit, len(j.Payload)) { // paused or stopped while waiting
+		_ = m.Nak()
 		return
 	}
 	v := &delivery{d: d, m: m, job: j}
+	if meta, err := m.Metadata(); err == nil {
+		v.seq = meta.Sequence.Stream
+		if meta.NumDelivered == 1 && d.dropDuplicate(m, v.seq, j.ID) {
+			return
+		}
+	}
 	d.mu.Lock()
+	if v.seq != 0 {
+		d.seen.handed(v.seq)
+	}
 	d.out[v] = struct{}{}
 	d.mu.Unlock()
 	d.active.Add(1)
 	d.o.Queue.Insert(v)
+}
+
+// dropDuplicate drops the server's second first-delivery of seq (see
+// dedupe.go): acked again when this instance settled the original for
+// good, so the server forgets it; else left alone, as the original's own
+// settle decides.
+func (d *Driver) dropDuplicate(m jetstream.Msg, seq uint64, id string) bool {
+	d.mu.Lock()
+	dup, done := d.seen.duplicate(seq)
+	d.mu.Unlock()
+	if !dup {
+		return false
+	}
+	d.log.Warn("nats: the server delivered a job a second time as new (nats-server before 2.10.14); dropped", "pipeline", d.o.Pipeline.Name, "id", id, "seq", seq)
+	if done {
+		_ = m.Ack()
+	}
+	return true
 }
 
 // keepAlive tells JetStream that unsettled deliveries are still running.
@@ -238,6 +286,9 @@ func (d *Driver) keepAlive() {
 		d.mu.Lock()
 		for v := range d.out {
 			_ = v.m.InProgress()
+		}
+		for h := range d.held {
+			_ = h.m.InProgress()
 		}
 		d.mu.Unlock()
 	}
@@ -255,11 +306,12 @@ func (d *Driver) Pause(context.Context) error {
 	return nil
 }
 
-// State reports the consumer's pending count (jobs not yet handed out,
-// delayed ones included) and the unsettled deliveries of this instance.
+// State reports the consumer's pending count (jobs not yet fetched, a
+// delayed one included until it is fetched), the delayed jobs this
+// instance holds until due, and its unsettled deliveries.
 func (d *Driver) State(ctx context.Context) (jobs.State, error) {
 	d.mu.Lock()
-	st := jobs.State{Queue: d.cfg.stream, Ready: d.consuming, Reserved: d.active.Load()}
+	st := jobs.State{Queue: d.cfg.stream, Ready: d.consuming, Reserved: d.active.Load(), Delayed: int64(len(d.held))}
 	d.mu.Unlock()
 	ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -301,6 +353,11 @@ func (d *Driver) stop(deleteStream bool) error {
 		}
 	}
 	clear(d.out)
+	for h := range d.held {
+		h.t.Stop()
+		_ = h.m.Nak()
+	}
+	clear(d.held)
 	d.mu.Unlock()
 	var err error
 	if deleteStream {
