@@ -9,7 +9,9 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/phprun/phprun/internal/clicmd"
 	"github.com/phprun/phprun/internal/config"
+	"github.com/phprun/phprun/internal/scaffold"
 )
 
 // app is what commands need from the process. Commands receive it through
@@ -27,17 +29,17 @@ type app struct {
 type CLI struct {
 	Globals
 
-	Serve      ServeCmd      `cmd:"" default:"withargs" help:"Run the server (the default command): dashboard on a terminal, JSON logs otherwise."`
-	Dev        DevCmd        `cmd:"" help:"Run for development: dashboard, reload on file change, error text in 500 responses."`
-	Init       InitCmd       `cmd:"" help:"Create a new project (phprun.yaml, worker.php, public/) in DIR."`
-	Workers    WorkersCmd    `cmd:"" help:"List the workers of a running server (over its RPC port)."`
-	Reset      ResetCmd      `cmd:"" help:"Reload the workers of a running server without dropping requests."`
-	KV         KVCmd         `cmd:"" name:"kv" help:"Read or write the kv storages of a running server (get, set, del, clear)."`
-	Jobs       JobsCmd       `cmd:"" help:"List, pause, resume or destroy the jobs pipelines of a running server."`
-	Services   ServicesCmd   `cmd:"" help:"List, restart, stop or start the services of a running server (over its RPC port)."`
-	Config     ConfigCmd     `cmd:"" help:"Print the effective configuration and where each value comes from."`
-	Version    VersionCmd    `cmd:"" help:"Print the phprun version."`
-	Completion CompletionCmd `cmd:"" help:"Print a shell completion script (bash, zsh or fish)."`
+	Serve      ServeCmd             `cmd:"" default:"withargs" help:"Run the server (the default command): dashboard on a terminal, JSON logs otherwise."`
+	Dev        DevCmd               `cmd:"" help:"Run for development: dashboard, reload on file change, error text in 500 responses."`
+	Init       InitCmd              `cmd:"" help:"Create a new project (phprun.yaml, worker.php, public/) in DIR."`
+	Workers    clicmd.WorkersCmd    `cmd:"" help:"List the workers of a running server (over its RPC port)."`
+	Reset      clicmd.ResetCmd      `cmd:"" help:"Reload the workers of a running server without dropping requests."`
+	KV         clicmd.KVCmd         `cmd:"" name:"kv" help:"Read or write the kv storages of a running server (get, set, del, clear)."`
+	Jobs       clicmd.JobsCmd       `cmd:"" help:"List, pause, resume or destroy the jobs pipelines of a running server."`
+	Services   clicmd.ServicesCmd   `cmd:"" help:"List, restart, stop or start the services of a running server (over its RPC port)."`
+	Config     clicmd.ConfigCmd     `cmd:"" help:"Print the effective configuration and where each value comes from."`
+	Version    VersionCmd           `cmd:"" help:"Print the phprun version."`
+	Completion clicmd.CompletionCmd `cmd:"" help:"Print a shell completion script (bash, zsh or fish)."`
 }
 
 // Globals are accepted before or after any command.
@@ -104,7 +106,20 @@ func runCLI(args []string, a *app) (err error) {
 	}
 	kctx.Bind(&cli.Globals)
 	kctx.Bind(parser)
+	kctx.Bind(cli.Globals.env(a))
 	return kctx.Run()
+}
+
+// env is what the commands of internal/clicmd see of the process and
+// the global flags.
+func (g *Globals) env(a *app) *clicmd.Env {
+	return &clicmd.Env{
+		Stdout:           a.stdout,
+		Stderr:           a.stderr,
+		StdoutIsTerminal: a.stdoutIsTerminal,
+		Options:          func(requireFile bool) (config.Options, error) { return g.loadOptions(a, requireFile) },
+		Load:             func(requireFile, quiet bool) (*config.Loaded, error) { return g.load(a, requireFile, quiet) },
+	}
 }
 
 // loadOptions turns the global flags into the config loader's inputs.
@@ -171,7 +186,7 @@ func (VersionCmd) Run(a *app) error {
 	return nil
 }
 
-// InitCmd scaffolds a project; the templates live in scaffold.go.
+// InitCmd scaffolds a project; see internal/scaffold.
 type InitCmd struct {
 	Dir      string `arg:"" optional:"" default:"." help:"Directory to create the project in (default: the current one)."`
 	Template string `short:"t" default:"auto" help:"Project template: auto (chosen from composer.json), ${templates}."`
@@ -180,11 +195,11 @@ type InitCmd struct {
 
 // Run writes the template. An unknown template is a usage error.
 func (c InitCmd) Run(a *app) error {
-	if _, ok := lookupTemplate(c.Template); !ok && c.Template != "auto" && c.Template != "" {
+	if !scaffold.Known(c.Template) && c.Template != "auto" && c.Template != "" {
 		return &usageError{fmt.Errorf("init: unknown template %q (want auto, %s)", c.Template, templateList())}
 	}
-	return runInit(a.stdout, c.Dir, c.Template, c.Force)
+	return scaffold.Sources{Templates: projectFiles, Runtime: projectFiles}.Init(a.stdout, c.Dir, c.Template, c.Force)
 }
 
 // templateList is the --template help: the names `phprun init` accepts.
-func templateList() string { return strings.Join(templateNames(), ", ") }
+func templateList() string { return strings.Join(scaffold.TemplateNames(), ", ") }

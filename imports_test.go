@@ -44,12 +44,24 @@ var allowedImports = map[string][]string{
 	"internal/testbroker": nil,
 	"jobs/brokertest":     {module + "/jobs", module + "/jobs/jobstest", module + "/internal/testbroker"},
 	// internal/config composes the sections the packages above own; only
-	// package main imports it (no entry above lists it).
+	// package main and its commands (internal/clicmd) import it.
 	"internal/config": {module + "/engine", module + "/httpfront", module + "/rpc", module + "/watch", module + "/jobs", module + "/service",
 		module + "/jobs/amqp", module + "/jobs/nats",
 		fielderr, module + "/internal/logging", "github.com/knadh/koanf/", "go.yaml.in/yaml/v4",
 		module + "/kv", module + "/kv/drivers", module + "/metrics"},
 	"internal/logging": {module + "/engine", fielderr},
+	// `phprun init`: templates and the PHP runtime, handed in by main; a leaf
+	"internal/scaffold": nil,
+	// the CLI commands that talk to a running server, and config/completion;
+	// clients of the packages' RPC services, imported by main only
+	"internal/clicmd": {module + "/internal/config", module + "/rpc", module + "/jobs", module + "/jobs/jobsv1",
+		module + "/kv", module + "/kv/kvv1", module + "/service", module + "/internal/protocodec", module + "/internal/termtable", "github.com/alecthomas/kong"},
+	// the server's wiring of the jobs and service plugins: what health,
+	// RPC informer, metrics and the dashboard read of them; used by main
+	"internal/plugins": {module + "/engine", module + "/jobs", module + "/jobs/amqp", module + "/jobs/boltdb", module + "/jobs/memory",
+		module + "/jobs/nats", module + "/rpc", module + "/tui", module + "/metrics", module + "/service"},
+	// the command line's tables (workers, jobs list, services list); a leaf
+	"internal/termtable": {"github.com/charmbracelet/lipgloss", "github.com/charmbracelet/lipgloss/table"},
 	// the typed field error every section's Validate returns; a leaf
 	"internal/fielderr": nil,
 	// JSON string appenders shared by the HTTP and jobs contexts; a leaf

@@ -13,12 +13,12 @@ import (
 // detectPHPVersion asks the worker command's interpreter for its version,
 // for the startup summary and the dashboard header. Best effort: "" when
 // the command is not php (a wrapper script, say) or does not answer within
-// two seconds.
-func detectPHPVersion(ctx context.Context, command []string) string {
+// timeout (timeouts.php_version).
+func detectPHPVersion(ctx context.Context, command []string, timeout time.Duration) string {
 	if len(command) == 0 || !strings.HasPrefix(filepath.Base(command[0]), "php") {
 		return ""
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, command[0], "-n", "-r", "echo PHP_VERSION;").Output()
 	if err != nil {

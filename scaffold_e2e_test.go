@@ -58,7 +58,7 @@ func TestInitServeE2E(t *testing.T) {
 	// CLI must leave the choice to detection.
 	t.Run("detect", func(t *testing.T) {
 		dir := t.TempDir()
-		data, err := os.ReadFile(filepath.Join("testdata", "init", "composer-psr7", "composer.json"))
+		data, err := os.ReadFile(filepath.Join("internal", "scaffold", "testdata", "init", "composer-psr7", "composer.json"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/internal/logging"
+	"github.com/phprun/phprun/internal/plugins"
 	"github.com/phprun/phprun/internal/protocodec"
 	"github.com/phprun/phprun/internal/startclock"
 	"github.com/phprun/phprun/kv"
@@ -57,10 +58,10 @@ type server struct {
 	php      string              // PHP version, "" if unknown
 	boot     time.Duration       // process start to serving (boot_ms)
 	watcher  *watch.Watcher      // dev only; nil when not watching
-	services *service.Supervisor // the service section (plugin_service.go)
+	services *service.Supervisor // the service section (serve_plugins.go)
 	kv       *kv.Plugin          // nil without a kv section
 	metrics  *metrics.Plugin     // nil without a metrics section
-	jobs     *jobsRunner         // nil without a jobs section
+	jobs     *plugins.Jobs       // nil without a jobs section
 
 	forced    chan struct{} // closed by forceStop (a second signal): shutdown stops waiting
 	forceOnce sync.Once
@@ -216,7 +217,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	if cfg.Status.Address != "" {
 		checkers := []httpfront.Checker{s.front}
 		if lc.Present["jobs"] {
-			checkers = append(checkers, jobsChecker{s})
+			checkers = append(checkers, plugins.JobsChecker{Jobs: func() *plugins.Jobs { return s.jobs }})
 		}
 		if s.status, err = httpfront.NewStatus(cfg.Status, logging.ChannelLogger(log, cfg.Logs, "status"), checkers...); err != nil {
 			return nil, err
@@ -257,7 +258,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	}
 
 	phpVersion := make(chan string, 1)
-	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command) }()
+	go func() { phpVersion <- detectPHPVersion(ctx, cfg.Server.Command, cfg.Timeouts.PHPVersion) }()
 
 	if err := s.startServices(); err != nil {
 		return nil, err
@@ -308,7 +309,7 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	attrs = append(attrs, "workers", ecfg.Pool.NumWorkers, "ready", s.pool.Stats().Count(engine.StateReady), "boot_ms", s.boot.Milliseconds(),
 		"php", s.php, "command", commandLine(ecfg), "config", lc.File, "pid", os.Getpid())
 	if s.jobs != nil {
-		attrs = append(attrs, "jobs_workers", s.jobs.pool.Config().Pool.NumWorkers, "pipelines", s.jobs.plugin.Names())
+		attrs = append(attrs, "jobs_workers", s.jobs.Pool.Config().Pool.NumWorkers, "pipelines", s.jobs.Plugin.Names())
 	}
 	flushEvents() // the summary after the "worker ready" lines of the workers it counts
 	log.Info("phprun is serving", attrs...)
@@ -353,10 +354,6 @@ func (s *server) serve(g *errgroup.Group, runCtx context.Context) {
 	}
 }
 
-// auxShutdownTimeout bounds closing the RPC and status servers, which hold
-// no user requests worth waiting for.
-const auxShutdownTimeout = 5 * time.Second
-
 // shutdown stops everything in order, once; later calls wait for the first:
 // /ready turns 503, the HTTP front stops accepting and drains (bounded by
 // http.shutdown_timeout), the pool finishes its jobs and stops its workers
@@ -386,7 +383,7 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		if s.rpcSrv != nil {
-			ctx, cancel = s.step(auxShutdownTimeout)
+			ctx, cancel = s.step(cfg.Timeouts.AuxShutdown)
 			if err := s.rpcSrv.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
@@ -396,13 +393,13 @@ func (s *server) shutdown() error {
 			errs = append(errs, err)
 		}
 		if s.status != nil {
-			ctx, cancel = s.step(auxShutdownTimeout)
+			ctx, cancel = s.step(cfg.Timeouts.AuxShutdown)
 			if err := s.status.Shutdown(ctx); err != nil {
 				errs = append(errs, err)
 			}
 			cancel()
 		}
-		ctx, cancel = s.step(auxShutdownTimeout)
+		ctx, cancel = s.step(cfg.Timeouts.AuxShutdown)
 		if err := s.stopMetrics(ctx); err != nil {
 			errs = append(errs, err)
 		}

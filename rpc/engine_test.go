@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -138,14 +136,4 @@ func TestRealPool(t *testing.T) {
 	}
 	t.Logf("reset of 2 PHP workers took %v", took)
 
-	var out bytes.Buffer
-	if err := RenderWorkers(&out, "http", after, time.Now(), false); err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range after {
-		row := fmt.Sprintf("| %7d | ready     |", w.Pid)
-		if !strings.Contains(out.String(), row) {
-			t.Errorf("table lacks %q:\n%s", row, out.String())
-		}
-	}
 }

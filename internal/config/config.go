@@ -65,6 +65,9 @@ type Config struct {
 	// Service is RoadRunner's service section: named processes phprun
 	// supervises beside the workers. Default: none.
 	Service service.Services `koanf:"service"`
+	// Timeouts are phprun's bounds on its own waits (CLI calls, auxiliary
+	// shutdown, probes).
+	Timeouts TimeoutsConfig `koanf:"timeouts"`
 }
 
 // KVConfig is the kv section, checked against the drivers phprun offers
@@ -112,6 +115,8 @@ func Default() Config {
 		Jobs:    jobs.DefaultConfig(),
 		AMQP:    jobsamqp.DefaultGlobalConfig(),
 		NATS:    jobsnats.DefaultGlobalConfig(),
+
+		Timeouts: DefaultTimeouts(),
 	}
 }
 

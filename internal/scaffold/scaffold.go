@@ -1,7 +1,11 @@
-package main
+// Package scaffold writes a new phprun project: `phprun init`. It chooses a
+// template from the project already in the directory (composer.json), merges
+// the template's layers, copies phprun's PHP runtime when the template uses
+// it, and never overwrites a file. It knows nothing of the CLI or the
+// server; package main embeds the files (see Sources) and calls Init.
+package scaffold
 
 import (
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,25 +18,28 @@ import (
 	"strings"
 )
 
-// templateFiles holds the project templates written by `phprun init`. The
-// all: prefix keeps dotfiles such as .gitignore, which embed skips otherwise.
-//
-//go:embed all:templates
-var templateFiles embed.FS
+// Sources are the trees init copies from. Package main embeds them, since a
+// go:embed pattern cannot reach above its package's directory and both trees
+// live at the repository root: Templates holds templates/<layer>/..., and
+// Runtime holds php-skeleton/<p> for each p of RuntimePaths.
+type Sources struct {
+	Templates fs.FS
+	Runtime   fs.FS
+}
 
-// runtimeFiles is the dependency-free PHP worker runtime (namespace Phprun\),
-// copied into new projects under runtimeDir so that worker.php needs no
-// Composer. Only what a project runs (and the README that documents its API)
-// is embedded: not tests, benchmarks or examples.
-//
-//go:embed php-skeleton/README.md php-skeleton/autoload.php php-skeleton/bootstrap.php php-skeleton/src
-var runtimeFiles embed.FS
+// RuntimePaths are the parts of php-skeleton/ a new project gets: the
+// dependency-free PHP worker runtime (namespace Phprun\) and the README that
+// documents its API, not its tests, benchmarks or examples. Package main's
+// go:embed line lists the same paths (a test there checks it).
+func RuntimePaths() []string {
+	return []string{"README.md", "autoload.php", "bootstrap.php", "src"}
+}
 
-// runtimeDir is where init puts the PHP runtime inside a project. "vendor-"
+// RuntimeDir is where init puts the PHP runtime inside a project. "vendor-"
 // says it is third-party code not to edit, and keeps it apart from
 // Composer's vendor/ (which .gitignore and .dockerignore exclude) and from a
 // phprun binary saved as ./phprun.
-const runtimeDir = "vendor-phprun"
+const RuntimeDir = "vendor-phprun"
 
 // scaffoldTemplate is one choice of `phprun init --template`: the folders of
 // templates/ it is made of, later ones replacing earlier ones' files of the
@@ -53,13 +60,19 @@ func scaffoldTemplates() []scaffoldTemplate {
 	}
 }
 
-// templateNames returns the valid --template values.
-func templateNames() []string {
+// TemplateNames returns the valid --template values.
+func TemplateNames() []string {
 	var names []string
 	for _, t := range scaffoldTemplates() {
 		names = append(names, t.name)
 	}
 	return names
+}
+
+// Known reports whether name is a template (not "auto").
+func Known(name string) bool {
+	_, ok := lookupTemplate(name)
+	return ok
 }
 
 // lookupTemplate finds a template by name.
@@ -72,12 +85,12 @@ func lookupTemplate(name string) (scaffoldTemplate, bool) {
 	return scaffoldTemplate{}, false
 }
 
-// runInit writes a new phprun project into dir (created if missing). An
+// Init writes a new phprun project into dir (created if missing). An
 // empty template or "auto" picks one by looking at dir (detectTemplate).
 // Existing files are never overwritten, whatever force says: they are
 // listed as skipped, so running init again only fills in what is missing.
 // It prints each file created and skipped, then the next command to run.
-func runInit(stdout io.Writer, dir, template string, force bool) error {
+func (src Sources) Init(stdout io.Writer, dir, template string, force bool) error {
 	if dir == "" {
 		dir = "."
 	}
@@ -90,9 +103,9 @@ func runInit(stdout io.Writer, dir, template string, force bool) error {
 	}
 	tmpl, ok := lookupTemplate(name)
 	if !ok {
-		return fmt.Errorf("init: unknown template %q (want one of %s)", name, strings.Join(templateNames(), ", "))
+		return fmt.Errorf("init: unknown template %q (want one of %s)", name, strings.Join(TemplateNames(), ", "))
 	}
-	files, err := tmpl.files()
+	files, err := src.files(tmpl)
 	if err != nil {
 		return err
 	}
@@ -119,9 +132,9 @@ func runInit(stdout io.Writer, dir, template string, force bool) error {
 			return err
 		}
 		switch {
-		case strings.HasPrefix(f.path, runtimeDir+"/") && why == "":
+		case strings.HasPrefix(f.path, RuntimeDir+"/") && why == "":
 			runtimeNew++
-		case strings.HasPrefix(f.path, runtimeDir+"/"):
+		case strings.HasPrefix(f.path, RuntimeDir+"/"):
 			runtimeOld++
 		case why != "":
 			skipped++
@@ -133,12 +146,12 @@ func runInit(stdout io.Writer, dir, template string, force bool) error {
 	// The runtime is one unit to the user: one line, not one per PHP class.
 	switch {
 	case runtimeNew > 0 && runtimeOld > 0:
-		fmt.Fprintf(stdout, "  create  %s/ (phprun's PHP worker runtime; %d existing files kept)\n", runtimeDir, runtimeOld)
+		fmt.Fprintf(stdout, "  create  %s/ (phprun's PHP worker runtime; %d existing files kept)\n", RuntimeDir, runtimeOld)
 	case runtimeNew > 0:
-		fmt.Fprintf(stdout, "  create  %s/ (phprun's PHP worker runtime)\n", runtimeDir)
+		fmt.Fprintf(stdout, "  create  %s/ (phprun's PHP worker runtime)\n", RuntimeDir)
 	case runtimeOld > 0:
 		skipped++
-		fmt.Fprintf(stdout, "  skip    %s/ (exists; delete it and rerun init to update the runtime)\n", runtimeDir)
+		fmt.Fprintf(stdout, "  skip    %s/ (exists; delete it and rerun init to update the runtime)\n", RuntimeDir)
 	}
 	if skipped > 0 {
 		fmt.Fprintf(stdout, "%d existing file(s) left untouched; compare them with `phprun init --template %s` in an empty directory.\n", skipped, tmpl.name)
@@ -154,18 +167,20 @@ type scaffoldFile struct {
 }
 
 // files returns the template's files sorted by path: its layers merged,
-// plus the runtime under runtimeDir when the template uses it.
-func (t scaffoldTemplate) files() ([]scaffoldFile, error) {
+// plus the runtime under RuntimeDir when the template uses it.
+func (src Sources) files(t scaffoldTemplate) ([]scaffoldFile, error) {
 	byPath := map[string][]byte{}
 	for _, layer := range t.layers {
 		root := "templates/" + layer
-		if err := collectFiles(templateFiles, root, "", byPath); err != nil {
+		if err := collectFiles(src.Templates, root, "", byPath); err != nil {
 			return nil, err
 		}
 	}
 	if t.runtime {
-		if err := collectFiles(runtimeFiles, "php-skeleton", runtimeDir, byPath); err != nil {
-			return nil, err
+		for _, p := range RuntimePaths() {
+			if err := collectFiles(src.Runtime, "php-skeleton/"+p, path.Join(RuntimeDir, p), byPath); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out := make([]scaffoldFile, 0, len(byPath))
@@ -187,7 +202,8 @@ func collectFiles(fsys fs.FS, root, prefix string, byPath map[string][]byte) err
 		if err != nil {
 			return err
 		}
-		byPath[path.Join(prefix, strings.TrimPrefix(p, root+"/"))] = data
+		// root may be a single file (php-skeleton/README.md): then p is root
+		byPath[path.Join(prefix, strings.TrimPrefix(strings.TrimPrefix(p, root), "/"))] = data
 		return nil
 	})
 	if err != nil {

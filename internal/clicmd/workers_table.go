@@ -1,4 +1,4 @@
-package rpc
+package clicmd
 
 import (
 	"cmp"
@@ -9,9 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/phprun/phprun/internal/termtable"
+	"github.com/phprun/phprun/rpc"
 )
 
-// ANSI colours used by RenderWorkers, as `rr workers` colours them.
+// ANSI colours used by renderWorkers, as `rr workers` colours them.
 const (
 	ansiReset    = "\x1b[0m"
 	ansiRed      = "\x1b[31m"
@@ -23,80 +26,44 @@ const (
 
 // workerColumns are the table's headers, minimum widths (RoadRunner's) and
 // whether the column is right-aligned (numbers).
-var workerColumns = [...]struct {
-	title string
-	min   int
-	right bool
-}{
-	{"PID", 7, true}, {"STATUS", 9, false}, {"EXECS", 7, true},
-	{"MEMORY", 7, false}, {"CPU%", 7, true}, {"CREATED", 18, false},
+func workerColumns() []termtable.Column {
+	return []termtable.Column{
+		{Title: "PID", Min: 7, Right: true}, {Title: "STATUS", Min: 9}, {Title: "EXECS", Min: 7, Right: true},
+		{Title: "MEMORY", Min: 7}, {Title: "CPU%", Min: 7, Right: true}, {Title: "CREATED", Min: 18},
+	}
 }
 
-// RenderWorkers writes the worker table of one pool as `rr workers` prints
+// renderWorkers writes the worker table of one pool as `rr workers` prints
 // it (PROTOCOL.md 6.2): a "Workers of [plugin]:" line, then PID, status,
-// executions, memory, CPU% and age, rows sorted by PID. Ages are relative
-// to now. color adds ANSI colours; pass false when w is not a terminal.
-func RenderWorkers(w io.Writer, plugin string, list []ProcessState, now time.Time, color bool) error {
+// executions, memory, CPU% and age, rows sorted by PID, in
+// tablewriter's ASCII frame (termtable.Box). Ages are relative to now.
+// color adds ANSI colours; pass false when w is not a terminal.
+func renderWorkers(w io.Writer, plugin string, list []rpc.ProcessState, now time.Time, color bool) error {
 	rows := slices.Clone(list)
-	slices.SortFunc(rows, func(a, b ProcessState) int { return cmp.Compare(a.Pid, b.Pid) })
-
-	cells := make([][len(workerColumns)]string, len(rows))
-	widths := [len(workerColumns)]int{}
-	for i, c := range workerColumns {
-		widths[i] = max(c.min, len(c.title))
-	}
+	slices.SortFunc(rows, func(a, b rpc.ProcessState) int { return cmp.Compare(a.Pid, b.Pid) })
+	cells := make([][]string, len(rows))
 	for r, p := range rows {
-		cells[r] = [len(workerColumns)]string{
+		status := p.StatusStr
+		if color {
+			status = colorStatus(status)
+		}
+		cells[r] = []string{
 			strconv.FormatInt(p.Pid, 10),
-			p.StatusStr,
+			status,
 			commas(p.NumExecs),
 			siBytes(p.MemoryUsage),
 			strconv.FormatFloat(p.CPUPercent, 'f', 2, 64),
 			relTime(time.Unix(0, p.Created), now),
 		}
-		for i, s := range cells[r] {
-			widths[i] = max(widths[i], len(s))
-		}
 	}
-
-	var b strings.Builder
 	name := plugin
 	if color {
 		name = ansiHiYellow + plugin + ansiReset
 	}
-	fmt.Fprintf(&b, "Workers of [%s]:\n", name)
-	border := func() {
-		for _, wd := range widths {
-			b.WriteString("+" + strings.Repeat("-", wd+2))
-		}
-		b.WriteString("+\n")
+	if _, err := fmt.Fprintf(w, "Workers of [%s]:\n", name); err != nil {
+		return err
 	}
-	border()
-	for i, c := range workerColumns {
-		pad := widths[i] - len(c.title)
-		fmt.Fprintf(&b, "| %s%s%s ", strings.Repeat(" ", pad/2), c.title, strings.Repeat(" ", pad-pad/2))
-	}
-	b.WriteString("|\n")
-	border()
-	for _, row := range cells {
-		for i, s := range row {
-			pad := strings.Repeat(" ", widths[i]-len(s))
-			if i == 1 && color {
-				s = colorStatus(s)
-			}
-			if workerColumns[i].right {
-				fmt.Fprintf(&b, "| %s%s ", pad, s)
-			} else {
-				fmt.Fprintf(&b, "| %s%s ", s, pad)
-			}
-		}
-		b.WriteString("|\n")
-	}
-	if len(cells) > 0 {
-		border()
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return termtable.Box(w, workerColumns(), cells)
 }
 
 // colorStatus colours a state name as `rr workers` does.

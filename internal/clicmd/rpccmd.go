@@ -1,4 +1,4 @@
-package main
+package clicmd
 
 import (
 	"context"
@@ -23,23 +23,23 @@ type WorkersCmd struct {
 
 // Run dials the RPC port from the configuration (rpc.listen, default
 // tcp://127.0.0.1:6001) and prints one table per pool.
-func (c WorkersCmd) Run(g *Globals, a *app) error {
-	ctx, cl, done, err := rpcSession(g, a)
+func (c WorkersCmd) Run(env *Env) error {
+	ctx, cl, t, done, err := rpcSession(env)
 	if err != nil {
 		return err
 	}
 	defer done()
 	show := func(ctx context.Context) error {
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		cctx, cancel := context.WithTimeout(ctx, t.RPCCall)
 		defer cancel()
 		var b strings.Builder
-		if err := c.render(cctx, cl, &b, a.stdoutIsTerminal); err != nil {
+		if err := c.render(cctx, cl, &b, env.StdoutIsTerminal); err != nil {
 			return err
 		}
-		if c.Interactive && a.stdoutIsTerminal {
-			fmt.Fprint(a.stdout, "\033[H\033[2J")
+		if c.Interactive && env.StdoutIsTerminal {
+			fmt.Fprint(env.Stdout, "\033[H\033[2J")
 		}
-		_, err := io.WriteString(a.stdout, b.String())
+		_, err := io.WriteString(env.Stdout, b.String())
 		return err
 	}
 	if !c.Interactive {
@@ -64,7 +64,7 @@ func (c WorkersCmd) render(ctx context.Context, cl *rpc.Client, w io.Writer, col
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := rpc.RenderWorkers(w, p, ws, time.Now(), color); err != nil {
+		if err := renderWorkers(w, p, ws, time.Now(), color); err != nil {
 			return err
 		}
 	}
@@ -77,15 +77,15 @@ type ResetCmd struct {
 }
 
 // Run resets each pool and reports how long it took.
-func (c ResetCmd) Run(g *Globals, a *app) error {
-	ctx, cl, done, err := rpcSession(g, a)
+func (c ResetCmd) Run(env *Env) error {
+	ctx, cl, t, done, err := rpcSession(env)
 	if err != nil {
 		return err
 	}
 	defer done()
 	plugins := c.Plugins
 	if len(plugins) == 0 {
-		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		lctx, cancel := context.WithTimeout(ctx, t.RPCCall)
 		plugins, err = cl.Resettable(lctx)
 		cancel()
 		if err != nil {
@@ -96,56 +96,54 @@ func (c ResetCmd) Run(g *Globals, a *app) error {
 		start := time.Now()
 		// The server waits for busy workers up to reset_timeout; do not
 		// give up before it does.
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+		rctx, cancel := context.WithTimeout(ctx, t.RPCControl)
 		err := cl.Reset(rctx, p)
 		cancel()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "%s: workers reset in %s\n", p, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(env.Stdout, "%s: workers reset in %s\n", p, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
 
-// rpcSession dials the server's RPC port and returns a context that ends on
-// SIGINT/SIGTERM; done closes both.
-func rpcSession(g *Globals, a *app) (context.Context, *rpc.Client, func(), error) {
-	cl, err := dialRPC(g, a)
+// rpcSession dials the RPC port named by the configuration and returns a
+// context that ends on SIGINT/SIGTERM, and the configuration's timeouts;
+// done closes both.
+func rpcSession(env *Env) (context.Context, *rpc.Client, config.TimeoutsConfig, func(), error) {
+	listen, t, err := rpcListen(env)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, t, nil, err
+	}
+	cl, err := rpc.Dial(listen)
+	if err != nil {
+		return nil, nil, t, nil, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	return ctx, cl, func() { stop(); cl.Close() }, nil
-}
-
-// dialRPC connects to the RPC port named by the configuration. A missing
-// config file is fine (the default address is tried); a config file without
-// an rpc section is an error, since a server started with it has no RPC port.
-func dialRPC(g *Globals, a *app) (*rpc.Client, error) {
-	listen, err := rpcListen(g, a)
-	if err != nil {
-		return nil, err
-	}
-	return rpc.Dial(listen)
+	return ctx, cl, t, func() { stop(); cl.Close() }, nil
 }
 
 // rpcListen is the rpc.listen address of the server the configuration
-// describes, for dialRPC and the jobs commands.
-func rpcListen(g *Globals, a *app) (string, error) {
-	opts, err := g.loadOptions(a, false)
+// describes, with the configuration's timeouts for the calls. A missing
+// config file is fine (the default address is tried); a config file without
+// an rpc section is an error, since a server started with it has no RPC port.
+func rpcListen(env *Env) (string, config.TimeoutsConfig, error) {
+	t := config.DefaultTimeouts()
+	opts, err := env.Options(false)
 	if err != nil {
-		return "", err
+		return "", t, err
 	}
-	// Only rpc.listen matters here: a config that the server would reject
-	// for other reasons (or no config at all) must not stop `phprun workers`.
+	// Only rpc.listen and the timeouts matter here: a config that the
+	// server would reject for other reasons (or no config at all) must not
+	// stop `phprun workers`.
 	lc, err := config.Load(opts)
 	var ce *config.Error
 	if errors.As(err, &ce) && lc != nil {
-		if rpcProblems := ce.Under("rpc"); len(rpcProblems) > 0 {
-			return "", &config.Error{Problems: rpcProblems}
+		if problems := append(ce.Under("rpc"), ce.Under("timeouts")...); len(problems) > 0 {
+			return "", t, &config.Error{Problems: problems}
 		}
 	} else if err != nil {
-		return "", err
+		return "", t, err
 	}
 	listen := lc.Config.RPC.Listen
 	// a relative socket path is relative to the server's directory, which
@@ -156,7 +154,7 @@ func rpcListen(g *Globals, a *app) (string, error) {
 	if lc.File != "" && !lc.Present["rpc"] {
 		// A server started with this file has no RPC port, so the default
 		// address could only reach some other server: do not dial it.
-		return "", fmt.Errorf("%s has no rpc section, so a server started with it does not listen for RPC; add:\n  rpc:\n    listen: %s\nor pass -o rpc.listen=ADDRESS to reach a server started with another configuration", lc.File, rpc.DefaultListen)
+		return "", t, fmt.Errorf("%s has no rpc section, so a server started with it does not listen for RPC; add:\n  rpc:\n    listen: %s\nor pass -o rpc.listen=ADDRESS to reach a server started with another configuration", lc.File, rpc.DefaultListen)
 	}
-	return listen, nil
+	return listen, lc.Config.Timeouts, nil
 }

@@ -1,22 +1,19 @@
-package main
+package plugins
 
 import (
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/metrics"
 )
 
-// registerJobsMetrics adds the jobs plugin's own counters (rr_jobs_push_ok,
+// RegisterMetrics adds the jobs plugin's own counters (rr_jobs_push_ok,
 // _push_err, _jobs_ok, _jobs_err, _requests_total, _push_latency) and its
-// pool's gauges to /metrics, when both plugins run.
-func (s *server) registerJobsMetrics() error {
-	if s.metrics == nil || s.jobs == nil {
-		return nil
-	}
-	if err := s.metrics.Register(metrics.NewPoolCollector("jobs", s.jobs.pool.Stats)); err != nil {
+// pool's gauges to m's /metrics.
+func (j *Jobs) RegisterMetrics(m *metrics.Plugin) error {
+	if err := m.Register(metrics.NewPoolCollector("jobs", j.Pool.Stats)); err != nil {
 		return err
 	}
-	return s.metrics.Register(metrics.NewJobsCollector(func() metrics.JobsFigures {
-		return jobsFigures(s.jobs.plugin.Counters())
+	return m.Register(metrics.NewJobsCollector(func() metrics.JobsFigures {
+		return jobsFigures(j.Plugin.Counters())
 	}))
 }
 

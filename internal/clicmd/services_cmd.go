@@ -1,4 +1,4 @@
-package main
+package clicmd
 
 import (
 	"context"
@@ -21,7 +21,7 @@ type ServicesCmd struct {
 type ServicesListCmd struct{}
 
 // Run prints the table of every service.
-func (ServicesListCmd) Run(g *Globals, a *app) error { return servicesCall(g, a, "list", nil) }
+func (ServicesListCmd) Run(env *Env) error { return servicesCall(env, "list", nil) }
 
 // ServicesRestartCmd is `phprun services restart NAME...`.
 type ServicesRestartCmd struct {
@@ -29,8 +29,8 @@ type ServicesRestartCmd struct {
 }
 
 // Run restarts each service.
-func (c ServicesRestartCmd) Run(g *Globals, a *app) error {
-	return servicesCall(g, a, "restart", c.Names)
+func (c ServicesRestartCmd) Run(env *Env) error {
+	return servicesCall(env, "restart", c.Names)
 }
 
 // ServicesStopCmd is `phprun services stop NAME...`.
@@ -39,7 +39,7 @@ type ServicesStopCmd struct {
 }
 
 // Run stops each service.
-func (c ServicesStopCmd) Run(g *Globals, a *app) error { return servicesCall(g, a, "stop", c.Names) }
+func (c ServicesStopCmd) Run(env *Env) error { return servicesCall(env, "stop", c.Names) }
 
 // ServicesStartCmd is `phprun services start NAME...`.
 type ServicesStartCmd struct {
@@ -47,23 +47,23 @@ type ServicesStartCmd struct {
 }
 
 // Run starts each service.
-func (c ServicesStartCmd) Run(g *Globals, a *app) error { return servicesCall(g, a, "start", c.Names) }
+func (c ServicesStartCmd) Run(env *Env) error { return servicesCall(env, "start", c.Names) }
 
 // servicesCall runs service.Control on the server and prints the statuses
 // it returns; the server's error (an unknown service) comes after.
-func servicesCall(g *Globals, a *app, action string, names []string) error {
-	ctx, cl, done, err := rpcSession(g, a)
+func servicesCall(env *Env, action string, names []string) error {
+	ctx, cl, t, done, err := rpcSession(env)
 	if err != nil {
 		return err
 	}
 	defer done()
 	// a stop waits up to timeout_stop_sec per process; do not give up first
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	cctx, cancel := context.WithTimeout(ctx, t.RPCControl)
 	defer cancel()
 	var out []service.Status
 	callErr := cl.Call(cctx, "service.Control", service.ControlArgs{Action: action, Names: names}, &out)
 	if len(out) > 0 || callErr == nil {
-		if err := service.Render(a.stdout, out, time.Now()); err != nil {
+		if err := renderServices(env.Stdout, out, time.Now()); err != nil {
 			return err
 		}
 	}

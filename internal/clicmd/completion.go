@@ -1,4 +1,4 @@
-package main
+package clicmd
 
 import (
 	"fmt"
@@ -17,16 +17,16 @@ type CompletionCmd struct {
 
 // Run prints the script. Install it with, for example,
 // `phprun completion bash > /etc/bash_completion.d/phprun`.
-func (c CompletionCmd) Run(a *app, k *kong.Kong) error {
+func (c CompletionCmd) Run(env *Env, k *kong.Kong) error {
 	m := completionModel(k.Model.Node)
 	switch c.Shell {
 	case "bash":
-		writeBash(a.stdout, m)
+		writeBash(env.Stdout, m)
 	case "zsh":
-		fmt.Fprint(a.stdout, "#compdef phprun\nautoload -U +X bashcompinit && bashcompinit\n")
-		writeBash(a.stdout, m)
+		fmt.Fprint(env.Stdout, "#compdef phprun\nautoload -U +X bashcompinit && bashcompinit\n")
+		writeBash(env.Stdout, m)
 	case "fish":
-		writeFish(a.stdout, m)
+		writeFish(env.Stdout, m)
 	}
 	return nil
 }

@@ -1,56 +1,36 @@
-package rpc
+package clicmd
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/phprun/phprun/rpc"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs (run with -update to accept)\n got:\n%s\nwant:\n%s", name, got, want)
-	}
-}
 
 func TestRenderWorkers(t *testing.T) {
 	now := time.Date(2026, 11, 21, 20, 3, 30, 0, time.UTC)
-	list := []ProcessState{ // unsorted on purpose
+	list := []rpc.ProcessState{ // unsorted on purpose
 		{Pid: 4243, Status: 2, StatusStr: "working", NumExecs: 1234567, MemoryUsage: 27_400_000, CPUPercent: 12.345, Created: now.Add(-3 * time.Minute).UnixNano()},
 		{Pid: 101, Status: 1, StatusStr: "ready", NumExecs: 0, MemoryUsage: 999, CPUPercent: 0, Created: now.Add(-500 * time.Millisecond).UnixNano()},
 		{Pid: 4242, Status: 8, StatusStr: "errored", NumExecs: 1000, MemoryUsage: 2_500_000_000, CPUPercent: 100, Created: now.Add(-26 * time.Hour).UnixNano()},
 	}
 	var plain, colored bytes.Buffer
-	if err := RenderWorkers(&plain, "http", list, now, false); err != nil {
+	if err := renderWorkers(&plain, "http", list, now, false); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "workers.golden", plain.Bytes())
 	if strings.Contains(plain.String(), "\x1b") {
 		t.Fatal("colour codes without colour")
 	}
-	if err := RenderWorkers(&colored, "http", list, now, true); err != nil {
+	if err := renderWorkers(&colored, "http", list, now, true); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "workers-color.golden", colored.Bytes())
 
 	var empty bytes.Buffer
-	if err := RenderWorkers(&empty, "jobs", nil, now, false); err != nil {
+	if err := renderWorkers(&empty, "jobs", nil, now, false); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "workers-empty.golden", empty.Bytes())

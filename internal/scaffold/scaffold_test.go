@@ -1,4 +1,4 @@
-package main
+package scaffold
 
 import (
 	"bytes"
@@ -13,6 +13,10 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
+// testSources reads the trees package main embeds straight from the
+// repository root, two levels up.
+var testSources = Sources{Templates: os.DirFS("../.."), Runtime: os.DirFS("../..")}
+
 // updateInit rewrites testdata/init/*.golden from what runInit writes now.
 // It is not called -update so that it cannot clash with another golden
 // test's flag in this package: go test -run Init -update-init.
@@ -26,11 +30,11 @@ var goldenKeyFiles = []string{"phprun.yaml", "worker.php", "src/App.php", "Docke
 // what init printed, the tree it made, and its key files with
 // testdata/init/<template>.golden.
 func TestInitGolden(t *testing.T) {
-	for _, name := range templateNames() {
+	for _, name := range TemplateNames() {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "app")
 			var out bytes.Buffer
-			if err := runInit(&out, dir, name, false); err != nil {
+			if err := testSources.Init(&out, dir, name, false); err != nil {
 				t.Fatalf("runInit: %v", err)
 			}
 			got := initRenderTree(t, dir, strings.ReplaceAll(out.String(), dir, "DIR"))
@@ -64,7 +68,7 @@ func initRenderTree(t *testing.T, dir, output string) string {
 			return err
 		}
 		rel := filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator)))
-		if strings.HasPrefix(rel, runtimeDir+"/") {
+		if strings.HasPrefix(rel, RuntimeDir+"/") {
 			runtime++
 			return nil
 		}
@@ -75,7 +79,7 @@ func initRenderTree(t *testing.T, dir, output string) string {
 		t.Fatal(err)
 	}
 	if runtime > 0 {
-		b.WriteString(runtimeDir + "/... (the PHP runtime)\n")
+		b.WriteString(RuntimeDir + "/... (the PHP runtime)\n")
 	}
 	for _, rel := range goldenKeyFiles {
 		data, err := os.ReadFile(filepath.Join(dir, rel))
@@ -116,7 +120,7 @@ func initLineDiff(want, got string) string {
 // roadrunner template (which uses RoadRunner's library) gets none.
 func TestInitRuntimeCopy(t *testing.T) {
 	var skeleton []string
-	for _, root := range []string{"php-skeleton/README.md", "php-skeleton/autoload.php", "php-skeleton/bootstrap.php", "php-skeleton/src"} {
+	for _, root := range []string{"../../php-skeleton/README.md", "../../php-skeleton/autoload.php", "../../php-skeleton/bootstrap.php", "../../php-skeleton/src"} {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
 				skeleton = append(skeleton, p)
@@ -132,7 +136,7 @@ func TestInitRuntimeCopy(t *testing.T) {
 	}
 	for _, tmpl := range scaffoldTemplates() {
 		dir := t.TempDir()
-		if err := runInit(&bytes.Buffer{}, dir, tmpl.name, false); err != nil {
+		if err := testSources.Init(&bytes.Buffer{}, dir, tmpl.name, false); err != nil {
 			t.Fatal(err)
 		}
 		for _, src := range skeleton {
@@ -140,7 +144,7 @@ func TestInitRuntimeCopy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dst := filepath.Join(dir, runtimeDir, strings.TrimPrefix(src, "php-skeleton"+string(filepath.Separator)))
+			dst := filepath.Join(dir, RuntimeDir, strings.TrimPrefix(src, filepath.FromSlash("../../php-skeleton/")))
 			got, err := os.ReadFile(dst)
 			switch {
 			case !tmpl.runtime && err == nil:
@@ -169,7 +173,7 @@ func TestInitNeverOverwrites(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := runInit(&out, dir, "default", true); err != nil {
+	if err := testSources.Init(&out, dir, "default", true); err != nil {
 		t.Fatal(err)
 	}
 	for rel, data := range mine {
@@ -189,10 +193,10 @@ func TestInitNeverOverwrites(t *testing.T) {
 	initWriteFile(t, filepath.Join(dir, "phprun.yaml"), "version: \"3\" # edited\n")
 	before["phprun.yaml"] = "version: \"3\" # edited\n"
 	out.Reset()
-	if err := runInit(&out, dir, "default", false); err != nil {
+	if err := testSources.Init(&out, dir, "default", false); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(out.String(), "create ") || !strings.Contains(out.String(), "skip    "+runtimeDir+"/ (exists") {
+	if strings.Contains(out.String(), "create ") || !strings.Contains(out.String(), "skip    "+RuntimeDir+"/ (exists") {
 		t.Errorf("second run created files or did not report the runtime as kept:\n%s", out.String())
 	}
 	after := initSnapshot(t, dir)
@@ -209,7 +213,7 @@ func TestInitNeverOverwrites(t *testing.T) {
 	rr := t.TempDir()
 	initWriteFile(t, filepath.Join(rr, ".rr.yaml"), "version: \"3\"\n")
 	out.Reset()
-	if err := runInit(&out, rr, "default", false); err != nil {
+	if err := testSources.Init(&out, rr, "default", false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(rr, "phprun.yaml")); err == nil {
@@ -224,7 +228,7 @@ func TestInitNeverOverwrites(t *testing.T) {
 // the umask removes) and that nothing is executable but directories.
 func TestInitFileModes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "app")
-	if err := runInit(&bytes.Buffer{}, dir, "psr7", false); err != nil {
+	if err := testSources.Init(&bytes.Buffer{}, dir, "psr7", false); err != nil {
 		t.Fatal(err)
 	}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -274,7 +278,7 @@ func TestInitDetect(t *testing.T) {
 				initWriteFile(t, filepath.Join(dir, "composer.json"), data)
 			}
 			var out bytes.Buffer
-			if err := runInit(&out, dir, "", false); err != nil {
+			if err := testSources.Init(&out, dir, "", false); err != nil {
 				t.Fatal(err)
 			}
 			first, _, _ := strings.Cut(out.String(), "\n")
@@ -282,7 +286,7 @@ func TestInitDetect(t *testing.T) {
 				t.Errorf("first line %q, want template %q and reason %q", first, tt.want, tt.reason)
 			}
 			tmpl, _ := lookupTemplate(tt.want)
-			files, err := tmpl.files()
+			files, err := testSources.files(tmpl)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -301,7 +305,7 @@ func TestInitDetect(t *testing.T) {
 	t.Run("broken composer.json", func(t *testing.T) {
 		dir := t.TempDir()
 		initWriteFile(t, filepath.Join(dir, "composer.json"), initReadFile(t, filepath.Join("testdata", "init", "composer-broken", "composer.json")))
-		err := runInit(&bytes.Buffer{}, dir, "", false)
+		err := testSources.Init(&bytes.Buffer{}, dir, "", false)
 		if err == nil || !strings.Contains(err.Error(), "--template") {
 			t.Fatalf("err = %v, want one that suggests --template", err)
 		}
@@ -309,7 +313,7 @@ func TestInitDetect(t *testing.T) {
 			t.Error("files written despite the error")
 		}
 		// An explicit template does not need detection.
-		if err := runInit(&bytes.Buffer{}, dir, "default", false); err != nil {
+		if err := testSources.Init(&bytes.Buffer{}, dir, "default", false); err != nil {
 			t.Errorf("with --template default: %v", err)
 		}
 	})
@@ -318,7 +322,7 @@ func TestInitDetect(t *testing.T) {
 		dir := t.TempDir()
 		initWriteFile(t, filepath.Join(dir, "composer.json"), initReadFile(t, filepath.Join("testdata", "init", "composer-roadrunner", "composer.json")))
 		var out bytes.Buffer
-		if err := runInit(&out, dir, "default", false); err != nil {
+		if err := testSources.Init(&out, dir, "default", false); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), `template "default" (chosen with --template)`) {
@@ -327,7 +331,7 @@ func TestInitDetect(t *testing.T) {
 	})
 
 	t.Run("unknown template", func(t *testing.T) {
-		err := runInit(&bytes.Buffer{}, t.TempDir(), "laravel", false)
+		err := testSources.Init(&bytes.Buffer{}, t.TempDir(), "laravel", false)
 		if err == nil || !strings.Contains(err.Error(), "default, psr7, roadrunner") {
 			t.Fatalf("err = %v, want the list of templates", err)
 		}
@@ -355,7 +359,7 @@ func TestInitNextCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
-		if err := runInit(&out, tt.dir, tt.template, false); err != nil {
+		if err := testSources.Init(&out, tt.dir, tt.template, false); err != nil {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -377,13 +381,13 @@ func TestInitTemplatesLint(t *testing.T) {
 		t.Skip("php is not installed: cannot lint the PHP templates")
 	}
 	for _, tmpl := range scaffoldTemplates() {
-		files, err := tmpl.files()
+		files, err := testSources.files(tmpl)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()
 		for _, f := range files {
-			if !strings.HasSuffix(f.path, ".php") || strings.HasPrefix(f.path, runtimeDir+"/") {
+			if !strings.HasSuffix(f.path, ".php") || strings.HasPrefix(f.path, RuntimeDir+"/") {
 				continue
 			}
 			p := filepath.Join(dir, f.path)
@@ -398,7 +402,7 @@ func TestInitTemplatesLint(t *testing.T) {
 // TestInitTemplateConfig checks the keys the generated phprun.yaml must
 // carry, by parsing it as YAML.
 func TestInitTemplateConfig(t *testing.T) {
-	data, err := templateFiles.ReadFile("templates/common/phprun.yaml")
+	data, err := fs.ReadFile(testSources.Templates, "templates/common/phprun.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,7 +446,7 @@ func TestInitTemplateConfig(t *testing.T) {
 			t.Errorf("phprun.yaml lacks the commented example %q", commented)
 		}
 	}
-	if _, err := os.Stat(filepath.Join("templates", "common", "public", "style.css")); err != nil {
+	if _, err := fs.Stat(testSources.Templates, "templates/common/public/style.css"); err != nil {
 		t.Errorf("static.dir public has no file: %v", err)
 	}
 }
@@ -451,7 +455,7 @@ func TestInitTemplateConfig(t *testing.T) {
 // a php-cli base, the phprun binary, headless serving, a /health check.
 func TestInitTemplateDockerfiles(t *testing.T) {
 	for _, tmpl := range scaffoldTemplates() {
-		files, err := tmpl.files()
+		files, err := testSources.files(tmpl)
 		if err != nil {
 			t.Fatal(err)
 		}

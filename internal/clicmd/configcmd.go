@@ -1,4 +1,4 @@
-package main
+package clicmd
 
 import (
 	"encoding/json"
@@ -15,8 +15,8 @@ type ConfigCmd struct {
 // Run loads the configuration like `serve` would and prints every key with
 // its value and the layer that set it: default, file (with line and
 // column), dotenv, env (the variable's name) or flag.
-func (c ConfigCmd) Run(g *Globals, a *app) error {
-	lc, err := g.load(a, false, false)
+func (c ConfigCmd) Run(env *Env) error {
+	lc, err := env.Load(false, false)
 	var ce *config.Error
 	if lc == nil || (err != nil && !errors.As(err, &ce)) {
 		return err
@@ -24,14 +24,14 @@ func (c ConfigCmd) Run(g *Globals, a *app) error {
 	// An invalid configuration is still printed (it helps to find the
 	// problem); the problems follow on stderr and the exit code is 2.
 	if c.JSON {
-		enc := json.NewEncoder(a.stdout)
+		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		if perr := enc.Encode(config.Values(lc.Config)); perr != nil {
 			return perr
 		}
 		return err
 	}
-	if perr := config.Print(a.stdout, lc); perr != nil {
+	if perr := config.Print(env.Stdout, lc); perr != nil {
 		return perr
 	}
 	return err

@@ -1,11 +1,12 @@
-package main
+package clicmd
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strconv"
 
+	"github.com/phprun/phprun/internal/termtable"
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/jobsv1"
 	"github.com/phprun/phprun/rpc"
@@ -40,8 +41,8 @@ type JobsDestroyCmd struct {
 }
 
 // jobsClient dials the jobs service of the server the configuration names.
-func jobsClient(g *Globals, a *app) (*jobs.Client, error) {
-	listen, err := rpcListen(g, a)
+func jobsClient(env *Env) (*jobs.Client, error) {
+	listen, _, err := rpcListen(env)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +73,8 @@ func pipelineState(s *jobsv1.Stat) string {
 }
 
 // Run prints the pipelines.
-func (c JobsListCmd) Run(g *Globals, a *app) error {
-	cl, err := jobsClient(g, a)
+func (c JobsListCmd) Run(env *Env) error {
+	cl, err := jobsClient(env)
 	if err != nil {
 		return err
 	}
@@ -87,47 +88,48 @@ func (c JobsListCmd) Run(g *Globals, a *app) error {
 		for _, s := range stats {
 			rows = append(rows, pipelineJSON{s.GetPipeline(), s.GetDriver(), s.GetQueue(), pipelineState(s), s.GetActive(), s.GetDelayed(), s.GetReserved(), s.GetPriority()})
 		}
-		enc := json.NewEncoder(a.stdout)
+		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	return renderPipelines(a.stdout, stats)
+	return renderPipelines(env.Stdout, stats)
 }
 
+// renderPipelines writes the table of `phprun jobs list` (termtable.Columns).
 func renderPipelines(w io.Writer, stats []*jobsv1.Stat) error {
 	if len(stats) == 0 {
 		_, err := fmt.Fprintln(w, "no pipelines")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PIPELINE\tDRIVER\tSTATE\tQUEUE\tACTIVE\tDELAYED\tRESERVED\tPRIORITY")
+	rows := make([][]string, 0, len(stats))
 	for _, s := range stats {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", s.GetPipeline(), s.GetDriver(), pipelineState(s), s.GetQueue(),
-			s.GetActive(), s.GetDelayed(), s.GetReserved(), s.GetPriority())
+		rows = append(rows, []string{s.GetPipeline(), s.GetDriver(), pipelineState(s), s.GetQueue(),
+			strconv.FormatInt(s.GetActive(), 10), strconv.FormatInt(s.GetDelayed(), 10),
+			strconv.FormatInt(s.GetReserved(), 10), strconv.FormatUint(s.GetPriority(), 10)})
 	}
-	return tw.Flush()
+	return termtable.Columns(w, termtable.Titles("PIPELINE", "DRIVER", "STATE", "QUEUE", "ACTIVE", "DELAYED", "RESERVED", "PRIORITY"), rows)
 }
 
 // Run pauses the pipelines.
-func (c JobsPauseCmd) Run(g *Globals, a *app) error {
-	return jobsAction(g, a, "paused", c.Pipelines, func(cl *jobs.Client) error { return cl.Pause(c.Pipelines...) })
+func (c JobsPauseCmd) Run(env *Env) error {
+	return jobsAction(env, "paused", c.Pipelines, func(cl *jobs.Client) error { return cl.Pause(c.Pipelines...) })
 }
 
 // Run resumes the pipelines.
-func (c JobsResumeCmd) Run(g *Globals, a *app) error {
-	return jobsAction(g, a, "resumed", c.Pipelines, func(cl *jobs.Client) error { return cl.Resume(c.Pipelines...) })
+func (c JobsResumeCmd) Run(env *Env) error {
+	return jobsAction(env, "resumed", c.Pipelines, func(cl *jobs.Client) error { return cl.Resume(c.Pipelines...) })
 }
 
 // Run destroys the pipelines.
-func (c JobsDestroyCmd) Run(g *Globals, a *app) error {
-	return jobsAction(g, a, "destroyed", c.Pipelines, func(cl *jobs.Client) error {
+func (c JobsDestroyCmd) Run(env *Env) error {
+	return jobsAction(env, "destroyed", c.Pipelines, func(cl *jobs.Client) error {
 		_, err := cl.Destroy(c.Pipelines...)
 		return err
 	})
 }
 
-func jobsAction(g *Globals, a *app, done string, names []string, f func(*jobs.Client) error) error {
-	cl, err := jobsClient(g, a)
+func jobsAction(env *Env, done string, names []string, f func(*jobs.Client) error) error {
+	cl, err := jobsClient(env)
 	if err != nil {
 		return err
 	}
@@ -136,7 +138,7 @@ func jobsAction(g *Globals, a *app, done string, names []string, f func(*jobs.Cl
 		return err
 	}
 	for _, n := range names {
-		fmt.Fprintf(a.stdout, "%s: %s\n", n, done)
+		fmt.Fprintf(env.Stdout, "%s: %s\n", n, done)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package scaffold
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestInitSuggestsDevSidecar(t *testing.T) {
 			must(t, os.WriteFile(filepath.Join(dir, c.lock), nil, 0o644))
 		}
 		var out bytes.Buffer
-		if err := runInit(&out, dir, "default", false); err != nil {
+		if err := testSources.Init(&out, dir, "default", false); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), "`"+c.cmd+"` is in phprun.yaml under dev.services") {
@@ -62,7 +62,7 @@ func TestInitWithoutDevScript(t *testing.T) {
 		dir := t.TempDir()
 		must(t, os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644))
 		var out bytes.Buffer
-		if err := runInit(&out, dir, "default", false); err != nil {
+		if err := testSources.Init(&out, dir, "default", false); err != nil {
 			t.Fatal(err)
 		}
 		if yml := string(mustRead(t, filepath.Join(dir, "phprun.yaml"))); strings.Contains(yml, "services:") {
@@ -79,4 +79,13 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

@@ -1,4 +1,4 @@
-package main
+package clicmd
 
 import (
 	"context"
@@ -56,8 +56,8 @@ type KVClearCmd struct {
 var errKeyNotFound = errors.New("key not found")
 
 // kvCall dials the RPC port with the protobuf codec and runs one kv method.
-func kvCall(g *Globals, a *app, method string, req *kvv1.Request) (*kvv1.Response, error) {
-	listen, err := rpcListen(g, a)
+func kvCall(env *Env, method string, req *kvv1.Request) (*kvv1.Response, error) {
+	listen, t, err := rpcListen(env)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func kvCall(g *Globals, a *app, method string, req *kvv1.Request) (*kvv1.Respons
 	defer cl.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, t.RPCCall)
 	defer cancel()
 	var out kvv1.Response
 	if err := cl.Call(ctx, method, req, &out); err != nil {
@@ -78,12 +78,12 @@ func kvCall(g *Globals, a *app, method string, req *kvv1.Request) (*kvv1.Respons
 }
 
 // Run prints the value (or expiry) of one key.
-func (c KVGetCmd) Run(g *Globals, a *app) error {
+func (c KVGetCmd) Run(env *Env) error {
 	method := "kv.MGet"
 	if c.TTL {
 		method = "kv.TTL"
 	}
-	out, err := kvCall(g, a, method, &kvv1.Request{Storage: c.Storage, Items: []*kvv1.Item{{Key: c.Key}}})
+	out, err := kvCall(env, method, &kvv1.Request{Storage: c.Storage, Items: []*kvv1.Item{{Key: c.Key}}})
 	if err != nil {
 		return err
 	}
@@ -96,20 +96,20 @@ func (c KVGetCmd) Run(g *Globals, a *app) error {
 		if t == "" {
 			t = "no TTL"
 		}
-		_, err = fmt.Fprintln(a.stdout, t)
+		_, err = fmt.Fprintln(env.Stdout, t)
 		return err
 	}
-	if _, err := a.stdout.Write(it.GetValue()); err != nil {
+	if _, err := env.Stdout.Write(it.GetValue()); err != nil {
 		return err
 	}
-	if a.stdoutIsTerminal {
-		_, err = fmt.Fprintln(a.stdout)
+	if env.StdoutIsTerminal {
+		_, err = fmt.Fprintln(env.Stdout)
 	}
 	return err
 }
 
 // Run stores one key.
-func (c KVSetCmd) Run(g *Globals, a *app) error {
+func (c KVSetCmd) Run(env *Env) error {
 	value := []byte(c.Value)
 	if c.Value == "-" {
 		var err error
@@ -124,22 +124,22 @@ func (c KVSetCmd) Run(g *Globals, a *app) error {
 	if c.TTL > 0 {
 		it.Timeout = kv.FormatTimeout(time.Now().Add(c.TTL))
 	}
-	_, err := kvCall(g, a, "kv.Set", &kvv1.Request{Storage: c.Storage, Items: []*kvv1.Item{it}})
+	_, err := kvCall(env, "kv.Set", &kvv1.Request{Storage: c.Storage, Items: []*kvv1.Item{it}})
 	return err
 }
 
 // Run deletes keys.
-func (c KVDelCmd) Run(g *Globals, a *app) error {
+func (c KVDelCmd) Run(env *Env) error {
 	req := &kvv1.Request{Storage: c.Storage}
 	for _, k := range c.Keys {
 		req.Items = append(req.Items, &kvv1.Item{Key: k})
 	}
-	_, err := kvCall(g, a, "kv.Delete", req)
+	_, err := kvCall(env, "kv.Delete", req)
 	return err
 }
 
 // Run empties a storage.
-func (c KVClearCmd) Run(g *Globals, a *app) error {
-	_, err := kvCall(g, a, "kv.Clear", &kvv1.Request{Storage: c.Storage})
+func (c KVClearCmd) Run(env *Env) error {
+	_, err := kvCall(env, "kv.Clear", &kvv1.Request{Storage: c.Storage})
 	return err
 }

@@ -1,23 +1,25 @@
-package service
+package clicmd
 
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/phprun/phprun/internal/termtable"
+	"github.com/phprun/phprun/service"
 )
 
-// Render writes statuses as the table of `phprun services list`: one row
-// per process, the state with its back-off or exit, and the last line of
+// renderServices writes statuses as the table of `phprun services list`
+// (termtable.Columns): one row per process, the state with its back-off or exit, and the last line of
 // output cut to fit.
-func Render(w io.Writer, sts []Status, now time.Time) error {
+func renderServices(w io.Writer, sts []service.Status, now time.Time) error {
 	if len(sts) == 0 {
 		_, err := fmt.Fprintln(w, "no services (add a service section to the config, or create one over RPC)")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SERVICE\tSTATE\tPID\tRESTARTS\tUPTIME\tCPU\tMEMORY\tLAST OUTPUT")
+	rows := make([][]string, 0, len(sts))
 	for _, st := range sts {
 		name := st.Service
 		if st.Index > 0 {
@@ -26,24 +28,24 @@ func Render(w io.Writer, sts []Status, now time.Time) error {
 		pid, up, cpu, mem := "-", "-", "-", "-"
 		if st.PID != 0 {
 			pid = fmt.Sprint(st.PID)
-			up = Uptime(now.Sub(st.Started))
+			up = uptime(now.Sub(st.Started))
 			cpu = fmt.Sprintf("%.1f%%", st.CPU)
 			mem = fmt.Sprintf("%.1f MB", float64(st.RSS)/1e6)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", name, StateText(st, now), pid, st.Restarts, up, cpu, mem, cut(st.LastLine, 40))
+		rows = append(rows, []string{name, stateText(st, now), pid, strconv.Itoa(st.Restarts), up, cpu, mem, cut(st.LastLine, 40)})
 	}
-	return tw.Flush()
+	return termtable.Columns(w, termtable.Titles("SERVICE", "STATE", "PID", "RESTARTS", "UPTIME", "CPU", "MEMORY", "LAST OUTPUT"), rows)
 }
 
-// StateText is the state as shown to people: "backoff (next in 8s)",
+// stateText is the state as shown to people: "backoff (next in 8s)",
 // "exited (exit status 1)".
-func StateText(st Status, now time.Time) string {
+func stateText(st service.Status, now time.Time) string {
 	switch st.State {
-	case StateBackoff, StateRestarting:
+	case service.StateBackoff, service.StateRestarting:
 		if !st.Next.IsZero() {
-			return fmt.Sprintf("%s (next in %s)", st.State, Uptime(st.Next.Sub(now)))
+			return fmt.Sprintf("%s (next in %s)", st.State, uptime(st.Next.Sub(now)))
 		}
-	case StateExited, StateFailed:
+	case service.StateExited, service.StateFailed:
 		if st.Exit != "" {
 			return fmt.Sprintf("%s (%s)", st.State, cut(st.Exit, 40))
 		}
@@ -51,8 +53,8 @@ func StateText(st Status, now time.Time) string {
 	return string(st.State)
 }
 
-// Uptime formats a duration in its two largest units: "45s", "3m12s", "2h05m".
-func Uptime(d time.Duration) string {
+// uptime formats a duration in its two largest units: "45s", "3m12s", "2h05m".
+func uptime(d time.Duration) string {
 	d = max(d, 0).Round(time.Second)
 	switch {
 	case d < time.Minute:
