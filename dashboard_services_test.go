@@ -169,15 +169,15 @@ func TestDashboardLeakHintInTmux(t *testing.T) {
 	tm.waitFor("the dashboard", func() bool { return strings.Contains(tm.screen(), "phprun dev") })
 	tm.tmux("send-keys", "-t", "dash", "1")
 	hint := func() bool { return strings.Contains(tm.screen(), "leak? GET /grow +1.0M/req") }
-	// one request per stats poll (250 ms); a loaded machine may merge two
-	// polls' worth, which the tracker skips, so send until it has enough
+	// one request per engine sample (1 s); a loaded machine may put two in
+	// one period, which the tracker skips, so send until it has enough
 	for i := 0; i < 30 && !hint(); i++ {
 		resp, err := http.Get("http://" + addr + "/grow?mb=1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		time.Sleep(400 * time.Millisecond)
+		time.Sleep(1100 * time.Millisecond)
 	}
 	tm.waitFor("the leak hint", hint)
 	tm.tmux("send-keys", "-t", "dash", "q")

@@ -87,6 +87,13 @@ func (p *poolExec) Stats() engine.Stats {
 	return p.pool.Stats()
 }
 
+func (p *poolExec) Counts() engine.Counts {
+	if p.pool == nil {
+		return engine.Counts{}
+	}
+	return p.pool.Counts()
+}
+
 // runServer is `phprun serve` and `phprun dev`.
 func runServer(g *Globals, a *app, dev bool) error {
 	lc, err := g.load(a, true, true)

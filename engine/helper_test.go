@@ -38,7 +38,8 @@ import (
 // Per job, the context selects behaviour: "crash" exits mid-job, "hang"
 // never answers, "error" sends a soft error, "stop" asks for a restart,
 // "stream:N" sends N chunks (PING every 5th, honouring STOP),
-// "sleep:MS" waits, "late-error[-slow]" / "late-data[-slow]" answer and then
+// "sleep:MS" waits, "hold:PATH" waits (10 s at most) until the file PATH exists,
+// "late-error[-slow]" / "late-data[-slow]" answer and then
 // send an unasked ERROR / data frame, anything else is echoed.
 func helperMain(mode string) int {
 	modes := map[string]bool{}
@@ -157,6 +158,14 @@ func helperMain(mode string) int {
 		case strings.HasPrefix(ctx, "sleep:"):
 			ms, _ := strconv.Atoi(strings.TrimPrefix(ctx, "sleep:"))
 			time.Sleep(time.Duration(ms) * time.Millisecond)
+			send(0, 0, []uint32{uint32(len(ctx))}, []byte(ctx), body)
+		case strings.HasPrefix(ctx, "hold:"):
+			path := strings.TrimPrefix(ctx, "hold:")
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				if _, err := os.Stat(path); err == nil {
+					break
+				}
+			}
 			send(0, 0, []uint32{uint32(len(ctx))}, []byte(ctx), body)
 		case ctx == "streamhang":
 			send(0, wire.Stream, []uint32{0}, []byte("first"))

@@ -17,7 +17,7 @@ func (s *supervisor) checkLimits(now time.Time) {
 		switch {
 		case sc.TTL > 0 && now.Sub(w.created) >= sc.TTL:
 			w.retireAs.CompareAndSwap(0, int64(StateTTLReached))
-		case memLimit > 0 && w.rss.Load() > memLimit:
+		case memLimit > 0 && w.lastRSS() > memLimit:
 			w.retireAs.CompareAndSwap(0, int64(StateMaxMemoryReached))
 		}
 		if w.retireAs.Load() != 0 || s.idleTooLong(w, now) {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,14 +11,27 @@ import (
 
 // holdWorker runs a job that sleeps ms in the (helper) worker and returns a
 // channel with its result.
-func holdWorker(t testing.TB, p *Pool, ms string) chan error {
+func holdWorker(t testing.TB, p *Pool, ms string, job ...string) chan error {
+	ctx := "sleep:" + ms
+	if len(job) > 0 {
+		ctx = job[0]
+	}
 	ch := make(chan error, 1)
 	go func() {
-		_, _, err := execString(t, p, "sleep:"+ms, "")
+		_, _, err := execString(t, p, ctx, "")
 		ch <- err
 	}()
 	waitFor(t, 2*time.Second, "worker busy", func() bool { return p.Stats().Count(StateWorking) == 1 })
 	return ch
+}
+
+// holdWorkerUntil keeps the pool's one worker busy until release is
+// called, however slow the machine: tests whose other callers must queue
+// behind it do not depend on a sleep outlasting them.
+func holdWorkerUntil(t testing.TB, p *Pool) (done chan error, release func()) {
+	flag := filepath.Join(t.TempDir(), "release")
+	done = holdWorker(t, p, "", "hold:"+flag)
+	return done, func() { writeFile(t, flag, "x") }
 }
 
 func TestMaxJobsWithJitter(t *testing.T) {

@@ -1,10 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,6 +59,11 @@ type Pool struct {
 	waiters    sync.WaitGroup // one per tracked process, done once its exit is reported
 	spawns     sync.WaitGroup // spawn goroutines started by the supervisor
 
+	// readProc reads a process's figures; only the supervisor calls it
+	// (sample.go). It is the real /proc reader except in tests that count
+	// reads. Set once in newPool.
+	readProc readProcFunc
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -67,6 +73,12 @@ type Pool struct {
 // (with the worker's last output lines). bus may be nil. ctx bounds the
 // start-up only.
 func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
+	return newWithReader(ctx, cfg, bus, newProcReader().read)
+}
+
+// newWithReader is New with the reader of process figures given: tests pass
+// one that counts its calls.
+func newWithReader(ctx context.Context, cfg Config, bus *Bus, readProc readProcFunc) (*Pool, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("engine: config: %w", err)
 	}
@@ -88,6 +100,8 @@ func New(ctx context.Context, cfg Config, bus *Bus) (*Pool, error) {
 		supQuit: make(chan struct{}),
 		supDone: make(chan struct{}),
 		procs:   make(map[*process]struct{}),
+
+		readProc: readProc,
 	}
 	p.waitTimer = time.AfterFunc(time.Hour, p.expireWaiters)
 	p.waitTimer.Stop() // armed by the first Exec that has to wait
@@ -163,7 +177,9 @@ func (p *Pool) trackProcess(proc *process, add bool) bool {
 	return true
 }
 
-// Stats returns a snapshot of the pool.
+// Stats returns a snapshot of the pool. It reads no file and takes no
+// pool lock: each worker's process figures are the supervisor's last
+// sample (sample.go), given with the exec count of that moment.
 func (p *Pool) Stats() Stats {
 	ws := *p.workers.Load()
 	s := Stats{
@@ -181,7 +197,7 @@ func (p *Pool) Stats() Stats {
 	for _, w := range ws {
 		s.Workers = append(s.Workers, w.info())
 	}
-	sort.Slice(s.Workers, func(i, j int) bool { return s.Workers[i].PID < s.Workers[j].PID })
+	slices.SortFunc(s.Workers, func(a, b WorkerInfo) int { return cmp.Compare(a.PID, b.PID) })
 	return s
 }
 

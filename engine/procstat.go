@@ -13,6 +13,9 @@ type ProcSample struct {
 	Start      time.Time // when the kernel started the process
 }
 
+// readProcFunc reads one process's figures at now (procReader.read).
+type readProcFunc func(pid int, now time.Time) (ProcSample, error)
+
 // ReadProc samples any process (a worker or a supervised service). It is
 // the engine's one reader of process figures: the supervisor samples its
 // workers with it on its tick and Stats reports the last sample, so that

@@ -64,7 +64,7 @@ func TestSpawnsAreConcurrentAndBounded(t *testing.T) {
 // first worker is ready; the slow ones join the pool when they are up.
 // Without it, New returns only when every worker is ready.
 func TestServeFirst(t *testing.T) {
-	const n, bootMS = 3, 1500
+	const n, bootMS = 3, 3000 // slow enough that a loaded machine still tells the two apart
 	cfg := slowBootConfig(t, n, bootMS, true)
 	cfg.ServeFirst = true
 	start := time.Now()

@@ -62,10 +62,10 @@ type supervisor struct {
 	closing   bool
 	lastTick  time.Time
 
-	proc       procReader // the one reader of worker figures (procstat.go)
-	lastSample time.Time  // when sampleAll last ran
-	inflight   int        // spawns in flight, all generations: at most spawnLimit
-	spawnLimit int        // see spawnLimit()
+	proc       readProcFunc // the one reader of worker figures: Pool.readProc
+	lastSample time.Time    // when sampleAll last ran
+	inflight   int          // spawns in flight, all generations: at most spawnLimit
+	spawnLimit int          // see spawnLimit()
 }
 
 // reloadOp is one generation being started.
@@ -79,7 +79,7 @@ type reloadOp struct {
 
 func newSupervisor(p *Pool, target int) *supervisor {
 	s := &supervisor{p: p, target: target, table: map[*process]*worker{}, pending: map[uint64]int{},
-		spawnLimit: spawnLimit(), proc: newProcReader()}
+		spawnLimit: spawnLimit(), proc: p.readProc}
 	if target == 0 {
 		// Debug mode: nothing to boot; workers spawned per job serve
 		// generation 1.

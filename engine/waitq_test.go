@@ -12,7 +12,7 @@ import (
 
 func TestQueueIsFIFO(t *testing.T) {
 	p := newPool(t, helperConfig(t, "", 1), nil)
-	held := holdWorker(t, p, "200")
+	held, release := holdWorkerUntil(t, p)
 	const n = 5
 	served := make(chan int, n)
 	var wg sync.WaitGroup
@@ -25,8 +25,9 @@ func TestQueueIsFIFO(t *testing.T) {
 			}
 			served <- i
 		}()
-		waitFor(t, time.Second, fmt.Sprintf("job %d queued", i), func() bool { return p.Stats().Queue == i+1 })
+		waitFor(t, 5*time.Second, fmt.Sprintf("job %d queued", i), func() bool { return p.Stats().Queue == i+1 })
 	}
+	release()
 	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestQueueDeadlinesWithOneTimer(t *testing.T) {
 	// for the second.
 	p := newPool(t, helperConfig(t, "", 1), nil)
 	p.cfg.Pool.AllocateTimeout = 100 * time.Millisecond // after boot: waiting only
-	held := holdWorker(t, p, "500")
+	held, release := holdWorkerUntil(t, p)
 	type result struct {
 		err  error
 		wait time.Duration
@@ -60,7 +61,7 @@ func TestQueueDeadlinesWithOneTimer(t *testing.T) {
 			_, _, err := execString(t, p, "c", "late")
 			results[i] <- result{err, time.Since(start)}
 		}()
-		waitFor(t, time.Second, "queued", func() bool { return p.Stats().Queue == i+1 })
+		waitFor(t, 5*time.Second, "queued", func() bool { return p.Stats().Queue == i+1 })
 		time.Sleep(60 * time.Millisecond)
 	}
 	for i, ch := range results {
@@ -68,10 +69,13 @@ func TestQueueDeadlinesWithOneTimer(t *testing.T) {
 		if !errors.Is(r.err, ErrNoFreeWorkers) {
 			t.Errorf("waiter %d: %v, want ErrNoFreeWorkers", i, r.err)
 		}
-		if r.wait < 95*time.Millisecond || r.wait > 450*time.Millisecond {
+		// The worker stays busy until release: a waiter whose deadline
+		// was never armed would wait seconds, not a scheduling delay.
+		if r.wait < 95*time.Millisecond || r.wait > 2*time.Second {
 			t.Errorf("waiter %d gave up after %v, want about 100ms", i, r.wait)
 		}
 	}
+	release()
 	if q := p.Stats().Queue; q != 0 {
 		t.Errorf("queue length %d after both timed out", q)
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -47,14 +46,13 @@ type worker struct {
 	sendFirst func(fd uintptr) (bool, error)
 
 	// Read by observers.
-	state    atomic.Int64  // State
-	execs    atomic.Uint64 // frames sent (jobs)
-	jobStart atomic.Int64  // unix ns of the running job's start, 0 when idle
-	lastUsed atomic.Int64  // unix ns of the last job's end, 0 if never used; kept only with idle_ttl
-	retiring atomic.Bool   // no longer counts toward the pool size
-	retireAs atomic.Int64  // State a limit asked for while the worker was busy; 0 = none
-	rss      atomic.Uint64 // last RSS sampled by the supervisor (sample.go)
-	cpu      atomic.Uint64 // last CPU share sampled, as math.Float64bits
+	state    atomic.Int64           // State
+	execs    atomic.Uint64          // frames sent (jobs)
+	jobStart atomic.Int64           // unix ns of the running job's start, 0 when idle
+	lastUsed atomic.Int64           // unix ns of the last job's end, 0 if never used; kept only with idle_ttl
+	retiring atomic.Bool            // no longer counts toward the pool size
+	retireAs atomic.Int64           // State a limit asked for while the worker was busy; 0 = none
+	last     atomic.Pointer[sample] // the supervisor's last sample (sample.go); nil before the first
 
 	tagMu sync.Mutex // guards tag
 	tag   Tag
@@ -112,26 +110,31 @@ func (w *worker) getTag() Tag {
 	return w.tag
 }
 
-// info builds the worker's Stats entry.
+// info builds the worker's Stats entry from atomics and the last sample:
+// no file is read, whoever asks and however often.
 func (w *worker) info() WorkerInfo {
 	wi := WorkerInfo{
 		PID:        w.pid,
 		State:      State(w.state.Load()),
 		Generation: w.gen,
 		NumExecs:   w.execs.Load(),
-		RSS:        w.rss.Load(),
-		CPUPercent: math.Float64frombits(w.cpu.Load()),
 		Created:    w.created,
 	}
-	// Figures fresh at the call, as the dashboard's leak hint needs them
-	// (it pairs each request with the RSS change it caused); the
-	// supervisor's last sample when the read fails.
-	if ps, err := newProcReader().read(w.pid, time.Now()); err == nil {
-		wi.RSS, wi.CPUPercent = ps.RSS, ps.CPUPercent
+	if sm := w.last.Load(); sm != nil {
+		wi.RSS, wi.CPUPercent = sm.RSS, sm.CPUPercent
+		wi.SampledAt, wi.SampledExecs, wi.SampledIdle = sm.at, sm.execs, sm.idle
 	}
 	if s := w.jobStart.Load(); s != 0 {
 		wi.JobStart = time.Unix(0, s)
 		wi.Job = w.getTag()
 	}
 	return wi
+}
+
+// lastRSS is the RSS of the last sample, 0 before the first.
+func (w *worker) lastRSS() uint64 {
+	if sm := w.last.Load(); sm != nil {
+		return sm.RSS
+	}
+	return 0
 }

@@ -17,7 +17,7 @@ type stubExec struct{}
 func (stubExec) Exec(context.Context, engine.Payload) (*engine.Response, error) {
 	return nil, engine.ErrNoFreeWorkers
 }
-func (stubExec) Stats() engine.Stats { return engine.Stats{} }
+func (stubExec) Counts() engine.Counts { return engine.Counts{} }
 
 // Which loop serves plain HTTP: the fast path, also with h2c (it hands
 // connections that open with the HTTP/2 preface to net/http), and

@@ -17,10 +17,11 @@ import (
 
 // Executor is what the front needs from a worker pool; *engine.Pool
 // satisfies it. Keeping it an interface lets main wrap the pool (and tests
-// count calls) without httpfront knowing how the pool works.
+// count calls) without httpfront knowing how the pool works. Counts is
+// all /health and /ready read: atomics, no file, no allocation.
 type Executor interface {
 	Exec(ctx context.Context, pl engine.Payload) (*engine.Response, error)
-	Stats() engine.Stats
+	Counts() engine.Counts
 }
 
 // errClientGone: writing to the client failed, or it cancelled while a

@@ -33,7 +33,7 @@ func (s *Server) PluginName() string { return "http" }
 // (RoadRunner's "status"). It stays 200 while draining, so an orchestrator
 // does not kill a process that is finishing its requests.
 func (s *Server) Health() (int, string) {
-	st := s.exec.Stats()
+	st := s.exec.Counts()
 	if st.Count(engine.StateReady)+st.Count(engine.StateWorking) > 0 {
 		return http.StatusOK, ""
 	}
@@ -52,7 +52,7 @@ func (s *Server) Ready() (int, string) {
 	if s.draining.Load() {
 		return http.StatusServiceUnavailable, "service is shutting down"
 	}
-	if s.exec.Stats().Count(engine.StateReady) > 0 {
+	if s.exec.Counts().Count(engine.StateReady) > 0 {
 		return http.StatusOK, ""
 	}
 	return http.StatusServiceUnavailable, "no idle workers"

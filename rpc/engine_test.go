@@ -114,6 +114,26 @@ func TestRealPool(t *testing.T) {
 	if len(before) != 2 || execs != 5 {
 		t.Fatalf("workers %+v: %d execs, want 2 workers and 5", before, execs)
 	}
+	// The informer shows the engine's sample, not a reading of its own:
+	// while no new sample was taken, its figures are Stats' to the byte.
+	for range 5 {
+		st := pool.Stats()
+		ws, err := c.Workers(ctx, "http")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again := pool.Stats(); !again.Workers[0].SampledAt.Equal(st.Workers[0].SampledAt) ||
+			!again.Workers[1].SampledAt.Equal(st.Workers[1].SampledAt) {
+			continue // a sample was taken meanwhile: try again
+		}
+		for i, w := range ws {
+			if w.MemoryUsage != st.Workers[i].RSS || w.CPUPercent != st.Workers[i].CPUPercent {
+				t.Fatalf("informer %d: %d B, %v%% CPU; the engine's sample: %d B, %v%%", w.Pid, w.MemoryUsage, w.CPUPercent,
+					st.Workers[i].RSS, st.Workers[i].CPUPercent)
+			}
+		}
+		break
+	}
 
 	start := time.Now()
 	if err := c.Reset(ctx, "http"); err != nil {

@@ -54,7 +54,7 @@ type JobState struct {
 }
 
 // processStates converts a pool snapshot. Memory and CPU are the engine's
-// last sample (engine.ReadProc): the informer reads no files itself.
+// supervisor's last sample (engine.WorkerInfo): the informer reads no files.
 func processStates(st engine.Stats) []*ProcessState {
 	out := make([]*ProcessState, 0, len(st.Workers))
 	for _, w := range st.Workers {

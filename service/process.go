@@ -45,7 +45,14 @@ type proc struct {
 	exit     string
 	lastLine string
 	next     time.Time
+	rss      uint64  // last sample of the running process (sampleFigures); 0 when none
+	cpu      float64 // likewise, CPU % since the process started
 }
+
+// sampleEvery is how often a running service's figures are read. Status
+// returns the last reading, so observers (the dashboard polls four times
+// a second, RPC clients at will) read no files.
+const sampleEvery = time.Second
 
 func newProc(name string, idx int, cfg Config, log *slog.Logger, bus *engine.Bus, restarts int) *proc {
 	return &proc{name: name, idx: idx, cfg: cfg, log: log, bus: bus, argv: strings.Fields(cfg.Command),
@@ -173,15 +180,23 @@ func (p *proc) wait(rn *running) (ran time.Duration, err error, stopped bool) {
 		defer t.Stop()
 		timeout = t.C
 	}
-	select {
-	case err = <-rn.exited:
-	case <-timeout:
-		p.log.Warn("service ran past exec_timeout; killed", "service", p.name, "pid", pid, "exec_timeout", p.cfg.ExecTimeout.String())
-		signalGroup(pid, syscall.SIGKILL)
-		err = <-rn.exited
-	case <-p.stop:
-		stopped = true
-		err = p.terminate(rn)
+	tick := time.NewTicker(sampleEvery)
+	defer tick.Stop()
+	p.sampleFigures(pid)
+	for waiting := true; waiting; {
+		select {
+		case err = <-rn.exited:
+			waiting = false
+		case <-timeout:
+			p.log.Warn("service ran past exec_timeout; killed", "service", p.name, "pid", pid, "exec_timeout", p.cfg.ExecTimeout.String())
+			signalGroup(pid, syscall.SIGKILL)
+			err, waiting = <-rn.exited, false
+		case <-p.stop:
+			stopped, waiting = true, false
+			err = p.terminate(rn)
+		case <-tick.C:
+			p.sampleFigures(pid)
+		}
 	}
 	p.mu.Lock()
 	ran = time.Since(p.started)
@@ -193,6 +208,21 @@ func (p *proc) wait(rn *running) (ran time.Duration, err error, stopped bool) {
 		rn.pipe.Close() // something outside the group holds the pipe
 	}
 	return ran, err, stopped
+}
+
+// sampleFigures reads the running process's figures through the engine's
+// one reader and keeps them for status; a failed read (the process is
+// ending) keeps the last ones.
+func (p *proc) sampleFigures(pid int) {
+	rss, cpu, ok := engine.ProcUsage(pid)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	if p.pid == pid {
+		p.rss, p.cpu = rss, cpu
+	}
+	p.mu.Unlock()
 }
 
 // terminate is the clean stop: SIGTERM to the group, SIGKILL after
@@ -227,7 +257,7 @@ func (p *proc) requestStop(force bool) {
 
 func (p *proc) setState(s State, exit string) {
 	p.mu.Lock()
-	p.state, p.pid, p.next = s, 0, time.Time{}
+	p.state, p.pid, p.next, p.rss, p.cpu = s, 0, time.Time{}, 0, 0
 	if exit != "" {
 		p.exit = exit
 	}
@@ -270,11 +300,9 @@ func LogSource(name string) string { return "service:" + name }
 func (p *proc) status() Status {
 	p.mu.Lock()
 	st := Status{Service: p.name, Index: p.idx, Command: p.cfg.Command, State: p.state, PID: p.pid,
-		Started: p.started, Restarts: p.restarts, Exit: p.exit, LastLine: p.lastLine, Next: p.next}
+		Started: p.started, Restarts: p.restarts, Exit: p.exit, LastLine: p.lastLine, Next: p.next,
+		RSS: p.rss, CPU: p.cpu}
 	p.mu.Unlock()
-	if st.PID != 0 {
-		st.RSS, st.CPU, _ = engine.ProcUsage(st.PID)
-	}
 	return st
 }
 

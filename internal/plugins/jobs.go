@@ -108,7 +108,7 @@ func (c JobsChecker) Health() (int, string) {
 	if j == nil {
 		return http.StatusServiceUnavailable, "jobs pool not started"
 	}
-	st := j.Pool.Stats()
+	st := j.Pool.Counts()
 	if st.Count(engine.StateReady)+st.Count(engine.StateWorking) > 0 {
 		return http.StatusOK, ""
 	}
