@@ -20,7 +20,7 @@ import (
 // server) and checks the wiring behind the dashboard against the real
 // processes: the worker table lists the live PHP children of phprun,
 // requests show up, R then y replaces every worker, a changed file reloads
-// them ("1 file changed → 2 workers reloaded") and the new code answers,
+// them ("1 file changed: worker.php → 2 workers reloaded") and the new code answers,
 // and q drains and exits 0 with no PHP process left.
 func TestDashboardInTmux(t *testing.T) {
 	for _, tool := range []string{"tmux", "php"} {
@@ -159,13 +159,13 @@ while ($req = $worker->waitRequest()) {
 	waitFor("the reset prompt", contains("Reset all workers"))
 	tmux("send-keys", "-t", "dash", "y")
 	second := workersLive("new workers after R y", first)
-	waitFor("the header's reset line", reloadLine("  reset → 2 workers reloaded in "))
+	waitFor("the header's reset line", reloadLine("  key R → 2 workers reloaded in "))
 
 	if err := os.WriteFile(filepath.Join(dir, "worker.php"), []byte(strings.Replace(
 		string(mustRead(t, filepath.Join(dir, "worker.php"))), "ok", "ok2", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("the header's reload line", reloadLine("  1 file changed → 2 workers reloaded in "))
+	waitFor("the header's reload line", reloadLine("  1 file changed: worker.php → 2 workers reloaded in "))
 	waitFor("the new response", func() bool { code, body := get("/"); return code == 200 && body == "ok2\n" })
 	third := workersLive("new workers after the change", second)
 

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/tui"
 	"github.com/phprun/phprun/watch"
@@ -49,9 +49,9 @@ func newWatcher(cfg config.Config) (*watch.Watcher, error) {
 // watchAndReload reloads the workers after each batch of changed files and
 // reports "N files changed → M workers reloaded in X ms". A failed reload
 // keeps the old workers serving (the engine's promise); the next change
-// retries. Before each reload it describes the cause on the bus, so the
-// dashboard's header reads "3 files changed → 6 workers reloaded in 182 ms"
-// (see docs/dashboard.md).
+// retries. The reload's reason ("3 files changed") comes back on the
+// engine's own reload events, so the dashboard's header reads
+// "3 files changed → 6 workers reloaded in 182 ms" (see docs/dashboard.md).
 func (s *server) watchAndReload(ctx context.Context) error {
 	w := s.watcher
 	s.log.Info(w.Info().String())
@@ -60,11 +60,11 @@ func (s *server) watchAndReload(ctx context.Context) error {
 	g.Go(func() error {
 		for b := range w.Batches() {
 			start := time.Now()
-			s.describeReload(len(b.Paths), "watch", b.Paths)
+			why := changeReason(b.Paths)
 			rctx, cancel := context.WithTimeout(gctx, s.lc.Config.ReloadTimeout())
-			err := s.pool.Reload(rctx)
+			err := s.pool.Reload(rctx, why)
 			if jp := s.jobsPool(); err == nil && jp != nil {
-				err = jp.Reload(rctx) // dev reloads both pools
+				err = jp.Reload(rctx, why) // dev reloads both pools
 			}
 			cancel()
 			if errors.Is(err, engine.ErrPoolClosed) || gctx.Err() != nil {
@@ -83,13 +83,14 @@ func (s *server) watchAndReload(ctx context.Context) error {
 	return g.Wait()
 }
 
-// describeReload publishes why the next reload happens: count changed
-// files (0 when not caused by files), reason (the trigger) and the paths.
-// The engine's own, anonymous EventReloadStarted follows; the dashboard
-// keeps this description for it.
-func (s *server) describeReload(count int, reason string, paths []string) {
-	s.bus.Publish(engine.Event{Kind: engine.EventReloadStarted, Pool: s.pool.Name(),
-		Count: count, Reason: reason, Message: strings.Join(paths, "\n")})
+// changeReason is a reload's reason for a batch of changed files: the
+// file's name when there is one ("1 file changed: src/x.php"), the count
+// otherwise (the paths are in the log line that follows the reload).
+func changeReason(paths []string) string {
+	if len(paths) == 1 {
+		return "1 file changed: " + paths[0]
+	}
+	return files(len(paths)) + " changed"
 }
 
 // newWorkers counts the workers of the current generation: right after a
@@ -113,7 +114,7 @@ func files(n int) string {
 
 // runDashboard shows the dashboard until the user quits (the dashboard
 // calls Drain, which is the graceful shutdown) or a signal arrives.
-func (s *server) runDashboard(ctx context.Context, events *engine.Subscription) error {
+func (s *server) runDashboard(ctx context.Context, events *engine.Subscription, logs *tui.LogFeed) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	g, gctx := errgroup.WithContext(runCtx)
@@ -129,7 +130,7 @@ func (s *server) runDashboard(ctx context.Context, events *engine.Subscription) 
 		case <-uiCtx.Done():
 		}
 	}()
-	src := &tuiSource{s: s, events: events, info: s.dashboardInfo()}
+	src := &tuiSource{s: s, events: events, logs: logs, info: s.dashboardInfo()}
 	err := tui.Run(uiCtx, src, tui.Options{})
 	// Closing the channel ends the dashboard's event reader; runServer's
 	// own Unsubscribe afterwards is a no-op.
@@ -180,10 +181,11 @@ func watchSummary(i watch.Info) string {
 type tuiSource struct {
 	s      *server
 	events *engine.Subscription
+	logs   *tui.LogFeed // phprun's own records (serve.go's sink handler)
 	info   tui.Info
 
-	mu      sync.Mutex            // guards scratch
-	scratch []engine.AccessRecord // Requests' buffer, kept between polls
+	mu      sync.Mutex      // guards scratch
+	scratch []access.Record // Requests' buffer, kept between polls
 }
 
 var _ tui.DropCounter = (*tuiSource)(nil)
@@ -197,11 +199,13 @@ func (t *tuiSource) Stats() []engine.Stats {
 
 func (t *tuiSource) Events() <-chan engine.Event { return t.events.C }
 
+func (t *tuiSource) Logs() <-chan tui.LogRecord { return t.logs.C() }
+
 // Requests copies the new access records out of the ring through a buffer
 // that is kept between polls: every request takes the ring's lock to add
 // its record, so the lock is never held while a buffer grows (an
 // allocation, perhaps a GC assist); the caller's copy is made after.
-func (t *tuiSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64) {
+func (t *tuiSource) Requests(since uint64, dst []access.Record) ([]access.Record, uint64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var next uint64
@@ -220,8 +224,7 @@ func (t *tuiSource) ResetWorker(pid int) error {
 }
 
 func (t *tuiSource) ResetAll() error {
-	t.s.describeReload(0, "reset", nil)
-	return t.s.reload("dashboard")
+	return t.s.reload("key R")
 }
 
 // Drain is the graceful shutdown. It is once-guarded (server.shutdown):
@@ -229,9 +232,10 @@ func (t *tuiSource) ResetAll() error {
 // call only waits for this one and returns the same result.
 func (t *tuiSource) Drain() error { return t.s.shutdown() }
 
-// EventsDropped implements tui.DropCounter: events the dashboard missed
-// because its buffer was full (the bus never waits for it).
-func (t *tuiSource) EventsDropped() uint64 { return t.events.Dropped() }
+// EventsDropped implements tui.DropCounter: events and log records the
+// dashboard missed because its buffers were full (neither the bus nor the
+// log feed waits for it).
+func (t *tuiSource) EventsDropped() uint64 { return t.events.Dropped() + t.logs.Dropped() }
 
 // Info is the header's facts; the PHP version appears once the probe
 // that runs after boot has learned it.

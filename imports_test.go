@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,14 +23,16 @@ var allowedImports = map[string][]string{
 	"engine/wire": nil,
 	"engine/fdio": nil,
 	"engine":      {module + "/engine/wire", module + "/engine/fdio", fielderr},
-	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/jsonw", "golang.org/x/net/", module + "/httpfront/internal/"},
+	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/jsonw", "golang.org/x/net/", module + "/httpfront/internal/", module + "/httpfront/access"},
+	// the access record and its ring: HTTP facts for the dashboard and metrics, a leaf
+	"httpfront/access": nil,
 	// httpfront's connection plumbing: a leaf, shared with its fast path
 	"httpfront/internal/conns": nil,
 	// the HTTP/1.1 fast path: net/http's rules; of the engine only the fdio leaf
 	"httpfront/internal/h1": {module + "/httpfront/internal/conns", module + "/engine/fdio", "golang.org/x/net/http/httpguts"},
 	"rpc":                   {module + "/engine", module + "/engine/wire", fielderr},
 	"watch":                 {"github.com/fsnotify/fsnotify", fielderr},
-	"tui":                   {module + "/engine", "github.com/charmbracelet/", "github.com/muesli/termenv"},
+	"tui":                   {module + "/engine", module + "/httpfront/access", "github.com/charmbracelet/", "github.com/muesli/termenv"},
 	"internal/protocodec":   {"google.golang.org/protobuf/"},
 	"jobs":                  {module + "/engine", module + "/engine/wire", module + "/jobs/jobsv1", fielderr, module + "/internal/jsonw", "google.golang.org/protobuf/"},
 	"jobs/memory":           {module + "/jobs"},
@@ -95,6 +98,30 @@ func TestImportDirection(t *testing.T) {
 					continue
 				}
 				t.Errorf("%s imports %s, which ARCHITECTURE.md does not allow for package %s", f, imp, dir)
+			}
+		}
+	}
+}
+
+// httpPackages are the standard library's HTTP packages. The engine runs
+// PHP workers for any front (HTTP, jobs, services) and must import none of
+// them: an HTTP fact it needs to carry goes in an opaque annotation
+// (engine.Tag), and HTTP records live in httpfront/access.
+var httpPackages = []string{"net/http", "net/url", "mime", "mime/multipart", "net/textproto"}
+
+// TestEngineImportsNoHTTP: the table above allows every standard package,
+// so the engine's freedom from HTTP is checked on its own.
+func TestEngineImportsNoHTTP(t *testing.T) {
+	for _, dir := range []string{"engine", "engine/wire", "engine/fdio"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			for _, imp := range importsOf(t, f) {
+				if strings.HasPrefix(imp, "net/http") || slices.Contains(httpPackages, imp) {
+					t.Errorf("%s imports %s: the engine knows nothing of HTTP", f, imp)
+				}
 			}
 		}
 	}

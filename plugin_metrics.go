@@ -4,8 +4,8 @@ import (
 	"context"
 	"slices"
 
-	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/tui"
 )
@@ -42,17 +42,17 @@ func (s *server) startMetrics(opts *httpfront.Options) error {
 		if err := p.Register(h); err != nil {
 			return err
 		}
-		opts.Access = chainAccess(opts.Access, func(r *engine.AccessRecord) { h.Record(r.Status, r.Duration) })
+		opts.Access = chainAccess(opts.Access, func(r *access.Record) { h.Record(r.Status, r.Duration) })
 	}
 	return nil
 }
 
 // chainAccess calls a then b with each access record; either may be nil.
-func chainAccess(a, b func(*engine.AccessRecord)) func(*engine.AccessRecord) {
+func chainAccess(a, b func(*access.Record)) func(*access.Record) {
 	if a == nil {
 		return b
 	}
-	return func(r *engine.AccessRecord) { a(r); b(r) }
+	return func(r *access.Record) { a(r); b(r) }
 }
 
 // registerMetricsRPC publishes metrics.* on the RPC server, when both run.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/httpfront"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/internal/config"
 	"github.com/phprun/phprun/internal/logging"
 	"github.com/phprun/phprun/internal/plugins"
@@ -23,6 +24,7 @@ import (
 	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/rpc"
 	"github.com/phprun/phprun/service"
+	"github.com/phprun/phprun/tui"
 	"github.com/phprun/phprun/watch"
 	"golang.org/x/sync/errgroup"
 )
@@ -52,7 +54,7 @@ type server struct {
 	status   *httpfront.StatusServer // nil without status.address
 	rpcSrv   *rpc.Server             // nil without an rpc section
 	rpcLn    net.Listener
-	access   *engine.AccessRing  // nil unless the dashboard reads it
+	access   *access.Ring        // nil unless the dashboard reads it
 	php      *phpProbe           // the worker's PHP version, learned after boot (phpversion.go)
 	boot     time.Duration       // process start to serving (boot_ms)
 	watcher  *watch.Watcher      // dev only; nil when not watching
@@ -112,13 +114,13 @@ func runServer(g *Globals, a *app, dev bool) error {
 	bus := engine.NewBus()
 	var log *slog.Logger
 	var uiEvents *engine.Subscription
-	flushEvents := func() {} // the dashboard gets events and records on one bus, in order
+	var uiLogs *tui.LogFeed
+	flushEvents := func() {} // the dashboard orders events and records by time itself
 	if ui {
-		// The dashboard owns the terminal: phprun's own records travel on
-		// the bus and appear in its log pane.
+		// The dashboard owns the terminal: phprun's own records go to its
+		// log feed (read through its Source) and appear in its log pane.
 		uiEvents = bus.Subscribe(8192)
-		level, _ := logging.ParseLevel(lc.Config.Logs.Level)
-		log = slog.New(logging.NewBusHandler(bus, level))
+		log, uiLogs = dashboardLog(lc.Config.Logs.Level)
 	} else {
 		l, closeLog, err := logging.New(lc.Config.Logs, a.stdout, a.stderr)
 		if err != nil {
@@ -164,7 +166,7 @@ func runServer(g *Globals, a *app, dev bool) error {
 	sigs.onReload(func() { _ = s.reload("SIGUSR2") })
 
 	if ui {
-		err = s.runDashboard(ctx, uiEvents)
+		err = s.runDashboard(ctx, uiEvents, uiLogs)
 		bus.Unsubscribe(uiEvents)
 	} else {
 		err = s.runHeadless(ctx)
@@ -201,8 +203,8 @@ func startServer(ctx context.Context, lc *config.Loaded, log *slog.Logger, bus *
 	opts := httpfront.Options{Logger: logging.ChannelLogger(log, cfg.Logs, "http"), Debug: dev && cfg.Dev.ShowErrors || cfg.HTTP.Pool.Debug, // RoadRunner: pool.debug shows errors
 		NoFastPath: os.Getenv("PHPRUN_HTTP_FASTPATH") == "0"}
 	if ui {
-		s.access = engine.NewAccessRing(4096)
-		opts.Access = s.access.Add
+		s.access = access.NewRing(4096)
+		opts.Access, opts.AccessDetail = s.access.Add, true // the dashboard shows each request's worker and error
 	}
 	if err := s.startMetrics(&opts); err != nil {
 		if s.metrics != nil {
@@ -463,12 +465,12 @@ func (s *server) reload(why string) error {
 	defer cancel()
 	start := time.Now()
 	s.log.Info("reloading workers", "reason", why)
-	if err := s.pool.Reload(ctx); err != nil {
+	if err := s.pool.Reload(ctx, why); err != nil {
 		s.log.Error("reload failed; the previous workers keep serving", "reason", why, "error", err.Error())
 		return err
 	}
 	if jp := s.jobsPool(); jp != nil {
-		if err := jp.Reload(ctx); err != nil {
+		if err := jp.Reload(ctx, why); err != nil {
 			s.log.Error("reload of the jobs workers failed; the previous ones keep consuming", "reason", why, "error", err.Error())
 			return err
 		}
@@ -517,7 +519,7 @@ func (p poolSet) Reset(ctx context.Context, name string) error {
 		return fmt.Errorf("no pool named %q (have %q)", name, p.Names())
 	}
 	start := time.Now()
-	if err := pool.Reload(ctx); err != nil {
+	if err := pool.Reload(ctx, "rpc"); err != nil {
 		p.s.log.Error("reset over RPC failed; the previous workers keep serving", "pool", name, "error", err.Error())
 		return err
 	}

@@ -109,7 +109,7 @@ func chaos(t *testing.T, relay string) {
 				return
 			case <-time.After(150 * time.Millisecond):
 			}
-			if err := p.Reload(context.Background()); err != nil {
+			if err := p.Reload(context.Background(), "test"); err != nil {
 				t.Errorf("reload: %v", err)
 			}
 		}

@@ -80,6 +80,6 @@ func (s *supervisor) setDebug(m *debugMode) error {
 	s.p.debug.Store(nil)
 	s.target = s.p.cfg.Pool.NumWorkers
 	reply := make(chan error, 1) // nobody waits for the boot itself
-	s.startReload(reply)
+	s.startReload(reply, "debug mode off")
 	return nil
 }

@@ -16,11 +16,11 @@ const (
 	EventWorkerStopped                      // process exited; Reason says why
 	EventWorkerOutput                       // one line of stderr or stray stdout; Message
 	EventLimitReached                       // max_jobs/ttl/idle_ttl/memory/exec_ttl; Reason
-	EventReloadStarted                      // Reload began
-	EventReloadDone                         // Reload finished; Count workers, Duration
-	EventReloadFailed                       // new generation could not boot; Message
+	EventReloadStarted                      // Reload began; Reason is the caller's
+	EventReloadDone                         // Reload finished; Count workers, Duration, Reason
+	EventReloadFailed                       // new generation could not boot; Message, Reason
 	EventBootFailed                         // a worker failed to boot (crash loop); Message
-	EventLog                                // a message of phprun itself; Level, Message
+	EventLog                                // a warning of the engine itself (relay, late output); Level, Message
 )
 
 var eventNames = [...]string{"", "worker.spawned", "worker.ready", "worker.stopped", "worker.output",

@@ -122,7 +122,7 @@ func newWithReader(ctx context.Context, cfg Config, bus *Bus, readProc readProcF
 	go newSupervisor(p, n).run()
 
 	if n > 0 {
-		if err := p.reload(ctx); err != nil {
+		if err := p.reload(ctx, "start"); err != nil {
 			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			_ = p.Close(cctx)

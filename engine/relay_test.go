@@ -64,7 +64,7 @@ func TestSocketRelays(t *testing.T) {
 					t.Errorf("answer from unknown pid %d", pid)
 				}
 			}
-			if err := p.Reload(context.Background()); err != nil {
+			if err := p.Reload(context.Background(), "test"); err != nil {
 				t.Fatalf("reload over %s: %v", tc.relay, err)
 			}
 			if _, _, err := execString(t, p, "c", "after reload"); err != nil {
@@ -126,7 +126,7 @@ func TestSocketRelayForeignConnection(t *testing.T) {
 	}
 	c.Write([]byte("garbage garbage garbage\n"))
 	c.Close()
-	if err := p.Reload(context.Background()); err != nil {
+	if err := p.Reload(context.Background(), "test"); err != nil {
 		t.Fatalf("reload after a foreign connection: %v", err)
 	}
 	if _, _, err := execString(t, p, "c", "b"); err != nil {

@@ -16,7 +16,13 @@ var errPoolClosing = fmt.Errorf("engine: reload: %w", ErrPoolClosed)
 // (killed after reset_timeout). If the new generation cannot boot, the old
 // one keeps serving and the boot error is returned. Reload returns when the
 // old generation is gone, or when ctx ends (the reload itself continues).
-func (p *Pool) Reload(ctx context.Context) error {
+//
+// reason says why, in a few words for people ("1 file changed: src/x.php",
+// "key r", "rpc", "SIGUSR2"); it comes back on the reload's events
+// (EventReloadStarted, Done, Failed), so an observer learns the cause from
+// the event itself. Reloads asked for while one runs are merged into the
+// next one, which carries the first of their reasons.
+func (p *Pool) Reload(ctx context.Context, reason string) error {
 	if p.closed.Load() {
 		return ErrPoolClosed
 	}
@@ -24,12 +30,12 @@ func (p *Pool) Reload(ctx context.Context) error {
 		// Every job gets a fresh worker anyway.
 		return nil
 	}
-	return p.reload(ctx)
+	return p.reload(ctx, reason)
 }
 
-func (p *Pool) reload(ctx context.Context) error {
+func (p *Pool) reload(ctx context.Context, reason string) error {
 	reply := make(chan error, 1)
-	if !p.send(command{kind: cmdReload, reply: reply}) {
+	if !p.send(command{kind: cmdReload, reply: reply, reason: reason}) {
 		return ErrPoolClosed
 	}
 	select {
@@ -56,19 +62,22 @@ func (p *Pool) ResetWorker(ctx context.Context, pid int) error {
 	}
 }
 
-func (s *supervisor) startReload(reply chan error) {
+func (s *supervisor) startReload(reply chan error, reason string) {
 	if s.closing {
 		reply <- errPoolClosing
 		return
 	}
 	if s.reload != nil {
+		if len(s.queued) == 0 {
+			s.queuedWhy = reason
+		}
 		s.queued = append(s.queued, reply)
 		return
 	}
 	s.last++
-	s.reload = &reloadOp{gen: s.last, replies: []chan error{reply}, started: time.Now()}
+	s.reload = &reloadOp{gen: s.last, replies: []chan error{reply}, started: time.Now(), reason: reason}
 	if s.gen != 0 {
-		s.p.publish(Event{Kind: EventReloadStarted, Generation: s.last})
+		s.p.publish(Event{Kind: EventReloadStarted, Generation: s.last, Reason: reason})
 	}
 	// New code deserves an immediate try, whatever the back-off says.
 	s.retryAt = time.Time{}
@@ -95,7 +104,7 @@ func (s *supervisor) swap() {
 		}
 	}
 	if !first {
-		s.p.publish(Event{Kind: EventReloadDone, Generation: op.gen, Count: len(op.staged), Duration: time.Since(op.started)})
+		s.p.publish(Event{Kind: EventReloadDone, Generation: op.gen, Count: len(op.staged), Duration: time.Since(op.started), Reason: op.reason})
 	}
 	s.snapshot() // before any reply: New and Reload callers read Stats next
 	s.drain = append(s.drain, op.replies...)
@@ -112,7 +121,7 @@ func (s *supervisor) finishReload(err error) {
 		s.p.startRetire(w, StateStopping)
 	}
 	if s.gen != 0 && !errors.Is(err, ErrPoolClosed) {
-		s.p.publish(Event{Kind: EventReloadFailed, Generation: op.gen, Message: err.Error()})
+		s.p.publish(Event{Kind: EventReloadFailed, Generation: op.gen, Message: err.Error(), Reason: op.reason})
 	}
 	prefix := "engine: reload: %w"
 	if s.gen == 0 {
@@ -128,9 +137,9 @@ func (s *supervisor) nextReload() {
 	if len(s.queued) == 0 || s.closing {
 		return
 	}
-	q := s.queued
-	s.queued = nil
-	s.startReload(q[0])
+	q, why := s.queued, s.queuedWhy
+	s.queued, s.queuedWhy = nil, ""
+	s.startReload(q[0], why)
 	s.reload.replies = append(s.reload.replies, q[1:]...)
 }
 

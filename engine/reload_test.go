@@ -68,7 +68,7 @@ func TestReloadUnderLoadPHP(t *testing.T) {
 		}
 		time.Sleep(30 * time.Millisecond)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err := p.Reload(ctx)
+		err := p.Reload(ctx, "test")
 		cancel()
 		if err != nil {
 			t.Fatalf("reload %d: %v", round, err)
@@ -113,7 +113,7 @@ func TestReloadWaitsForBusyOldWorkers(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	old := p.Stats().Workers[0].PID
 	start := time.Now()
-	if err := p.Reload(context.Background()); err != nil {
+	if err := p.Reload(context.Background(), "test"); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-res; err != nil {
@@ -136,7 +136,7 @@ func TestReloadFailureKeepsOldGeneration(t *testing.T) {
 	p := newPool(t, cfg, bus)
 	old := pids(p.Stats())
 	writeFile(t, flag, "x")
-	err := p.Reload(context.Background())
+	err := p.Reload(context.Background(), "1 file changed: src/broken.php")
 	if err == nil || !strings.Contains(err.Error(), "boot failed because") {
 		t.Fatalf("Reload: %v, want the boot error", err)
 	}
@@ -154,11 +154,11 @@ func TestReloadFailureKeepsOldGeneration(t *testing.T) {
 		}
 		r.Release()
 	}
-	if !hasEvent(events(), EventReloadFailed, nil) {
-		t.Error("no EventReloadFailed")
+	if !hasEvent(events(), EventReloadFailed, func(e Event) bool { return e.Reason == "1 file changed: src/broken.php" }) {
+		t.Error("no EventReloadFailed with the reload's reason")
 	}
 	os.Remove(flag)
-	if err := p.Reload(context.Background()); err != nil {
+	if err := p.Reload(context.Background(), "test"); err != nil {
 		t.Fatalf("reload after fix: %v", err)
 	}
 	st = p.Stats()
@@ -201,7 +201,7 @@ func TestStatsAfterReloadShowOnlyNewGeneration(t *testing.T) {
 	p := newPool(t, helperConfig(t, "", 2), nil)
 	for i := 0; i < 15; i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err := p.Reload(ctx)
+		err := p.Reload(ctx, "test")
 		cancel()
 		if err != nil {
 			t.Fatalf("reload %d: %v", i, err)

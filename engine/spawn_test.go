@@ -114,7 +114,7 @@ func TestServeFirstReloadStillWaitsForAll(t *testing.T) {
 	for p.Stats().Count(StateReady) < n && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if err := p.Reload(ctx); err != nil {
+	if err := p.Reload(ctx, "test"); err != nil {
 		t.Fatal(err)
 	}
 	st := p.Stats()

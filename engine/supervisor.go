@@ -29,15 +29,16 @@ const (
 
 // command is a message to the supervisor. It is passed by value.
 type command struct {
-	kind  cmdKind
-	w     *worker
-	proc  *process
-	gen   uint64
-	err   error
-	pid   int
-	reply chan error
-	list  chan []*worker
-	debug *debugMode
+	kind   cmdKind
+	w      *worker
+	proc   *process
+	gen    uint64
+	err    error
+	pid    int
+	reply  chan error
+	list   chan []*worker
+	debug  *debugMode
+	reason string // why a reload was asked for (cmdReload)
 }
 
 // supervisor owns the worker table and every decision about spawning. All
@@ -50,15 +51,16 @@ type supervisor struct {
 	gen    uint64 // serving generation; 0 until the first one booted
 	last   uint64 // highest generation ever started
 
-	pending  map[uint64]int // spawns in flight, by generation
-	failures int            // consecutive boot failures
-	retryAt  time.Time      // no spawn before this (back-off)
-	reload   *reloadOp      // generation being booted, if any
-	queued   []chan error   // Reloads asked for while one runs
-	drain    []chan error   // Reloads waiting for the old generation to leave
-	drainBy  time.Time      // when busy old workers get killed
-	closing  bool
-	lastTick time.Time
+	pending   map[uint64]int // spawns in flight, by generation
+	failures  int            // consecutive boot failures
+	retryAt   time.Time      // no spawn before this (back-off)
+	reload    *reloadOp      // generation being booted, if any
+	queued    []chan error   // Reloads asked for while one runs
+	queuedWhy string         // the first queued Reload's reason
+	drain     []chan error   // Reloads waiting for the old generation to leave
+	drainBy   time.Time      // when busy old workers get killed
+	closing   bool
+	lastTick  time.Time
 
 	proc       readProcFunc // the one reader of worker figures: Pool.readProc
 	lastSample time.Time    // when sampleAll last ran
@@ -72,6 +74,7 @@ type reloadOp struct {
 	staged  []*worker // booted, held back until the whole generation is up
 	replies []chan error
 	started time.Time
+	reason  string // the Reload's reason, repeated on its events
 }
 
 func newSupervisor(p *Pool, target int) *supervisor {
@@ -138,7 +141,7 @@ func (s *supervisor) handle(c command) {
 		s.sample(c.w, time.Now())
 		s.snapshot()
 	case cmdReload:
-		s.startReload(c.reply)
+		s.startReload(c.reply, c.reason)
 	case cmdGrow:
 		s.grow()
 	case cmdDebug:

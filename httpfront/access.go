@@ -1,25 +1,24 @@
 package httpfront
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // accessWriter records status and size for the access record. It exists
 // only when records or access logs were asked for.
 type accessWriter struct {
 	http.ResponseWriter
-	status    int
-	bytes     int64
-	pid       int           // set by the handler once a worker answered
-	queueWait time.Duration // likewise
-	errText   string        // why the request failed, set by handler.fail
-	rec       engine.AccessRecord
+	status int
+	bytes  int64
+	note   requestNote // filled by the worker handler through the request context
+	rec    access.Record
 }
 
 var accessPool = sync.Pool{New: func() any { return new(accessWriter) }}
@@ -53,40 +52,28 @@ func (a *accessWriter) Flush() {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (a *accessWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
-// findAccessWriter walks the Unwrap chain (middleware writers) to the
-// accessWriter, if any.
-func findAccessWriter(w http.ResponseWriter) *accessWriter {
-	for range 8 {
-		if a, ok := w.(*accessWriter); ok {
-			return a
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return nil
-		}
-		w = u.Unwrap()
-	}
-	return nil
-}
-
-// accessMiddleware builds one engine.AccessRecord per request and hands it
+// accessMiddleware builds one access.Record per request and hands it
 // to sink (and/or logs it). The record is pooled: sink must copy what it
-// keeps (engine.AccessRing.Add does).
-func accessMiddleware(next http.Handler, sink func(*engine.AccessRecord), log *slog.Logger, logLines bool) http.Handler {
+// keeps (access.Ring.Add does). With notes, the request carries a
+// requestNote for the worker handler to fill (Options.AccessDetail).
+func accessMiddleware(next http.Handler, sink func(*access.Record), log *slog.Logger, logLines, notes bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		a := accessPool.Get().(*accessWriter)
 		*a = accessWriter{ResponseWriter: w}
+		if notes {
+			r = r.WithContext(withNote(r.Context(), &a.note))
+		}
 		// The record is made in a deferred call so that a response the
 		// handler cut (panic(http.ErrAbortHandler), cut.go) is recorded too.
 		defer func() {
 			if a.status == 0 {
-				a.status = http.StatusOK
+				a.status = cmp.Or(a.note.status, http.StatusOK)
 			}
-			a.rec = engine.AccessRecord{
+			a.rec = access.Record{
 				Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
 				RemoteAddr: remoteIP(r.RemoteAddr), Status: a.status, Bytes: a.bytes,
-				Duration: time.Since(start), QueueWait: a.queueWait, PID: a.pid, Error: a.errText,
+				Duration: time.Since(start), QueueWait: a.note.queueWait, PID: a.note.pid, Error: a.note.errText,
 			}
 			if sink != nil {
 				sink(&a.rec)

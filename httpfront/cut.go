@@ -23,7 +23,7 @@ import (
 // Both net/http and the fast path take that panic as a silent abort.
 //
 // cut does not return.
-func (h *handler) cut(w http.ResponseWriter, r *http.Request, err error, sent int64, pid int) {
+func (h *handler) cut(r *http.Request, err error, sent int64, pid int) {
 	level := slog.LevelError
 	if errors.Is(err, errClientGone) {
 		level = slog.LevelDebug // nobody is left to see the cut
@@ -31,10 +31,8 @@ func (h *handler) cut(w http.ResponseWriter, r *http.Request, err error, sent in
 	h.log.LogAttrs(context.Background(), level, "http: response cut",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("pid", pid),
 		slog.Int64("bytes_sent", sent), slog.String("error", err.Error()))
-	if h.access {
-		if aw := findAccessWriter(w); aw != nil {
-			aw.errText = "response cut: " + err.Error()
-		}
+	if n := h.note(r); n != nil {
+		n.errText = "response cut: " + err.Error()
 	}
 	panic(http.ErrAbortHandler)
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 func TestE2EH2C(t *testing.T) {
@@ -298,10 +299,10 @@ func waitFor(t testing.TB, cond func() bool) {
 func TestE2EAccessRecords(t *testing.T) {
 	pool := startPool(t, "special", 1, nil, nil)
 	var mu sync.Mutex
-	var recs []engine.AccessRecord
+	var recs []access.Record
 	cfg := testConfig()
 	cfg.AccessLogs = true
-	f := startFront(t, cfg, pool, Options{Access: func(r *engine.AccessRecord) {
+	f := startFront(t, cfg, pool, Options{Access: func(r *access.Record) {
 		mu.Lock()
 		recs = append(recs, *r)
 		mu.Unlock()

@@ -70,24 +70,17 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, starte
 	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errClientGone)) {
 		h.log.LogAttrs(r.Context(), slog.LevelDebug, "http: client went away",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		if h.access {
-			if aw := findAccessWriter(w); aw != nil {
-				aw.errText = "client went away"
-				if aw.status == 0 {
-					aw.status = 499
-				}
-			}
+		if n := h.note(r); n != nil {
+			n.errText, n.status = "client went away", 499 // 499 only if nothing was written
 		}
 		return 499
 	}
 	status, retry, public := h.errorStatus(err)
 	pid := errorPID(err)
-	if h.access {
-		if aw := findAccessWriter(w); aw != nil {
-			aw.errText = err.Error()
-			if aw.pid == 0 {
-				aw.pid = pid
-			}
+	if n := h.note(r); n != nil {
+		n.errText = err.Error()
+		if n.pid == 0 {
+			n.pid = pid
 		}
 	}
 	level := slog.LevelError

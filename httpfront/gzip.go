@@ -88,7 +88,7 @@ type gzipWriter struct {
 
 func (g *gzipWriter) Header() http.Header { return g.rw.Header() }
 
-// Unwrap lets http.ResponseController and findAccessWriter see through.
+// Unwrap lets http.ResponseController see through.
 func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.rw }
 
 func (g *gzipWriter) WriteHeader(code int) {

@@ -38,7 +38,16 @@ type handler struct {
 	rawBody      bool
 	debug        bool
 	uploads      uploadPolicy
-	access       bool // an accessWriter wraps every response
+	notes        bool // the access middleware puts a requestNote in every request's context
+}
+
+// note returns the request's requestNote to fill, nil when no access
+// record is kept.
+func (h *handler) note(r *http.Request) *requestNote {
+	if !h.notes {
+		return nil
+	}
+	return noteOf(r.Context())
 }
 
 // responseState is the per-request scratch a response needs; pooled so
@@ -83,17 +92,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer resp.Release()
-	if h.access {
-		if aw := findAccessWriter(w); aw != nil {
-			aw.pid, aw.queueWait = resp.PID(), resp.QueueWait()
-		}
+	if n := h.note(r); n != nil {
+		n.pid, n.queueWait = resp.PID(), resp.QueueWait()
 	}
 	st := respStatePool.Get().(*responseState)
 	started, sent, err := h.writeResponse(w, r, resp, st)
 	respStatePool.Put(st)
 	if err != nil {
 		if started {
-			h.cut(w, r, err, sent, resp.PID()) // does not return
+			h.cut(r, err, sent, resp.PID()) // does not return
 		}
 		h.fail(w, r, &workerFailure{pid: resp.PID(), err: err}, false)
 	}

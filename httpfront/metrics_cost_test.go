@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/internal/cputime"
 	"github.com/phprun/phprun/metrics"
 )
@@ -16,7 +17,7 @@ import (
 // counting, against the same handler without them.
 
 // helloWith builds the front over pool with the access sink, or none.
-func helloWith(t testing.TB, pool *engine.Pool, sink func(*engine.AccessRecord)) http.Handler {
+func helloWith(t testing.TB, pool *engine.Pool, sink func(*access.Record)) http.Handler {
 	t.Helper()
 	s, err := New(testConfig(), pool, Options{Access: sink})
 	if err != nil {
@@ -25,9 +26,9 @@ func helloWith(t testing.TB, pool *engine.Pool, sink func(*engine.AccessRecord))
 	return s.Handler()
 }
 
-func metricsSink() func(*engine.AccessRecord) {
+func metricsSink() func(*access.Record) {
 	h := metrics.NewHTTPMetrics()
-	return func(r *engine.AccessRecord) { h.Record(r.Status, r.Duration) }
+	return func(r *access.Record) { h.Record(r.Status, r.Duration) }
 }
 
 // TestHTTPMetricsAddNoAllocs: a hello request allocates no more with
@@ -64,7 +65,7 @@ func BenchmarkHelloMetrics(b *testing.B) {
 	r := httptest.NewRequest("GET", "http://localhost/hello?name=world", nil)
 	for _, v := range []struct {
 		name string
-		sink func(*engine.AccessRecord)
+		sink func(*access.Record)
 	}{{"off", nil}, {"on", metricsSink()}} {
 		b.Run(v.name, func(b *testing.B) {
 			h := helloWith(b, pool, v.sink)

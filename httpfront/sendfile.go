@@ -116,6 +116,6 @@ func (s *sendfileWriter) Flush() {
 	}
 }
 
-// Unwrap lets http.ResponseController and findAccessWriter reach the
+// Unwrap lets http.ResponseController reach the
 // writer underneath.
 func (s *sendfileWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/httpfront/internal/conns"
 	"github.com/phprun/phprun/httpfront/internal/h1"
 )
@@ -26,7 +26,15 @@ type Options struct {
 	// Access, when non-nil, receives one record per request (for the
 	// dashboard's ring and logs). The record is reused after the call
 	// returns: copy what you keep. Nil means no record is ever built.
-	Access func(*engine.AccessRecord)
+	Access func(*access.Record)
+	// AccessDetail fills the records' worker fields (PID, QueueWait,
+	// Error). Only the worker handler knows them; they reach the recorder
+	// in a note in the request context, which costs two allocations per
+	// request (the context value and net/http's request copy), so they are
+	// filled only for readers that show them: the dashboard's ring sets
+	// this, the metrics plugin (status and duration) does not, and
+	// http.access_logs lines always have them.
+	AccessDetail bool
 	// Debug puts error texts (worker errors, engine failures) into 5xx
 	// response bodies, as RoadRunner does with pool.debug; for dev mode.
 	Debug bool
@@ -93,9 +101,10 @@ func New(cfg Config, exec Executor, opts Options) (*Server, error) {
 // first listed outermost, and the access recorder around everything.
 func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http.Handler, []io.Closer, error) {
 	wantAccess := opts.Access != nil || cfg.AccessLogs
+	notes := wantAccess && (opts.AccessDetail || cfg.AccessLogs)
 	var h http.Handler = &handler{
 		exec: exec, log: log, maxBody: cfg.maxRequestBytes(), internalCode: cfg.InternalErrorCode,
-		rawBody: cfg.RawBody, debug: opts.Debug, uploads: newUploadPolicy(cfg.Uploads), access: wantAccess,
+		rawBody: cfg.RawBody, debug: opts.Debug, uploads: newUploadPolicy(cfg.Uploads), notes: notes,
 	}
 	var closers []io.Closer
 	for i := len(cfg.Middleware) - 1; i >= 0; i-- {
@@ -126,7 +135,7 @@ func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http
 		}
 	}
 	if wantAccess {
-		h = accessMiddleware(h, opts.Access, log, cfg.AccessLogs)
+		h = accessMiddleware(h, opts.Access, log, cfg.AccessLogs, notes)
 	}
 	return h, closers, nil
 }

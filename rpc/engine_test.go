@@ -35,7 +35,7 @@ func (p enginePools) Stats(name string) (engine.Stats, bool) {
 }
 
 func (p enginePools) Reset(ctx context.Context, name string) error {
-	return p[name].Reload(ctx)
+	return p[name].Reload(ctx, "test")
 }
 
 // startPHPPool runs n workers of php-skeleton's echo loop.

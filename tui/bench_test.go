@@ -8,11 +8,12 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // benchModel is a busy dashboard: 32 workers, a full requests pane and
 // a full logs pane, with colours.
-func benchModel(b *testing.B) (Model, []engine.Stats, []engine.AccessRecord) {
+func benchModel(b *testing.B) (Model, []engine.Stats, []access.Record) {
 	src := newFakeSource()
 	m := newModel(src, Options{Now: func() time.Time { return t0 }}, termenv.ANSI256)
 	m, _ = step(m, tea.WindowSizeMsg{Width: 160, Height: 50})
@@ -28,7 +29,7 @@ func benchModel(b *testing.B) (Model, []engine.Stats, []engine.AccessRecord) {
 	for range 200 {
 		evs = append(evs, sampleEvents(t0)...)
 	}
-	m, _ = step(m, eventsMsg{events: evs})
+	m, _ = step(m, eventsMsg{events: evs, logs: sampleLogs(t0)})
 	return m, stats, recs
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 func TestHeaderSaysDebug(t *testing.T) {
@@ -27,7 +28,7 @@ func TestRequestDetailShowsItsOutput(t *testing.T) {
 	src := newFakeSource()
 	m := testModel(t, src, 120, 40)
 	at := t0.Add(-2 * time.Second)
-	rec := engine.AccessRecord{Time: at, Method: "GET", Path: "/debug", Status: 200, Duration: 300 * time.Millisecond, PID: 7001}
+	rec := access.Record{Time: at, Method: "GET", Path: "/debug", Status: 200, Duration: 300 * time.Millisecond, PID: 7001}
 	src.ring.Add(&rec)
 	recs, next := src.Requests(0, nil)
 	m, _ = step(m, pollMsg{at: t0, stats: sampleStats(t0, 1), recs: recs, next: next})

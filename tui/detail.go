@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 type detailKind uint8
@@ -28,7 +28,7 @@ type detailPane struct {
 	kind   detailKind
 	worker workerRow // last seen snapshot of the worker
 	gone   bool      // the worker is no longer in the snapshot
-	req    engine.AccessRecord
+	req    access.Record
 	log    logLine
 	top    int // first visible content line
 

@@ -3,7 +3,7 @@ package tui
 import (
 	"time"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // outputSlack is how long after a response the worker's output may still
@@ -15,7 +15,7 @@ const outputSlack = 500 * time.Millisecond
 // worker printed while serving it (a worker serves one request at a time,
 // so its PID and the request's time span tie the lines to the request; in
 // `phprun dev --debug` each worker serves only this request).
-func requestOutput(st styles, r engine.AccessRecord, logs *logsPane) []string {
+func requestOutput(st styles, r access.Record, logs *logsPane) []string {
 	if r.PID == 0 {
 		return nil
 	}

@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
-// fakeSource is a Source over synthetic data and a real engine.AccessRing.
+// fakeSource is a Source over synthetic data and a real access.Ring.
 type fakeSource struct {
 	mu       sync.Mutex
 	stats    []engine.Stats
-	ring     *engine.AccessRing
+	ring     *access.Ring
 	events   chan engine.Event
+	logs     *LogFeed
 	resets   []int // PIDs passed to ResetWorker
 	resetAll int
 	drains   int
@@ -25,7 +27,7 @@ type fakeSource struct {
 }
 
 func newFakeSource() *fakeSource {
-	return &fakeSource{ring: engine.NewAccessRing(512), events: make(chan engine.Event, 64)}
+	return &fakeSource{ring: access.NewRing(512), events: make(chan engine.Event, 64), logs: NewLogFeed(64)}
 }
 
 func (f *fakeSource) Stats() []engine.Stats {
@@ -36,7 +38,9 @@ func (f *fakeSource) Stats() []engine.Stats {
 
 func (f *fakeSource) Events() <-chan engine.Event { return f.events }
 
-func (f *fakeSource) Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64) {
+func (f *fakeSource) Logs() <-chan LogRecord { return f.logs.C() }
+
+func (f *fakeSource) Requests(since uint64, dst []access.Record) ([]access.Record, uint64) {
 	return f.ring.Since(since, dst)
 }
 
@@ -96,13 +100,13 @@ func sampleStats(now time.Time, execs uint64) []engine.Stats {
 }
 
 // sampleRecords returns n access records ending at now.
-func sampleRecords(now time.Time, n int) []engine.AccessRecord {
+func sampleRecords(now time.Time, n int) []access.Record {
 	paths := []string{"/", "/api/users", "/api/users/42", "/login", "/static/app.js", "/report/yearly"}
 	methods := []string{"GET", "GET", "POST", "GET", "DELETE", "PUT"}
 	statuses := []int{200, 200, 201, 302, 404, 500, 200, 503}
-	var out []engine.AccessRecord
+	var out []access.Record
 	for i := range n {
-		out = append(out, engine.AccessRecord{
+		out = append(out, access.Record{
 			Time:     now.Add(-time.Duration(n-i) * 150 * time.Millisecond),
 			Method:   methods[i%len(methods)],
 			Path:     paths[i%len(paths)],
@@ -118,18 +122,25 @@ func sampleRecords(now time.Time, n int) []engine.AccessRecord {
 func sampleEvents(now time.Time) []engine.Event {
 	at := func(s int) time.Time { return now.Add(-time.Duration(s) * time.Second) }
 	evs := []engine.Event{
-		{Time: at(30), Kind: engine.EventLog, Level: "info", Message: "phprun listening on http://127.0.0.1:8080"},
 		{Time: at(29), Kind: engine.EventWorkerSpawned, Pool: "http", PID: 4101},
-		{Time: at(12), Kind: engine.EventReloadStarted, Pool: "http", Count: 3, Reason: "watch", Message: "src/Controller/Home.php"},
-		{Time: at(11), Kind: engine.EventReloadDone, Pool: "http", Count: 6, Duration: 182 * time.Millisecond},
+		{Time: at(12), Kind: engine.EventReloadStarted, Pool: "http", Reason: "3 files changed"},
+		{Time: at(11), Kind: engine.EventReloadDone, Pool: "http", Count: 6, Duration: 182 * time.Millisecond, Reason: "3 files changed"},
 		{Time: at(8), Kind: engine.EventWorkerOutput, Pool: "http", PID: 4102, Message: "PHP Notice:  Undefined variable $x in /app/src/Home.php on line 12"},
 		{Time: at(6), Kind: engine.EventLimitReached, Pool: "http", PID: 4105, Reason: "max_worker_memory 128MB"},
 		{Time: at(5), Kind: engine.EventWorkerStopped, Pool: "http", PID: 4106, Reason: "exit status 255"},
-		{Time: at(3), Kind: engine.EventLog, Level: "warn", Message: "slow request GET /report/yearly (3s)"},
 	}
 	for i := range 3 {
 		evs = append(evs, engine.Event{Time: at(2 - i), Kind: engine.EventWorkerOutput, Pool: "http", PID: 4103,
 			Message: fmt.Sprintf("[debug] upload chunk %d received", i+1)})
 	}
 	return evs
+}
+
+// sampleLogs are phprun's own records that go with sampleEvents.
+func sampleLogs(now time.Time) []LogRecord {
+	at := func(s int) time.Time { return now.Add(-time.Duration(s) * time.Second) }
+	return []LogRecord{
+		{Time: at(30), Level: "info", Message: "phprun listening on http://127.0.0.1:8080"},
+		{Time: at(3), Level: "warn", Message: "slow request GET /report/yearly (3s)"},
+	}
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // filter is a parsed `/` query. Terms are separated by spaces and must all
@@ -101,7 +101,7 @@ func parseStatus(s string) (lo, hi int, ok bool) {
 func (f filter) empty() bool { return len(f.terms) == 0 }
 
 // matchRequest reports whether r passes every term.
-func (f filter) matchRequest(r *engine.AccessRecord) bool {
+func (f filter) matchRequest(r *access.Record) bool {
 	for _, t := range f.terms {
 		var ok bool
 		switch t.field {

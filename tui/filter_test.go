@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 func TestFilterRequestMatching(t *testing.T) {
-	recs := []engine.AccessRecord{
+	recs := []access.Record{
 		{Method: "GET", Path: "/api/Users", Status: 200, PID: 1},
 		{Method: "POST", Path: "/login", Status: 302, PID: 2},
 		{Method: "GET", Path: "/health", Status: 503, PID: 1},

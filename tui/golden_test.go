@@ -48,8 +48,8 @@ func TestGoldenBootErrorBanner(t *testing.T) {
 	src := newFakeSource()
 	m := feed(testModel(t, src, 120, 40), src, 10)
 	m, _ = step(m, eventsMsg{events: []engine.Event{
-		{Time: t0, Kind: engine.EventReloadStarted, Count: 1, Reason: "watch"},
-		{Time: t0.Add(time.Second), Kind: engine.EventReloadFailed, Duration: 90 * time.Millisecond,
+		{Time: t0, Kind: engine.EventReloadStarted, Reason: "1 file changed: src/Home.php"},
+		{Time: t0.Add(time.Second), Kind: engine.EventReloadFailed, Reason: "1 file changed: src/Home.php", Duration: 90 * time.Millisecond,
 			Message: "PHP Parse error:  syntax error, unexpected token \"}\" in /app/src/Home.php on line 14\nStack trace:\n#0 {main}"},
 	}})
 	v := m.View()

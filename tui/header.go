@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,16 +13,14 @@ import (
 
 // reloadStatus is what the header says about the last reload.
 type reloadStatus struct {
-	running   bool
-	trigger   string    // "3 files changed", "reset", …
-	triggerAt time.Time // when main described the trigger (an informative ReloadStarted)
-	trigID    int       // counts informative ReloadStarted events
-	doneID    int       // trigID of the reload the last Done belonged to
-	at        time.Time // when the last reload finished
-	done      bool      // a reload finished (ok or failed)
-	failed    bool
-	workers   int
-	took      time.Duration
+	running bool
+	trigger string    // the engine events' Reason: "3 files changed", "key R", "rpc", …
+	pools   []string  // pools this reload has covered so far (one reload may span http and jobs)
+	at      time.Time // when the last reload finished
+	done    bool      // a reload finished (ok or failed)
+	failed  bool
+	workers int           // summed over the pools
+	took    time.Duration // likewise
 }
 
 // headerPane is the top of the screen: identity, load, latency, reload
@@ -61,53 +60,38 @@ func (h *headerPane) setStats(stats []engine.Stats) {
 	}
 }
 
-// event updates the reload status from reload events.
+// event updates the reload status from reload events. Main reloads every
+// pool for one trigger, one after the other with the same reason, so a
+// Started that repeats the reason of a reload that just succeeded, for a
+// pool it has not covered yet, continues it: the header then reads
+// "3 files changed → 6 workers reloaded" for the whole, not per pool.
 func (h *headerPane) event(e engine.Event) {
 	switch e.Kind {
 	case engine.EventReloadStarted:
-		h.reload.running = true
-		if !h.redundantStart(e) {
-			h.reload.trigger = changeSummary(e.Count, e.Reason)
-			h.reload.triggerAt = e.Time
-			h.reload.trigID++
-			if e.Count == 0 && e.Reason == "" {
-				h.reload.triggerAt = time.Time{}
-			}
-		}
-	case engine.EventReloadDone:
 		prev := h.reload
-		h.reload = reloadStatus{trigger: prev.trigger, triggerAt: prev.triggerAt, trigID: prev.trigID,
-			doneID: prev.trigID, at: e.Time, done: true, workers: e.Count, took: e.Duration}
-		if prev.done && !prev.failed && prev.doneID == prev.trigID && !prev.triggerAt.IsZero() &&
-			e.Time.Sub(prev.triggerAt) < triggerStick {
-			// another pool of the same reload: report the whole
-			h.reload.workers += prev.workers
-			h.reload.took += prev.took
+		if prev.done && !prev.failed && prev.trigger == e.Reason && !slices.Contains(prev.pools, e.Pool) {
+			h.reload.running = true
+			h.reload.pools = append(prev.pools, e.Pool)
+			return
 		}
+		h.reload = reloadStatus{running: true, trigger: e.Reason, pools: []string{e.Pool}}
+	case engine.EventReloadDone:
+		r := &h.reload
+		r.running, r.done, r.at = false, true, e.Time
+		r.workers += e.Count
+		r.took += e.Duration
 		h.reloadErr = ""
 	case engine.EventReloadFailed:
-		h.reload = reloadStatus{trigger: h.reload.trigger, triggerAt: h.reload.triggerAt, trigID: h.reload.trigID,
-			doneID: h.reload.trigID, at: e.Time, done: true, failed: true, took: e.Duration}
+		r := &h.reload
+		r.running, r.done, r.failed, r.at, r.took = false, true, true, e.Time, e.Duration
+		if r.trigger == "" {
+			r.trigger = e.Reason
+		}
 		h.reloadErr = strings.TrimSpace(e.Message)
 		if h.reloadErr == "" {
 			h.reloadErr = "the new workers could not boot (no output)"
 		}
 	}
-}
-
-// triggerStick is how long main's description of a reload ("3 files
-// changed") covers the engine's own, anonymous ReloadStarted events (one
-// per pool, right after main's).
-const triggerStick = 5 * time.Second
-
-// redundantStart reports whether e is the engine's anonymous
-// ReloadStarted for a reload main already described.
-func (h *headerPane) redundantStart(e engine.Event) bool {
-	if e.Kind != engine.EventReloadStarted || e.Count != 0 || e.Reason != "" || e.Message != "" {
-		return false
-	}
-	t := h.reload.triggerAt
-	return !t.IsZero() && !e.Time.Before(t) && e.Time.Sub(t) < triggerStick
 }
 
 // banner is the boot error to keep on screen, if any.

@@ -64,7 +64,7 @@ func feed(m Model, src *fakeSource, nrec int) Model {
 	}
 	recs, next := src.Requests(m.reqSeq, nil)
 	m, _ = step(m, pollMsg{at: t0, stats: sampleStats(t0, execs+12), recs: recs, next: next})
-	m, _ = step(m, eventsMsg{events: sampleEvents(t0)})
+	m, _ = step(m, eventsMsg{events: sampleEvents(t0), logs: sampleLogs(t0)})
 	return m
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // Leak hint thresholds: a route is flagged when the median RSS growth of
@@ -123,7 +124,7 @@ func (l *leakTracker) pid(pid int) *pidLeak {
 
 // observe takes one poll: the workers' figures and the access records
 // that arrived with them.
-func (l *leakTracker) observe(stats []engine.Stats, recs []engine.AccessRecord) {
+func (l *leakTracker) observe(stats []engine.Stats, recs []access.Record) {
 	for _, p := range l.pids {
 		p.seen = false
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // leakWorker plays one worker's life as the engine shows it: requests
@@ -57,10 +58,10 @@ func (lw leakWorker) play(l *leakTracker, d time.Duration) {
 		w := sample
 		w.PID = 10
 		w.NumExecs, _, _ = lw.at(poll)
-		var recs []engine.AccessRecord
+		var recs []access.Record
 		for _, r := range lw.reqs {
 			if end := r.at + leakRun; end > prev && end <= poll {
-				recs = append(recs, engine.AccessRecord{Time: t0.Add(r.at - time.Millisecond), QueueWait: time.Millisecond,
+				recs = append(recs, access.Record{Time: t0.Add(r.at - time.Millisecond), QueueWait: time.Millisecond,
 					Method: "GET", Path: r.path, Status: max(r.status, 200), PID: 10, Duration: leakRun})
 			}
 		}
@@ -177,8 +178,8 @@ func TestLeakTrackerWaitsForALateRecord(t *testing.T) {
 		l.observe(w(s, uint64(i), rss), nil)
 		rss += 2 << 20
 		l.observe(w(s+time.Second, uint64(i+1), rss), nil) // the sample counts it, no record yet
-		rec := engine.AccessRecord{Time: t0.Add(s + 400*time.Millisecond), Method: "GET", Path: "/late", Status: 200, PID: 10}
-		l.observe(w(s+time.Second, uint64(i+1), rss), []engine.AccessRecord{rec})
+		rec := access.Record{Time: t0.Add(s + 400*time.Millisecond), Method: "GET", Path: "/late", Status: 200, PID: 10}
+		l.observe(w(s+time.Second, uint64(i+1), rss), []access.Record{rec})
 	}
 	if got := l.worst(); !strings.HasPrefix(got, "GET /late +2.0M/req (median of 6)") {
 		t.Fatalf("worst = %q", got)
@@ -193,7 +194,7 @@ func TestWorkersTitleShowsTheLeakHint(t *testing.T) {
 		s := t0.Add(time.Duration(i) * time.Second)
 		info := engine.WorkerInfo{PID: 10, NumExecs: uint64(i), RSS: rss, SampledAt: s, SampledExecs: uint64(i), SampledIdle: true}
 		m, _ = step(m, pollMsg{at: s, stats: []engine.Stats{{Pool: "http", Workers: []engine.WorkerInfo{info}}}})
-		rec := engine.AccessRecord{Time: s.Add(300 * time.Millisecond), Method: "GET", Path: "/report", Status: 200, PID: 10}
+		rec := access.Record{Time: s.Add(300 * time.Millisecond), Method: "GET", Path: "/report", Status: 200, PID: 10}
 		src.ring.Add(&rec)
 		recs, next := src.Requests(m.reqSeq, nil)
 		m, _ = step(m, pollMsg{at: s.Add(500 * time.Millisecond), stats: []engine.Stats{{Pool: "http", Workers: []engine.WorkerInfo{info}}},

@@ -32,42 +32,55 @@ func (p *logsPane) setFilter(f filter) { p.applyFilter(f, f.matchLog) }
 // error with its stack) become one row per line.
 func eventLines(e engine.Event) []logLine {
 	base := logLine{at: e.Time, pid: e.PID, source: e.Pool, level: "event"}
-	var head string
-	var body string
+	head, body := e.Describe(), ""
 	switch e.Kind {
 	case engine.EventWorkerOutput:
-		base.level, body = "out", e.Message
+		base.level, head, body = "out", "", e.Message
 	case engine.EventLog:
-		base.level, base.source, body = e.Level, "phprun", e.Message
+		base.level, base.source, head, body = e.Level, "phprun", "", e.Message
 		if base.level == "" {
 			base.level = "info"
 		}
-	case engine.EventWorkerSpawned:
-		head = "worker spawned"
-	case engine.EventWorkerReady:
-		head = "worker ready"
+	case engine.EventWorkerSpawned, engine.EventWorkerReady:
 	case engine.EventWorkerStopped:
-		head = "worker stopped"
-		if e.Reason != "" {
-			head += ": " + e.Reason
-		}
+		head = withDetail(head, e.Reason)
 	case engine.EventLimitReached:
-		base.level, head = "warn", "limit reached: "+e.Reason
+		base.level, head = "warn", withDetail(head, e.Reason)
 	case engine.EventReloadStarted:
-		base.level, head = "info", "reload started"
-		if w := changeSummary(e.Count, e.Reason); w != "" {
-			head += ": " + w
-		}
-		body = e.Message
+		base.level, head = "info", withDetail(head, e.Reason)
 	case engine.EventReloadDone:
-		base.level, head = "info", fmt.Sprintf("reload done: %s in %s", plural(e.Count, "worker"), fmtMillis(e.Duration))
+		base.level, head = "info", withDetail(head, fmt.Sprintf("%s in %s", plural(e.Count, "worker"), fmtMillis(e.Duration)))
 	case engine.EventReloadFailed:
-		base.level, head, body = "error", "reload failed, previous workers keep serving:", e.Message
+		base.level, head, body = "error", withDetail(head, e.Reason), e.Message
 	case engine.EventBootFailed:
-		base.level, head, body = "error", "worker failed to boot:", e.Message
+		base.level, body = "error", e.Message
 	default:
-		head = e.Kind.String() + " " + e.Message
+		head = withDetail(head, e.Message)
 	}
+	return rows(base, head, body)
+}
+
+// withDetail appends a detail to an event's text (engine.Event.Describe)
+// after ": ", as the logs pane shows it.
+func withDetail(text, detail string) string {
+	if detail == "" {
+		return text
+	}
+	return text + ": " + detail
+}
+
+// recordLines turns one of phprun's log records into log rows.
+func recordLines(r LogRecord) []logLine {
+	base := logLine{at: r.Time, level: r.Level, source: "phprun"}
+	if base.level == "" {
+		base.level = "info"
+	}
+	return rows(base, "", r.Message)
+}
+
+// rows makes the rows of one entry: head (if any) on the first, then one
+// row per line of body, indented under a head.
+func rows(base logLine, head, body string) []logLine {
 	var out []logLine
 	if head != "" {
 		l := base
@@ -136,15 +149,6 @@ func (p *logsPane) view(st styles, focused bool) string {
 		lines = append(lines, tableRow(st, cols, cells, first+k == p.list.sel, focused))
 	}
 	return padLines(lines, p.h)
-}
-
-// changeSummary describes what triggered a reload: "3 files changed", or
-// the reason ("reset", "rpc") when no file count was given.
-func changeSummary(files int, reason string) string {
-	if files > 0 {
-		return plural(files, "file") + " changed"
-	}
-	return reason
 }
 
 func plural(n int, word string) string {

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/muesli/termenv"
-
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // fakeMetrics is a Source with the metrics plugin; reads counts AppMetrics
@@ -141,18 +140,18 @@ func TestStatusRates(t *testing.T) {
 	if s.perSecond(t0, 10*time.Second) != [len(statusClasses)]float64{} {
 		t.Fatal("rates before any record")
 	}
-	var recs []engine.AccessRecord
+	var recs []access.Record
 	// 20 s of traffic: each second 10×200, 2×404, 1×503 and, every other second, one 302
 	for sec := 20; sec >= 1; sec-- {
 		at := t0.Add(-time.Duration(sec) * time.Second)
 		for i, st := range []int{200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 404, 404, 503} {
-			recs = append(recs, engine.AccessRecord{Time: at.Add(time.Duration(i) * time.Millisecond), Status: st, Duration: time.Millisecond})
+			recs = append(recs, access.Record{Time: at.Add(time.Duration(i) * time.Millisecond), Status: st, Duration: time.Millisecond})
 		}
 		if sec%2 == 0 {
-			recs = append(recs, engine.AccessRecord{Time: at, Status: 302})
+			recs = append(recs, access.Record{Time: at, Status: 302})
 		}
 	}
-	recs = append(recs, engine.AccessRecord{Time: t0, Status: 0}) // current second: not counted yet
+	recs = append(recs, access.Record{Time: t0, Status: 0}) // current second: not counted yet
 	s.add(recs)
 	got := s.perSecond(t0, 10*time.Second)
 	want := [len(statusClasses)]float64{10, 0.5, 2, 1, 0}
@@ -166,7 +165,7 @@ func TestStatusRates(t *testing.T) {
 		t.Fatalf("the record without a status: %v", got)
 	}
 	// records older than the kept history do not overwrite newer buckets
-	s.add([]engine.AccessRecord{{Time: t0.Add(-statusSeconds * time.Second), Status: 500}})
+	s.add([]access.Record{{Time: t0.Add(-statusSeconds * time.Second), Status: 500}})
 	if got := s.perSecond(t0, 10*time.Second); got != want {
 		t.Fatalf("after an old record: %v", got)
 	}
@@ -177,7 +176,7 @@ func TestStatusRatesShortHistory(t *testing.T) {
 	var s statusRates
 	for sec := 3; sec >= 1; sec-- {
 		for range 4 {
-			s.add([]engine.AccessRecord{{Time: t0.Add(-time.Duration(sec) * time.Second), Status: 200}})
+			s.add([]access.Record{{Time: t0.Add(-time.Duration(sec) * time.Second), Status: 200}})
 		}
 	}
 	if got := s.perSecond(t0, 10*time.Second)[0]; got != 4 {

@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 const (
@@ -57,7 +58,7 @@ type (
 	pollMsg struct {
 		at      time.Time
 		stats   []engine.Stats
-		recs    []engine.AccessRecord
+		recs    []access.Record
 		since   uint64 // the sequence number asked for
 		next    uint64
 		dropped uint64 // events the Source dropped so far (DropCounter)
@@ -67,9 +68,11 @@ type (
 		jobs    []FinishedJob // last finished jobs, newest first
 		info    *Info         // the header's facts read again (some are learned after start); nil = unchanged
 	}
-	// eventsMsg carries a batch of events; closed means the channel is.
+	// eventsMsg carries a batch of events and log records; closed means
+	// the event channel is.
 	eventsMsg struct {
 		events []engine.Event
+		logs   []LogRecord
 		closed bool
 	}
 	// resetDoneMsg reports a reset command; pid 0 means "all".
@@ -89,13 +92,14 @@ type (
 // Model is the dashboard's root bubbletea model. Only Update changes it;
 // Source calls run in commands and come back as messages.
 type Model struct {
-	src    Source
-	events <-chan engine.Event
-	opts   Options
-	st     styles
-	keys   keyMap
-	help   help.Model
-	input  lineInput // the `/` filter being typed
+	src     Source
+	events  <-chan engine.Event
+	records <-chan LogRecord // phprun's own log (Source.Logs)
+	opts    Options
+	st      styles
+	keys    keyMap
+	help    help.Model
+	input   lineInput // the `/` filter being typed
 
 	width, height int
 	now           time.Time // the clock at the last poll; View reads no other clock
@@ -148,6 +152,7 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 	m := Model{
 		src:      src,
 		events:   src.Events(),
+		records:  src.Logs(),
 		opts:     opts,
 		st:       st,
 		keys:     newKeyMap(),
@@ -180,7 +185,7 @@ func newModel(src Source, opts Options, profile termenv.Profile) Model {
 
 // Init starts the stats poll and the event reader.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.pollCmd(0), waitEvents(m.events, 0))
+	return tea.Batch(m.pollCmd(0), waitEvents(m.events, m.records, 0))
 }
 
 // pollCmd reads Stats and Requests after delay, off the Update goroutine.
@@ -209,11 +214,12 @@ func (m Model) pollCmd(delay time.Duration) tea.Cmd {
 	return tea.Tick(delay, fetch)
 }
 
-// waitEvents blocks for the next event, then takes whatever else is
-// already queued, up to eventBatchMax (the bubbletea realtime pattern,
-// batched). Update re-arms it after each batch, with a delay that bounds
-// the batch rate.
-func waitEvents(ch <-chan engine.Event, delay time.Duration) tea.Cmd {
+// waitEvents blocks for the next event or log record, then takes whatever
+// else is already queued, up to eventBatchMax (the bubbletea realtime
+// pattern, batched). Update re-arms it after each batch, with a delay that
+// bounds the batch rate. It ends when the event channel closes; the log
+// channel is never closed.
+func waitEvents(ch <-chan engine.Event, logs <-chan LogRecord, delay time.Duration) tea.Cmd {
 	if ch == nil {
 		return nil
 	}
@@ -221,23 +227,31 @@ func waitEvents(ch <-chan engine.Event, delay time.Duration) tea.Cmd {
 		if delay > 0 {
 			time.Sleep(delay)
 		}
-		e, ok := <-ch
-		if !ok {
-			return eventsMsg{closed: true}
+		var msg eventsMsg
+		select {
+		case e, ok := <-ch:
+			if !ok {
+				return eventsMsg{closed: true}
+			}
+			msg.events = append(msg.events, e)
+		case r := <-logs:
+			msg.logs = append(msg.logs, r)
 		}
-		batch := []engine.Event{e}
-		for len(batch) < eventBatchMax {
+		for len(msg.events)+len(msg.logs) < eventBatchMax {
 			select {
 			case e, ok := <-ch:
 				if !ok {
-					return eventsMsg{events: batch, closed: true}
+					msg.closed = true
+					return msg
 				}
-				batch = append(batch, e)
+				msg.events = append(msg.events, e)
+			case r := <-logs:
+				msg.logs = append(msg.logs, r)
 			default:
-				return eventsMsg{events: batch}
+				return msg
 			}
 		}
-		return eventsMsg{events: batch}
+		return msg
 	}
 }
 
@@ -251,9 +265,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onPoll(msg)
 		cmd = m.pollCmd(pollInterval)
 	case eventsMsg:
-		m.onEvents(msg.events)
+		m.onEvents(msg.events, msg.logs)
 		if !msg.closed {
-			cmd = waitEvents(m.events, eventGap)
+			cmd = waitEvents(m.events, m.records, eventGap)
 		}
 	case resetDoneMsg:
 		m.onResetDone(msg)
@@ -326,14 +340,19 @@ func (m *Model) onPoll(msg pollMsg) {
 	m.header.p50, m.header.p99, m.header.latency = ps[0], ps[1], ok
 }
 
-func (m *Model) onEvents(events []engine.Event) {
+// onEvents takes a batch: events update the header, and events and log
+// records become log rows, merged by time (each channel keeps its order).
+func (m *Model) onEvents(events []engine.Event, logs []LogRecord) {
 	for _, e := range events {
-		if m.header.redundantStart(e) { // already logged as main described it
-			m.header.event(e)
-			continue
+		for len(logs) > 0 && logs[0].Time.Before(e.Time) {
+			m.logs.add(recordLines(logs[0])...)
+			logs = logs[1:]
 		}
 		m.header.event(e)
 		m.logs.add(eventLines(e)...)
+	}
+	for _, r := range logs {
+		m.logs.add(recordLines(r)...)
 	}
 }
 

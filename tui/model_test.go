@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // runCmd executes a command the way bubbletea would and feeds its message
@@ -160,15 +161,16 @@ func TestPauseHoldsRows(t *testing.T) {
 	m = press(m, "p")
 	recs := sampleRecords(t0.Add(time.Second), 5)
 	m, _ = step(m, pollMsg{at: t0.Add(time.Second), stats: sampleStats(t0, 600), recs: recs, next: 15})
+	// the sample events make 11 rows (one per event; the reload names no paths)
 	m, _ = step(m, eventsMsg{events: []engine.Event{{Time: t0, Kind: engine.EventWorkerOutput, PID: 1, Message: "held"}}})
-	if len(m.requests.items) != 10 || len(m.logs.items) != 12 {
+	if len(m.requests.items) != 10 || len(m.logs.items) != 11 {
 		t.Fatalf("paused panes grew: %d requests, %d logs", len(m.requests.items), len(m.logs.items))
 	}
 	if !strings.Contains(m.View(), "paused (+5)") {
 		t.Fatalf("no paused marker:\n%s", m.View())
 	}
 	m = press(m, "p")
-	if len(m.requests.items) != 15 || len(m.logs.items) != 13 {
+	if len(m.requests.items) != 15 || len(m.logs.items) != 12 {
 		t.Fatalf("resume lost rows: %d requests, %d logs", len(m.requests.items), len(m.logs.items))
 	}
 }
@@ -251,11 +253,11 @@ func TestReloadSummaryAndBanner(t *testing.T) {
 	src := newFakeSource()
 	m := testModel(t, src, 120, 40)
 	ev := func(e ...engine.Event) { m, _ = step(m, eventsMsg{events: e}) }
-	ev(engine.Event{Time: t0, Kind: engine.EventReloadStarted, Count: 3, Reason: "watch"})
+	ev(engine.Event{Time: t0, Kind: engine.EventReloadStarted, Pool: "http", Reason: "3 files changed"})
 	if !strings.Contains(m.View(), "3 files changed → reloading") {
 		t.Fatalf("no running reload:\n%s", m.View())
 	}
-	ev(engine.Event{Time: t0, Kind: engine.EventReloadFailed, Message: "PHP Parse error: boom in a.php"})
+	ev(engine.Event{Time: t0, Kind: engine.EventReloadFailed, Pool: "http", Reason: "3 files changed", Message: "PHP Parse error: boom in a.php"})
 	if v := m.View(); !strings.Contains(v, "boot error") || !strings.Contains(v, "PHP Parse error: boom") {
 		t.Fatalf("no banner:\n%s", v)
 	}
@@ -265,37 +267,42 @@ func TestReloadSummaryAndBanner(t *testing.T) {
 	if !strings.Contains(m.View(), "PHP Parse error: boom") {
 		t.Fatal("banner vanished before a successful reload")
 	}
-	ev(engine.Event{Time: t0, Kind: engine.EventReloadStarted, Count: 1},
-		engine.Event{Time: t0, Kind: engine.EventReloadDone, Count: 4, Duration: 120 * time.Millisecond})
+	ev(engine.Event{Time: t0, Kind: engine.EventReloadStarted, Pool: "http", Reason: "1 file changed: src/a.php"},
+		engine.Event{Time: t0, Kind: engine.EventReloadDone, Pool: "http", Reason: "1 file changed: src/a.php", Count: 4, Duration: 120 * time.Millisecond})
 	v := m.View()
 	if strings.Contains(v, "boot error") {
 		t.Fatalf("banner stayed after a successful reload:\n%s", v)
 	}
-	if !strings.Contains(v, "1 file changed → 4 workers reloaded in 120 ms") {
+	if !strings.Contains(v, "1 file changed: src/a.php → 4 workers reloaded in 120 ms") {
 		t.Fatalf("no reload summary:\n%s", v)
 	}
-	// a reset (no file count) names its reason
-	ev(engine.Event{Time: t0, Kind: engine.EventReloadStarted, Reason: "reset"},
-		engine.Event{Time: t0, Kind: engine.EventReloadDone, Count: 4, Duration: 2 * time.Second})
-	if !strings.Contains(m.View(), "reset → 4 workers reloaded in 2.0 s") {
-		t.Fatalf("no reset summary:\n%s", m.View())
+	// the same reason again for the same pool is a new reload, not a sum
+	ev(engine.Event{Time: t0, Kind: engine.EventReloadStarted, Pool: "http", Reason: "1 file changed: src/a.php"},
+		engine.Event{Time: t0, Kind: engine.EventReloadDone, Pool: "http", Reason: "1 file changed: src/a.php", Count: 4, Duration: 2 * time.Second})
+	if !strings.Contains(m.View(), "1 file changed: src/a.php → 4 workers reloaded in 2.0 s") {
+		t.Fatalf("second reload:\n%s", m.View())
 	}
-	// main describes a file change; the engine's own anonymous Started
-	// events (one per pool) neither replace the description nor add log rows
+	// one reload shows once, with the reason the engine's own event
+	// carries: one log row per pool started and done, and the pools'
+	// workers and durations added up in the header
 	later := t0.Add(time.Minute)
 	rows := len(m.logs.items)
-	ev(engine.Event{Time: later, Kind: engine.EventReloadStarted, Count: 2, Reason: "watch"},
-		engine.Event{Time: later, Kind: engine.EventReloadStarted, Pool: "http", Generation: 5},
-		engine.Event{Time: later.Add(time.Second), Kind: engine.EventReloadDone, Pool: "http", Count: 4, Duration: time.Second},
-		engine.Event{Time: later.Add(time.Second), Kind: engine.EventReloadStarted, Pool: "jobs", Generation: 3},
-		engine.Event{Time: later.Add(2 * time.Second), Kind: engine.EventReloadDone, Pool: "jobs", Count: 2, Duration: time.Second})
-	if !strings.Contains(m.View(), "2 files changed → 6 workers reloaded in 2.0 s") {
-		t.Fatalf("file count lost to the engine's events:\n%s", m.View())
+	ev(engine.Event{Time: later, Kind: engine.EventReloadStarted, Pool: "http", Generation: 5, Reason: "key R"},
+		engine.Event{Time: later.Add(time.Second), Kind: engine.EventReloadDone, Pool: "http", Reason: "key R", Count: 4, Duration: time.Second},
+		engine.Event{Time: later.Add(time.Second), Kind: engine.EventReloadStarted, Pool: "jobs", Generation: 3, Reason: "key R"},
+		engine.Event{Time: later.Add(2 * time.Second), Kind: engine.EventReloadDone, Pool: "jobs", Reason: "key R", Count: 2, Duration: time.Second})
+	if !strings.Contains(m.View(), "key R → 6 workers reloaded in 2.0 s") {
+		t.Fatalf("reload over two pools:\n%s", m.View())
 	}
-	if got := len(m.logs.items) - rows; got != 3 {
-		t.Fatalf("%d log rows for one started and two done, want 3", got)
+	var got []string
+	for _, l := range m.logs.items[rows:] {
+		got = append(got, l.source+" "+l.text)
 	}
-	// an anonymous reload much later (rpc) is just "reload"
+	want := []string{"http reload started: key R", "http reload done: 4 workers in 1.0 s", "jobs reload started: key R", "jobs reload done: 2 workers in 1.0 s"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("log rows %q, want %q", got, want)
+	}
+	// a reload without a reason is just "reload"
 	ev(engine.Event{Time: later.Add(time.Minute), Kind: engine.EventReloadStarted},
 		engine.Event{Time: later.Add(time.Minute), Kind: engine.EventReloadDone, Count: 4, Duration: time.Millisecond})
 	if !strings.Contains(m.View(), "reload → 4 workers reloaded in 1 ms") {
@@ -350,19 +357,19 @@ func TestWaitEventsBatches(t *testing.T) {
 	for i := range eventBatchMax + 5 {
 		ch <- engine.Event{Kind: engine.EventWorkerOutput, PID: i}
 	}
-	msg := waitEvents(ch, 0)().(eventsMsg)
+	msg := waitEvents(ch, nil, 0)().(eventsMsg)
 	if len(msg.events) != eventBatchMax || msg.closed {
 		t.Fatalf("first batch: %d events, closed %v", len(msg.events), msg.closed)
 	}
 	close(ch)
-	msg = waitEvents(ch, 0)().(eventsMsg)
+	msg = waitEvents(ch, nil, 0)().(eventsMsg)
 	if len(msg.events) != 5 || !msg.closed {
 		t.Fatalf("last batch: %d events, closed %v", len(msg.events), msg.closed)
 	}
-	if msg := waitEvents(ch, 0)().(eventsMsg); len(msg.events) != 0 || !msg.closed {
+	if msg := waitEvents(ch, nil, 0)().(eventsMsg); len(msg.events) != 0 || !msg.closed {
 		t.Fatal("closed channel not reported")
 	}
-	if waitEvents(nil, 0) != nil {
+	if waitEvents(nil, nil, 0) != nil {
 		t.Fatal("nil channel armed a command")
 	}
 }
@@ -370,8 +377,8 @@ func TestWaitEventsBatches(t *testing.T) {
 func TestEventsRearmWithGap(t *testing.T) {
 	src := newFakeSource()
 	m := testModel(t, src, 120, 40)
-	src.events <- engine.Event{Kind: engine.EventLog, Message: "one"}
-	_, cmd := step(m, eventsMsg{events: []engine.Event{{Kind: engine.EventLog, Message: "zero"}}})
+	src.events <- engine.Event{Kind: engine.EventWorkerOutput, Message: "one"}
+	_, cmd := step(m, eventsMsg{events: []engine.Event{{Kind: engine.EventWorkerOutput, Message: "zero"}}})
 	start := time.Now()
 	msg := cmd().(eventsMsg)
 	if d := time.Since(start); d < eventGap {
@@ -506,7 +513,7 @@ func (droppingSource) EventsDropped() uint64 { return 7 }
 
 func TestSkippedAndDroppedAreShown(t *testing.T) {
 	src := newFakeSource()
-	src.ring = engine.NewAccessRing(4)
+	src.ring = access.NewRing(4)
 	m := testModel(t, src, 120, 40)
 	for _, r := range sampleRecords(t0, 10) { // before the first poll: not counted
 		src.ring.Add(&r)

@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // requestsPane shows the access records, newest at the bottom.
 type requestsPane struct {
 	skipped uint64 // records the access ring overwrote before a poll read them
-	store[engine.AccessRecord]
+	store[access.Record]
 }
 
 func newRequestsPane(maxRecs int) requestsPane {
-	return requestsPane{store: newStore[engine.AccessRecord](maxRecs)}
+	return requestsPane{store: newStore[access.Record](maxRecs)}
 }
 
 func (p *requestsPane) setFilter(f filter) { p.applyFilter(f, f.matchRequest) }

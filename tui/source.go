@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // Source is everything the dashboard reads from and commands in the
@@ -15,15 +16,19 @@ import (
 type Source interface {
 	// Stats returns a snapshot of every pool. Polled every 250 ms.
 	Stats() []engine.Stats
-	// Events delivers lifecycle events, worker stderr lines
-	// (EventWorkerOutput) and phprun's own log records (EventLog). The
+	// Events delivers the engine's events: lifecycle, worker stderr lines
+	// (EventWorkerOutput) and the engine's own warnings (EventLog). The
 	// dashboard drains it in batches; main closes it (Bus.Unsubscribe)
-	// after Run returns. See docs/dashboard.md for the reload contract.
+	// after Run returns, which also ends the reading of Logs. See
+	// docs/dashboard.md for the reload contract.
 	Events() <-chan engine.Event
+	// Logs delivers phprun's own log records (a LogFeed's channel; nil
+	// if there are none). It is never closed.
+	Logs() <-chan LogRecord
 	// Requests appends to dst the access records added after sequence
 	// number since and returns the next sequence number, as
-	// engine.AccessRing.Since does. Polled with Stats.
-	Requests(since uint64, dst []engine.AccessRecord) ([]engine.AccessRecord, uint64)
+	// access.Ring.Since does. Polled with Stats.
+	Requests(since uint64, dst []access.Record) ([]access.Record, uint64)
 	// ResetWorker gracefully replaces the worker with this PID.
 	ResetWorker(pid int) error
 	// ResetAll reloads every pool (rolling: no request fails).
@@ -38,10 +43,10 @@ type Source interface {
 	Info() Info
 }
 
-// DropCounter is optionally implemented by a Source whose event channel
-// can lose events when the dashboard falls behind (as an
-// engine.Subscription does: Dropped). The logs pane then says how many
-// lines are missing instead of silently skipping them.
+// DropCounter is optionally implemented by a Source whose event or log
+// channel can lose entries when the dashboard falls behind (as an
+// engine.Subscription and a LogFeed do: Dropped). The logs pane then says
+// how many are missing instead of silently skipping them.
 type DropCounter interface {
 	EventsDropped() uint64
 }

@@ -3,7 +3,7 @@ package tui
 import (
 	"time"
 
-	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/httpfront/access"
 )
 
 // statusClasses are the rows of the metrics panel's request rates; "other"
@@ -32,7 +32,7 @@ func statusClass(status int) int {
 }
 
 // add counts records.
-func (s *statusRates) add(recs []engine.AccessRecord) {
+func (s *statusRates) add(recs []access.Record) {
 	for i := range recs {
 		r := &recs[i]
 		end := r.Time.Add(r.Duration)

@@ -24,7 +24,7 @@ func Example() {
 	go func() {
 		for b := range w.Batches() {
 			log.Printf("%d files changed, first %s: reloading", len(b.Paths), b.Paths[0])
-			// pool.Reload(ctx)
+			// pool.Reload(ctx, "files changed")
 		}
 	}()
 	if err := w.Run(ctx); err != nil {

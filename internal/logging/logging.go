@@ -268,32 +268,19 @@ func logEvent(log *slog.Logger, e engine.Event) {
 	if e.Count != 0 {
 		attrs = append(attrs, "count", e.Count)
 	}
-	level, msg := slog.LevelInfo, e.Kind.String()
+	level, msg := slog.LevelInfo, e.Describe()
 	switch e.Kind {
-	case engine.EventWorkerOutput:
-		msg = e.Message
-	case engine.EventWorkerSpawned:
-		level, msg = slog.LevelDebug, "worker spawned"
-	case engine.EventWorkerReady:
-		level, msg = slog.LevelDebug, "worker ready"
-	case engine.EventWorkerStopped:
-		msg = "worker stopped"
-	case engine.EventLimitReached:
-		msg = "worker limit reached"
-	case engine.EventReloadStarted:
-		msg = "reload started"
-	case engine.EventReloadDone:
-		msg = "reload done"
-	case engine.EventReloadFailed:
-		level, msg = slog.LevelError, "reload failed"
-		attrs = append(attrs, "error", e.Message)
-	case engine.EventBootFailed:
-		level, msg = slog.LevelError, "worker failed to boot"
+	case engine.EventWorkerSpawned, engine.EventWorkerReady:
+		level = slog.LevelDebug
+	case engine.EventReloadFailed, engine.EventBootFailed:
+		level = slog.LevelError
 		attrs = append(attrs, "error", e.Message)
 	case engine.EventLog:
 		level, _ = ParseLevel(e.Level)
-		msg = e.Message
-	default:
+	case engine.EventWorkerOutput, engine.EventWorkerStopped, engine.EventLimitReached,
+		engine.EventReloadStarted, engine.EventReloadDone:
+		// info; the attributes above say the rest
+	default: // a kind this package does not know yet
 		if e.Message != "" {
 			attrs = append(attrs, "message", e.Message)
 		}
@@ -310,41 +297,6 @@ func eventTime(e engine.Event) time.Time {
 		return time.Now()
 	}
 	return e.Time
-}
-
-// busHandler publishes log records as engine.EventLog events, so that
-// phprun's own messages reach the dashboard's log pane while it owns the
-// terminal. Publishing never blocks (see engine.Bus).
-type busHandler struct {
-	bus   *engine.Bus
-	level slog.Level
-	textAttrs
-}
-
-func NewBusHandler(bus *engine.Bus, level slog.Level) *busHandler {
-	return &busHandler{bus: bus, level: level}
-}
-
-func (h *busHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
-
-func (h *busHandler) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Message)
-	h.writeAttrs(&b, r)
-	h.bus.Publish(engine.Event{Time: r.Time, Kind: engine.EventLog, Pool: "phprun", Level: levelName(r.Level), Message: b.String()})
-	return nil
-}
-
-func (h *busHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	c := *h
-	c.textAttrs = h.with(attrs)
-	return &c
-}
-
-func (h *busHandler) WithGroup(name string) slog.Handler {
-	c := *h
-	c.textAttrs = h.withGroup(name)
-	return &c
 }
 
 func levelName(l slog.Level) string {

@@ -69,45 +69,36 @@ func TestLogsOff(t *testing.T) {
 	}
 }
 
-func TestBusHandler(t *testing.T) {
-	bus := engine.NewBus()
-	sub := bus.Subscribe(4)
-	log := slog.New(NewBusHandler(bus, slog.LevelInfo))
+// record is what a Sink received.
+type record struct{ level, msg string }
+
+func TestSinkHandler(t *testing.T) {
+	var got []record
+	log := slog.New(NewSinkHandler(slog.LevelInfo, func(_ time.Time, level, msg string) { got = append(got, record{level, msg}) }))
 	log.Debug("hidden")
 	log.Warn("careful", "n", 3)
-	select {
-	case e := <-sub.C:
-		if e.Kind != engine.EventLog || e.Level != "warn" || e.Message != "careful n=3" {
-			t.Errorf("event = %+v", e)
-		}
-	case <-time.After(time.Second):
-		t.Fatal("no event published")
-	}
-	select {
-	case e := <-sub.C:
-		t.Errorf("debug record was published: %+v", e)
-	default:
+	if len(got) != 1 || got[0] != (record{"warn", "careful n=3"}) {
+		t.Errorf("records = %+v, want the warning only", got)
 	}
 }
 
 // TestTextHandlersAttrsAndGroups checks that attributes added with
 // WithAttrs and keys under WithGroup reach both text renderings: console
-// lines and the dashboard's log events.
+// lines and the dashboard's log records.
 func TestTextHandlersAttrsAndGroups(t *testing.T) {
 	var buf bytes.Buffer
 	console := slog.New(newConsoleHandler(&buf, slog.LevelInfo)).With("pool", "http").WithGroup("req")
 	console.Info("served", "status", 200, "path", "/a b")
 
-	bus := engine.NewBus()
-	sub := bus.Subscribe(1)
-	slog.New(NewBusHandler(bus, slog.LevelInfo)).With("pool", "http").WithGroup("req").Info("served", "status", 200, "path", "/a b")
-	ev := <-sub.C
+	var rec record
+	slog.New(NewSinkHandler(slog.LevelInfo, func(_ time.Time, level, msg string) { rec = record{level, msg} })).
+		With("pool", "http").WithGroup("req").Info("served", "status", 200, "path", "/a b")
 
 	const want = `served pool=http req.status=200 req.path="/a b"`
 	if !strings.Contains(buf.String(), want) {
 		t.Errorf("console line %q does not contain %q", buf.String(), want)
 	}
-	if ev.Message != want || ev.Kind != engine.EventLog || ev.Level != "info" {
-		t.Errorf("bus event = %+v, want message %q at info", ev, want)
+	if rec != (record{"info", want}) {
+		t.Errorf("sink record = %+v, want message %q at info", rec, want)
 	}
 }
