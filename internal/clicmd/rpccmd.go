@@ -17,7 +17,7 @@ import (
 
 // WorkersCmd lists the workers of a running server, like `rr workers`.
 type WorkersCmd struct {
-	Interactive bool     `short:"i" help:"Redraw every second until interrupted."`
+	Interactive bool     `short:"i" help:"Redraw every timeouts.workers_refresh (1s) until interrupted."`
 	Plugins     []string `arg:"" optional:"" help:"Pools to show (default: all, e.g. http)."`
 }
 
@@ -45,7 +45,7 @@ func (c WorkersCmd) Run(env *Env) error {
 	if !c.Interactive {
 		return show(ctx)
 	}
-	return rpc.Watch(ctx, time.Second, show)
+	return rpc.Watch(ctx, t.WorkersRefresh, show)
 }
 
 func (c WorkersCmd) render(ctx context.Context, cl *rpc.Client, w io.Writer, color bool) error {

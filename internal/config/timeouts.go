@@ -35,6 +35,9 @@ type TimeoutsConfig struct {
 	// ServiceStopSlack is added to the longest timeout_stop_sec when
 	// phprun stops its services: time to deliver SIGKILL and reap.
 	ServiceStopSlack time.Duration `koanf:"service_stop_slack"`
+	// WorkersRefresh is how often `phprun workers -i` redraws; a second,
+	// as `rr workers -i` does.
+	WorkersRefresh time.Duration `koanf:"workers_refresh"`
 }
 
 // DefaultTimeouts returns the timeouts section's defaults.
@@ -47,6 +50,7 @@ func DefaultTimeouts() TimeoutsConfig {
 		DashboardQuery:   time.Second,
 		PHPVersion:       2 * time.Second,
 		ServiceStopSlack: 2 * time.Second,
+		WorkersRefresh:   time.Second,
 	}
 }
 
@@ -65,6 +69,7 @@ func (t TimeoutsConfig) Validate() error {
 		{"dashboard_query", t.DashboardQuery, def.DashboardQuery},
 		{"php_version", t.PHPVersion, def.PHPVersion},
 		{"service_stop_slack", t.ServiceStopSlack, def.ServiceStopSlack},
+		{"workers_refresh", t.WorkersRefresh, def.WorkersRefresh},
 	} {
 		if f.got <= 0 {
 			errs = append(errs, fielderr.New("timeouts."+f.key, "must be a positive duration such as %v, got %v", f.def, f.got))
