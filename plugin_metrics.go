@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/phprun/phprun/httpfront"
-	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/metrics"
 	"github.com/phprun/phprun/tui"
 )
@@ -13,8 +12,9 @@ import (
 // startMetrics builds the metrics plugin when the config has a metrics
 // section, binds metrics.address, and registers the built-in collectors:
 // the HTTP pool's rr_http_* gauges (read from Stats at scrape time) and,
-// with http.middleware [http_metrics], the per-request counters, fed from
-// the front's access records (opts.Access gains one call per request).
+// with http.middleware [http_metrics], the per-request counters, fed
+// through opts.Observe (status and duration; the front builds no access
+// record for them alone).
 //
 // Other plugins add their collectors with s.metrics.Register after this
 // (the jobs plugin's rr_jobs_*), when s.metrics is not nil.
@@ -42,17 +42,9 @@ func (s *server) startMetrics(opts *httpfront.Options) error {
 		if err := p.Register(h); err != nil {
 			return err
 		}
-		opts.Access = chainAccess(opts.Access, func(r *access.Record) { h.Record(r.Status, r.Duration) })
+		opts.Observe = h.Record
 	}
 	return nil
-}
-
-// chainAccess calls a then b with each access record; either may be nil.
-func chainAccess(a, b func(*access.Record)) func(*access.Record) {
-	if a == nil {
-		return b
-	}
-	return func(r *access.Record) { a(r); b(r) }
 }
 
 // registerMetricsRPC publishes metrics.* on the RPC server, when both run.

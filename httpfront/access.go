@@ -14,53 +14,30 @@ import (
 // accessWriter records status and size for the access record. It exists
 // only when records or access logs were asked for.
 type accessWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-	note   requestNote // filled by the worker handler through the request context
-	rec    access.Record
+	statusWriter
+	bytes int64
+	note  requestNote // filled by the worker handler through the request context
+	rec   access.Record
 }
 
 var accessPool = sync.Pool{New: func() any { return new(accessWriter) }}
 
-func (a *accessWriter) WriteHeader(code int) {
-	if a.status == 0 && code >= 200 {
-		a.status = code
-	}
-	a.ResponseWriter.WriteHeader(code)
-}
-
 func (a *accessWriter) Write(p []byte) (int, error) {
-	if a.status == 0 {
-		a.status = http.StatusOK
-	}
-	n, err := a.ResponseWriter.Write(p)
+	n, err := a.statusWriter.Write(p)
 	a.bytes += int64(n)
 	return n, err
 }
 
-// Flush passes flushes through so streamed responses stay streamed.
-func (a *accessWriter) Flush() {
-	if a.status == 0 {
-		a.status = http.StatusOK
-	}
-	if f, ok := a.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (a *accessWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
-
 // accessMiddleware builds one access.Record per request and hands it
-// to sink (and/or logs it). The record is pooled: sink must copy what it
+// to sink (and/or logs it), and gives observe (Options.Observe) its status
+// and duration. The record is pooled: sink must copy what it
 // keeps (access.Ring.Add does). With notes, the request carries a
 // requestNote for the worker handler to fill (Options.AccessDetail).
-func accessMiddleware(next http.Handler, sink func(*access.Record), log *slog.Logger, logLines, notes bool) http.Handler {
+func accessMiddleware(next http.Handler, sink func(*access.Record), observe func(int, time.Duration), log *slog.Logger, logLines, notes bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		a := accessPool.Get().(*accessWriter)
-		*a = accessWriter{ResponseWriter: w}
+		*a = accessWriter{statusWriter: statusWriter{ResponseWriter: w}}
 		if notes {
 			r = r.WithContext(withNote(r.Context(), &a.note))
 		}
@@ -77,6 +54,9 @@ func accessMiddleware(next http.Handler, sink func(*access.Record), log *slog.Lo
 			}
 			if sink != nil {
 				sink(&a.rec)
+			}
+			if observe != nil {
+				observe(a.rec.Status, a.rec.Duration)
 			}
 			if logLines {
 				log.LogAttrs(context.Background(), slog.LevelInfo, "http access",

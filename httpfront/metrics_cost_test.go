@@ -11,25 +11,24 @@ import (
 	"github.com/phprun/phprun/metrics"
 )
 
-// The http_metrics middleware is the metrics plugin's HTTPMetrics fed from
-// the access records (main chains its Record into Options.Access). These
-// pin what turning it on costs the hello path: the access record and the
-// counting, against the same handler without them.
+// The http_metrics middleware is the metrics plugin's HTTPMetrics.Record
+// as Options.Observe (plugin_metrics.go), or chained after the access
+// records when the dashboard or access logs build them. These pin what
+// turning it on costs the hello path, against the same handler without it.
 
-// helloWith builds the front over pool with the access sink, or none.
-func helloWith(t testing.TB, pool *engine.Pool, sink func(*access.Record)) http.Handler {
+// helloWith builds the front over pool with opts.
+func helloWith(t testing.TB, pool *engine.Pool, opts Options) http.Handler {
 	t.Helper()
-	s, err := New(testConfig(), pool, Options{Access: sink})
+	s, err := New(testConfig(), pool, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s.Handler()
 }
 
-func metricsSink() func(*access.Record) {
-	h := metrics.NewHTTPMetrics()
-	return func(r *access.Record) { h.Record(r.Status, r.Duration) }
-}
+// metricsOptions are the front's options as main sets them for
+// http_metrics alone (plugin_metrics.go).
+func metricsOptions() Options { return Options{Observe: metrics.NewHTTPMetrics().Record} }
 
 // TestHTTPMetricsAddNoAllocs: a hello request allocates no more with
 // http_metrics on than off. Under -race sync.Pool drops a quarter of what
@@ -46,12 +45,20 @@ func TestHTTPMetricsAddNoAllocs(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	off := allocs(helloWith(t, pool, nil))
-	on := allocs(helloWith(t, pool, metricsSink()))
-	if on-off >= 0.5 {
-		t.Errorf("allocs per request: %v with http_metrics, %v without", on, off)
+	off := allocs(helloWith(t, pool, Options{}))
+	for _, v := range []struct {
+		name string
+		opts Options
+	}{
+		{"http_metrics", metricsOptions()},
+		{"http_metrics and access records", Options{Access: func(*access.Record) {}, Observe: metrics.NewHTTPMetrics().Record}},
+	} {
+		on := allocs(helloWith(t, pool, v.opts))
+		if on-off >= 0.5 {
+			t.Errorf("allocs per request: %v with %s, %v without", on, v.name, off)
+		}
+		t.Logf("allocs per request: %v with %s, %v without", on, v.name, off)
 	}
-	t.Logf("allocs per request: %v with http_metrics, %v without", on, off)
 }
 
 // BenchmarkHelloMetrics runs the hello path through the handler into two
@@ -65,10 +72,10 @@ func BenchmarkHelloMetrics(b *testing.B) {
 	r := httptest.NewRequest("GET", "http://localhost/hello?name=world", nil)
 	for _, v := range []struct {
 		name string
-		sink func(*access.Record)
-	}{{"off", nil}, {"on", metricsSink()}} {
+		opts Options
+	}{{"off", Options{}}, {"on", metricsOptions()}} {
 		b.Run(v.name, func(b *testing.B) {
-			h := helloWith(b, pool, v.sink)
+			h := helloWith(b, pool, v.opts)
 			w := &nopWriter{h: http.Header{}}
 			b.ReportAllocs()
 			start := cputime.Self()

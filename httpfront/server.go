@@ -13,6 +13,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/phprun/phprun/httpfront/access"
 	"github.com/phprun/phprun/httpfront/internal/conns"
@@ -27,6 +28,10 @@ type Options struct {
 	// dashboard's ring and logs). The record is reused after the call
 	// returns: copy what you keep. Nil means no record is ever built.
 	Access func(*access.Record)
+	// Observe, when non-nil, receives each request's final status and
+	// duration: the http_metrics counters. Alone (no Access, no
+	// access_logs) it is served by a leaner recorder that builds no record.
+	Observe func(status int, d time.Duration)
 	// AccessDetail fills the records' worker fields (PID, QueueWait,
 	// Error). Only the worker handler knows them; they reach the recorder
 	// in a note in the request context, which costs two allocations per
@@ -126,16 +131,19 @@ func buildChain(cfg Config, exec Executor, opts Options, log *slog.Logger) (http
 		case "proxy_ip_parser":
 			h = newProxyIP(cfg, h)
 		case "http_metrics":
-			// counted by the metrics plugin from the access records
-			// (Options.Access), which main wires when metrics run
+			// counted by the metrics plugin through Options.Observe,
+			// which main wires when metrics run
 		case "sendfile":
 			h = &sendfileMiddleware{next: h, log: log}
 		default:
 			// skipped; Config.Warnings says so once, through the config loader
 		}
 	}
-	if wantAccess {
-		h = accessMiddleware(h, opts.Access, log, cfg.AccessLogs, notes)
+	switch {
+	case wantAccess:
+		h = accessMiddleware(h, opts.Access, opts.Observe, log, cfg.AccessLogs, notes)
+	case opts.Observe != nil:
+		h = newObserveMiddleware(h, opts.Observe)
 	}
 	return h, closers, nil
 }
