@@ -305,7 +305,7 @@ func TestRunLifecycle(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	time.Sleep(10 * time.Millisecond)
+	waitRunning(t, w)
 	if err := w.Run(ctx); !errors.Is(err, ErrRunning) {
 		t.Errorf("second Run = %v, want ErrRunning", err)
 	}
@@ -337,6 +337,17 @@ func TestRunLifecycle(t *testing.T) {
 	}
 }
 
+// waitRunning waits until Run has started on w: a fixed sleep let a slow
+// machine reach the test's own second Run first, which then never returned.
+func waitRunning(t *testing.T, w *Watcher) {
+	t.Helper()
+	for deadline := time.Now().Add(waitLimit); !w.running.Load(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("Run did not start")
+		}
+	}
+}
+
 func TestCloseStopsRun(t *testing.T) {
 	t.Parallel()
 	w, err := New(t.TempDir(), testConfig())
@@ -345,7 +356,7 @@ func TestCloseStopsRun(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- w.Run(context.Background()) }()
-	time.Sleep(10 * time.Millisecond)
+	waitRunning(t, w)
 	w.Close()
 	select {
 	case err := <-done:
