@@ -357,6 +357,7 @@ func TestCloseStopsRun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- w.Run(context.Background()) }()
 	waitRunning(t, w)
+	time.Sleep(10 * time.Millisecond) // past Run's first look at Close, so it stops normally
 	w.Close()
 	select {
 	case err := <-done:
