@@ -90,6 +90,9 @@ func rabbitMQ(o RabbitMQOptions) (*Broker, error) {
 			"RABBITMQ_CONFIG_FILE=" + conf,
 			"RABBITMQ_ENABLED_PLUGINS_FILE=" + plugins,
 			"RABBITMQ_PID_FILE=" + filepath.Join(dir, "rabbitmq.pid"),
+			// Erlang writes its crash dump into the working directory
+			// otherwise, which is the package under test.
+			"ERL_CRASH_DUMP=" + filepath.Join(dir, "erl_crash.dump"),
 		},
 	}
 	// The node logs this once its listeners take sessions; the log of a
