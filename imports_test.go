@@ -22,7 +22,7 @@ const (
 var allowedImports = map[string][]string{
 	"engine/wire": nil,
 	"engine/fdio": nil,
-	"engine":      {module + "/engine/wire", module + "/engine/fdio", fielderr},
+	"engine":      {module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/procstat"},
 	"httpfront":   {module + "/engine", module + "/engine/wire", module + "/engine/fdio", fielderr, module + "/internal/jsonw", "golang.org/x/net/", module + "/httpfront/internal/", module + "/httpfront/access"},
 	// the access record and its ring: HTTP facts for the dashboard and metrics, a leaf
 	"httpfront/access": nil,
@@ -68,16 +68,18 @@ var allowedImports = map[string][]string{
 	"internal/jsonw":    nil,
 	"service":           {module + "/engine", module + "/service/servicev1", fielderr, "google.golang.org/protobuf/"},
 	"service/servicev1": {"google.golang.org/protobuf/"},
-	// boot_ms's early clock; imports time and syscall only (startclock.go)
-	"internal/startclock": nil,
-	"kv":                  {module + "/kv/kvv1", fielderr, "github.com/go-viper/mapstructure/v2"},
-	"kv/drivers":          {module + "/kv", module + "/kv/memory", module + "/kv/boltdb", module + "/kv/redis", module + "/kv/memcached"},
-	"kv/kvv1":             {"google.golang.org/protobuf/"},
-	"kv/memory":           {module + "/kv"},
-	"kv/boltdb":           {module + "/kv", "go.etcd.io/bbolt"},
-	"kv/redis":            {module + "/kv", "github.com/redis/go-redis/v9"},
-	"kv/memcached":        {module + "/kv", "github.com/bradfitz/gomemcache/"},
-	"metrics":             {module + "/engine", fielderr, "github.com/prometheus/client_golang/", "github.com/prometheus/client_model/"},
+	// boot_ms's early clock; imports time, syscall and the stat-line parser only (startclock.go)
+	"internal/startclock": {module + "/internal/procstat"},
+	// the one parser of /proc/<pid>/stat lines (engine samples, startclock); a leaf
+	"internal/procstat": nil,
+	"kv":                {module + "/kv/kvv1", fielderr, "github.com/go-viper/mapstructure/v2"},
+	"kv/drivers":        {module + "/kv", module + "/kv/memory", module + "/kv/boltdb", module + "/kv/redis", module + "/kv/memcached"},
+	"kv/kvv1":           {"google.golang.org/protobuf/"},
+	"kv/memory":         {module + "/kv"},
+	"kv/boltdb":         {module + "/kv", "go.etcd.io/bbolt"},
+	"kv/redis":          {module + "/kv", "github.com/redis/go-redis/v9"},
+	"kv/memcached":      {module + "/kv", "github.com/bradfitz/gomemcache/"},
+	"metrics":           {module + "/engine", fielderr, "github.com/prometheus/client_golang/", "github.com/prometheus/client_model/"},
 }
 
 // TestImportDirection keeps dependencies pointing into the engine: no

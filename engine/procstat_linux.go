@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/phprun/phprun/internal/procstat"
 )
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat times. It is 100 on
@@ -66,27 +68,17 @@ type statFields struct {
 	utime, stime, start, rssPages uint64
 }
 
-// parseStat extracts fields 14, 15, 22 and 24 of /proc/<pid>/stat. The
-// command name (field 2) is in parentheses and may itself contain spaces
-// and parentheses, so counting starts after the last ')'.
+// parseStat extracts fields 14, 15, 22 and 24 of /proc/<pid>/stat
+// (internal/procstat reads the line).
 func parseStat(b []byte) (statFields, error) {
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return statFields{}, errors.New("engine: proc: stat: no command field")
-	}
-	// rest[0] is field 3 (state).
-	rest := bytes.Fields(b[i+1:])
-	if len(rest) < 22 {
-		return statFields{}, fmt.Errorf("engine: proc: stat: %d fields after the command, want 22+", len(rest))
-	}
 	var f statFields
 	for _, x := range []struct {
 		dst   *uint64
 		field int
 	}{{&f.utime, 14}, {&f.stime, 15}, {&f.start, 22}, {&f.rssPages, 24}} {
-		v, err := strconv.ParseUint(string(rest[x.field-3]), 10, 64)
+		v, err := procstat.Field(b, x.field)
 		if err != nil {
-			return statFields{}, fmt.Errorf("engine: proc: stat field %d: %w", x.field, err)
+			return statFields{}, fmt.Errorf("engine: proc: stat: %w", err)
 		}
 		*x.dst = v
 	}

@@ -4,6 +4,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/phprun/phprun/internal/procstat"
 )
 
 // clockTick is the unit of /proc/<pid>/stat's starttime: USER_HZ, which
@@ -44,34 +46,8 @@ func startTicks() (uint64, bool) {
 	return parseStartTicks(buf[:n])
 }
 
-// parseStartTicks finds starttime in a /proc/<pid>/stat line. The command
-// name (field 2) is in parentheses and may itself hold spaces and ')', so
-// fields are counted from the last ')': starttime is the 20th after it.
+// parseStartTicks reads starttime (field 22) of a /proc/<pid>/stat line.
 func parseStartTicks(stat []byte) (uint64, bool) {
-	i := len(stat) - 1
-	for i >= 0 && stat[i] != ')' {
-		i--
-	}
-	if i < 0 {
-		return 0, false
-	}
-	field := 0
-	for j := i + 1; j < len(stat); j++ {
-		if stat[j] == ' ' {
-			field++
-			continue
-		}
-		if field != 20 {
-			continue
-		}
-		var v uint64
-		for ; j < len(stat) && stat[j] >= '0' && stat[j] <= '9'; j++ {
-			v = v*10 + uint64(stat[j]-'0')
-		}
-		if j < len(stat) && stat[j] != ' ' {
-			return 0, false
-		}
-		return v, true
-	}
-	return 0, false
+	v, err := procstat.Field(stat, 22)
+	return v, err == nil
 }

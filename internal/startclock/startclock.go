@@ -6,7 +6,8 @@
 // the larger:
 //   - the instant this package was initialised. Go initialises packages in
 //     dependency order, the lexically smallest import path first among those
-//     whose imports are done; this package imports only time and syscall,
+//     whose imports are done; this package imports only time, syscall and
+//     internal/procstat (which imports only errors),
 //     so it runs before nearly all of the binary's other packages
 //     (TestInitBudget checks that little runs before it). It misses the
 //     exec and the Go runtime's own start, a millisecond or two;
@@ -15,7 +16,8 @@
 //     tick is subtracted so it never overstates.
 //
 // It imports nothing else (no os, no strconv) to keep its place early in
-// the initialisation order.
+// the initialisation order; internal/procstat is the stat-line parser it
+// shares with the engine.
 package startclock
 
 import "time"
