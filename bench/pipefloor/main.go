@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine/fdio"
+	"github.com/phprun/phprun/internal/cputime"
 )
 
 // echoPHP answers every read of up to OUT bytes with BACK bytes; the
@@ -107,7 +108,7 @@ func run(mode string, n, workers, out, back int) (time.Duration, time.Duration, 
 			fds = append(fds, [2]int{int(p.to.Fd()), int(p.from.Fd())})
 		}
 	}
-	c0, t0 := cpuTime(), time.Now()
+	c0, t0 := cputime.Self(), time.Now()
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for i, p := range peers {
@@ -135,7 +136,7 @@ func run(mode string, n, workers, out, back int) (time.Duration, time.Duration, 
 		}()
 	}
 	wg.Wait()
-	wall, cpu := time.Since(t0), cpuTime()-c0
+	wall, cpu := time.Since(t0), cputime.Self()-c0
 	for _, err := range errs {
 		if err != nil {
 			return 0, 0, err
@@ -170,13 +171,4 @@ func blocking(fd [2]int, msg, ans []byte, count int) error {
 		}
 	}
 	return nil
-}
-
-// cpuTime is the process's user+system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
