@@ -23,6 +23,10 @@ type Config struct {
 	// PipelineSize bounds the jobs taken from all pipelines and waiting
 	// for a worker (RoadRunner's shared priority queue). Default 1000000.
 	PipelineSize uint64 `koanf:"pipeline_size"`
+	// Batch is phprun's own key: at most this many short jobs are written
+	// to one worker at once while jobs wait (jobs/batch.go). 1 writes one
+	// job at a time, as RoadRunner does. Default 16.
+	Batch int `koanf:"batch"`
 	// Timeout is how long, in seconds, a push may wait for its driver.
 	// Default 60.
 	Timeout int `koanf:"timeout"`
@@ -56,6 +60,7 @@ type PipelineConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		PipelineSize: 1_000_000,
+		Batch:        16,
 		Timeout:      60,
 		Options:      OptionsConfig{Parallelism: 10},
 		Pool:         engine.DefaultPoolConfig(),
@@ -71,6 +76,9 @@ func (c Config) Validate() error {
 	var errs []error
 	if c.Timeout < 0 {
 		errs = append(errs, fieldErr("jobs.timeout", "must not be negative, got %d", c.Timeout))
+	}
+	if c.Batch < 1 || c.Batch > maxBatch {
+		errs = append(errs, fieldErr("jobs.batch", "must be between 1 and %d, got %d", maxBatch, c.Batch))
 	}
 	if c.Options.Parallelism < 0 {
 		errs = append(errs, fieldErr("jobs.options.parallelism", "must not be negative, got %d", c.Options.Parallelism))

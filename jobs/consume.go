@@ -62,10 +62,21 @@ func (p *Plugin) poll(ctx context.Context) {
 	defer p.pollers.Done()
 	var buf []byte
 	var tc tagCache
+	b := &batcher{p: p}
+	b.each = b.settleBatched
+	var ds []Delivery
 	for {
 		d, ok := p.q.Take(ctx)
 		if !ok {
 			return
+		}
+		if k := p.batchSize(); k > 1 {
+			ds = p.q.TakeMore(append(ds[:0], d), k-1)
+			if len(ds) > 1 {
+				buf = p.runBatch(b, ds, buf, &tc)
+				clear(ds)
+				continue
+			}
 		}
 		buf = p.run(d, buf[:0], &tc)
 	}
@@ -113,10 +124,11 @@ func (p *Plugin) run(d Delivery, buf []byte, tc *tagCache) []byte {
 		Tag: engine.Tag{Kind: "job", Name: tag},
 	})
 	var s settlement
+	var wait time.Duration
 	if err != nil {
 		s = p.settleFailure(d, &f, err)
 	} else {
-		f.PID = resp.PID()
+		f.PID, wait = resp.PID(), resp.QueueWait()
 		if resp.More() {
 			_ = resp.Stop()
 			s = p.settleFailure(d, &f, errors.New("jobs: the worker streamed its reply; jobs workers answer with one frame"))
@@ -128,14 +140,13 @@ func (p *Plugin) run(d Delivery, buf []byte, tc *tagCache) []byte {
 			resp.Release()
 		}
 	}
-	f.Time = time.Now()
-	f.Duration = f.Time.Sub(start)
+	now := time.Now()
+	if p.bpool != nil && err == nil {
+		p.observe(now.Sub(start)-wait, 1)
+	}
 	// Reported before the driver acts, so that a redelivery is never
 	// reported before the delivery it repeats.
-	if p.deps.OnFinish != nil {
-		p.deps.OnFinish(f)
-	}
-	s.apply(d)
+	p.finish(d, &f, s, start, now)
 	return buf
 }
 

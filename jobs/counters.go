@@ -26,6 +26,7 @@ type counters struct {
 	pushOK, pushErr atomic.Uint64 // jobs pushed, jobs refused
 	jobsOK, jobsErr atomic.Uint64 // replies from a worker; failures without one
 	jobsRequeue     atomic.Uint64 // replies that asked for the job again (requeue, nack or error with requeue)
+	batched         atomic.Uint64 // jobs run in batches of two or more (batch.go)
 
 	// pushes holds one entry per pipeline name and driver ever declared,
 	// kept after Destroy so the counters never go back. Guarded by

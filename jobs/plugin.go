@@ -32,6 +32,9 @@ type Deps struct {
 	// Pollers is how many goroutines feed the pool: RoadRunner runs
 	// pool.num_workers + 2. Default 3.
 	Pollers int
+	// Workers is the jobs pool's size, which batches are shared out by
+	// (batch.go). Default Pollers − 2.
+	Workers int
 	// Log receives pipeline events and one line per failed job.
 	Log *slog.Logger
 	// OnFinish, when set, is called after each job with its outcome (the
@@ -54,6 +57,10 @@ type Plugin struct {
 	gen atomic.Uint64
 
 	counters counters // rr_jobs_* figures; see Counters
+
+	bpool    BatchPool    // deps.Pool when it runs batches, else nil
+	jobNanos atomic.Int64 // recent time per job on the pool, ns (batch.go)
+	jobPeak  atomic.Int64 // decaying peak of the same, ns
 
 	stopPoll context.CancelFunc // set by Start
 	pollers  sync.WaitGroup     // one per poller goroutine
@@ -85,7 +92,12 @@ func New(cfg Config, deps Deps) (*Plugin, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Plugin{cfg: cfg, deps: deps, log: log, q: newPQueue(), pipes: map[string]*pipe{}, quit: make(chan struct{})}, nil
+	if deps.Workers <= 0 {
+		deps.Workers = max(deps.Pollers-2, 1)
+	}
+	p := &Plugin{cfg: cfg, deps: deps, log: log, q: newPQueue(), pipes: map[string]*pipe{}, quit: make(chan struct{})}
+	p.bpool, _ = deps.Pool.(BatchPool)
+	return p, nil
 }
 
 // Start opens every configured pipeline, starts consuming those in

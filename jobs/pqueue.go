@@ -70,6 +70,21 @@ func (q *pqueue) Take(ctx context.Context) (Delivery, bool) {
 	}
 }
 
+// TakeMore appends up to n more deliveries to dst, most urgent first,
+// without waiting.
+func (q *pqueue) TakeMore(dst []Delivery, n int) []Delivery {
+	q.mu.Lock()
+	for ; n > 0 && q.items.Len() > 0; n-- {
+		dst = append(dst, q.items.pop().d)
+	}
+	more := q.items.Len() > 0
+	q.mu.Unlock()
+	if more {
+		q.wake()
+	}
+	return dst
+}
+
 // Len is how many deliveries wait.
 func (q *pqueue) Len() int {
 	q.mu.Lock()

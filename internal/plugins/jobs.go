@@ -55,7 +55,7 @@ func jobDrivers() map[string]jobs.Constructor {
 // pool is closed too, within its destroy_timeout.
 func StartJobs(ctx context.Context, cfg jobs.Config, pool *engine.Pool, o JobsOptions) (*Jobs, error) {
 	j := &Jobs{Pool: pool}
-	deps := jobs.Deps{Drivers: jobDrivers(), Globals: o.Globals, Pool: pool, Pollers: pool.Config().Pool.NumWorkers + 2, Log: o.Log}
+	deps := jobs.Deps{Drivers: jobDrivers(), Globals: o.Globals, Pool: pool, Pollers: pool.Config().Pool.NumWorkers + 2, Workers: pool.Config().Pool.NumWorkers, Log: o.Log}
 	if o.KeepFinished { // the dashboard runs: keep finished jobs for its Jobs pane
 		j.recent = newJobsRing(512)
 		deps.OnFinish = j.recent.add
