@@ -12,12 +12,15 @@
 //   - fdio: the same pipes through engine/fdio's raw calls, which is how
 //     phprun's engine reads and writes its workers' pipes;
 //   - block: blocking pipes, one locked OS thread per worker, plain
-//     write(2) then read(2): two system calls per exchange, no poller.
+//     write(2) then read(2): two system calls per exchange, no poller;
+//   - ahead: the fdio path with -depth messages in each pipe at once, a
+//     new one written as each answer is read (how the jobs plugin's
+//     batches keep PHP from sleeping between jobs, jobs/batch.go).
 //
 // Go CPU is getrusage(RUSAGE_SELF) user+system time over the run divided
 // by the number of exchanges; the PHP processes are not counted.
 //
-//	go run ./bench/pipefloor [-n 60000] [-w 2] [-out 256] [-back 48]
+//	go run ./bench/pipefloor [-n 60000] [-w 2] [-out 256] [-back 48] [-depth 8]
 package main
 
 import (
@@ -46,9 +49,10 @@ func main() {
 	workers := flag.Int("w", 2, "PHP echo processes answering at once")
 	out := flag.Int("out", 256, "bytes sent per exchange")
 	back := flag.Int("back", 48, "bytes answered per exchange")
+	depth := flag.Int("depth", 8, "messages in each pipe at once in the ahead mode")
 	flag.Parse()
-	for _, mode := range []string{"poll", "fdio", "block"} {
-		cpu, wall, err := run(mode, *n, *workers, *out, *back)
+	for _, mode := range []string{"poll", "fdio", "block", "ahead"} {
+		cpu, wall, err := run(mode, *n, *workers, *out, *back, *depth)
 		if err != nil {
 			log.Fatalf("pipefloor: %s: %v", mode, err)
 		}
@@ -85,7 +89,7 @@ func (p *peer) stop() {
 	_ = p.cmd.Wait()
 }
 
-func run(mode string, n, workers, out, back int) (time.Duration, time.Duration, error) {
+func run(mode string, n, workers, out, back, depth int) (time.Duration, time.Duration, error) {
 	peers := make([]*peer, workers)
 	for i := range peers {
 		p, err := start(out, back)
@@ -124,8 +128,12 @@ func run(mode string, n, workers, out, back int) (time.Duration, time.Duration, 
 			}
 			var to io.Writer = p.to
 			var from io.Reader = p.from
-			if mode == "fdio" {
+			if mode == "fdio" || mode == "ahead" {
 				to, from = fdio.File(p.to), fdio.File(p.from)
+			}
+			if mode == "ahead" {
+				errs[i] = ahead(to, from, msg, ans, count, depth)
+				return
 			}
 			for range count {
 				if err := exchange(to, from, msg, ans); err != nil {
@@ -168,6 +176,29 @@ func blocking(fd [2]int, msg, ans []byte, count int) error {
 				return fmt.Errorf("read: %d bytes, %v", m, err)
 			}
 			got += m
+		}
+	}
+	return nil
+}
+
+// ahead keeps depth messages in the pipe: it writes depth, then one more
+// after each answer until count were sent, and reads count answers.
+func ahead(to io.Writer, from io.Reader, msg, ans []byte, count, depth int) error {
+	sent := 0
+	for ; sent < min(depth, count); sent++ {
+		if _, err := to.Write(msg); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	for range count {
+		if _, err := io.ReadFull(from, ans); err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+		if sent < count {
+			if _, err := to.Write(msg); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+			sent++
 		}
 	}
 	return nil

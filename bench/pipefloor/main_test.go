@@ -13,8 +13,8 @@ func TestRunEveryMode(t *testing.T) {
 	if _, err := exec.LookPath("php"); err != nil {
 		t.Skip("php not installed: the floor is measured against PHP processes")
 	}
-	for _, mode := range []string{"poll", "fdio", "block"} {
-		cpu, wall, err := run(mode, 200, 2, 256, 48)
+	for _, mode := range []string{"poll", "fdio", "block", "ahead"} {
+		cpu, wall, err := run(mode, 200, 2, 256, 48, 8)
 		if err != nil {
 			t.Fatalf("%s: %v", mode, err)
 		}
