@@ -20,6 +20,9 @@ type BatchReply struct {
 	Context []byte
 	Body    []byte
 	PID     int
+	// Took is the job's time: from the reply before it (from the write,
+	// for the first job) to its own, when PHP began it and ended it.
+	Took time.Duration
 }
 
 // ErrStreamedReply: a job of a batch was answered with a stream, which a
@@ -44,7 +47,8 @@ var ErrStreamedReply = errors.New("engine: the worker streamed its reply to a ba
 // this worker, which is why the jobs plugin batches only short jobs and
 // only under backlog (jobs/batch.go).
 //
-// exec_ttl bounds each job from the moment the one before it answered.
+// exec_ttl bounds each job from the moment the one before it answered
+// (from the write, for the first).
 // A batch writes at most 32 KiB (the jobs beyond are not run), except a
 // first job that is larger by itself. ctx bounds the
 // wait for a worker only, as in Exec.
@@ -150,13 +154,18 @@ func (w *worker) batch(pls []Payload, each func(int, BatchReply, error)) int {
 	var r Response
 	for i := range n {
 		if i > 0 {
-			now = time.Now()
 			w.begin(&pls[i], now)
 		}
 		if ttl > 0 {
 			_ = w.rl.SetReadDeadline(now.Add(ttl))
 		}
-		err := w.check(context.Background(), &r, true, w.readReply())
+		rerr := w.readReply()
+		// Job i was in the pipe when job i-1 answered: from that reply
+		// (or the write, for the first) to its own is job i's time.
+		at := time.Now()
+		took := at.Sub(now)
+		now = at
+		err := w.check(context.Background(), &r, true, rerr)
 		if errors.Is(err, errRetry) {
 			// A restart request instead of a reply: the worker has been
 			// retired and ran none of the rest.
@@ -166,17 +175,17 @@ func (w *worker) batch(pls []Payload, each func(int, BatchReply, error)) int {
 		switch {
 		case err == nil && r.more:
 			p.kill(w, StateErrored)
-			each(i, BatchReply{PID: w.pid}, ErrStreamedReply)
+			each(i, BatchReply{PID: w.pid, Took: took}, ErrStreamedReply)
 			return i + 1
 		case err == nil:
 			p.execs.Add(1)
-			each(i, BatchReply{Context: r.Context, Body: r.Body, PID: w.pid}, nil)
+			each(i, BatchReply{Context: r.Context, Body: r.Body, PID: w.pid, Took: took}, nil)
 		case isSoft(err):
 			p.execs.Add(1)
-			each(i, BatchReply{PID: w.pid}, err)
+			each(i, BatchReply{PID: w.pid, Took: took}, err)
 		default:
 			p.errs.Add(1)
-			each(i, BatchReply{PID: w.pid}, err)
+			each(i, BatchReply{PID: w.pid, Took: took}, err)
 			return i + 1
 		}
 	}
