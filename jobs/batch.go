@@ -33,10 +33,13 @@ type batcher struct {
 	pls   []engine.Payload
 	ends  []int
 	start time.Time // the batch began (the wait for a worker included)
-	first time.Time // the first job answered
 	prev  time.Time // the last job answered
-	p     *Plugin
-	each  func(int, engine.BatchReply, error) // p.settleBatched bound to this batcher, made once
+	// sum and n: the time and count of the batch's jobs, slow names
+	// left out.
+	sum  time.Duration
+	n    int
+	p    *Plugin
+	each func(int, engine.BatchReply, error) // p.settleBatched bound to this batcher, made once
 }
 
 // batchSize is how many jobs the next batch may hold: no more than fit
@@ -48,10 +51,8 @@ func (p *Plugin) batchSize() int {
 		return 1
 	}
 	per := p.jobNanos.Load()
-	if per <= 0 || p.jobPeak.Load() > int64(outlier) {
-		// Nothing measured yet, or a job took long lately: a batch
-		// behind such a job would wait for it.
-		return 1
+	if per <= 0 {
+		return 1 // nothing measured yet
 	}
 	k := min(int(batchBudget.Nanoseconds()/per), p.cfg.Batch)
 	if k <= 1 {
@@ -62,13 +63,13 @@ func (p *Plugin) batchSize() int {
 	return max(min(k, fair), 1)
 }
 
-// outlier: while a job this long was seen lately (jobPeak), nothing is
-// batched.
+// outlier: a job name whose jobs take this long on average is never
+// written with jobs behind it (nametimes.go).
 const outlier = 4 * batchBudget
 
-// observe folds the time per job of n jobs that took d into the running
-// average and the decaying peak that batchSize reads. Pollers racing on
-// them may lose an update, which only delays them a little.
+// observe folds n jobs that took d together into the running average
+// time per job that batchSize reads. Pollers racing on it may lose an
+// update, which only delays it a little.
 func (p *Plugin) observe(d time.Duration, n int) {
 	per := max(d.Nanoseconds()/int64(max(n, 1)), 1)
 	if old := p.jobNanos.Load(); old > 0 {
@@ -76,10 +77,12 @@ func (p *Plugin) observe(d time.Duration, n int) {
 	} else {
 		p.jobNanos.Store(per)
 	}
-	// The peak falls by 1/64 per observation: after a 10 s job, batches
-	// come back some 500 jobs later.
-	peak := p.jobPeak.Load()
-	p.jobPeak.Store(max(per, peak-peak/64))
+}
+
+// endsBatch says whether d must be the last job of a batch: jobs of its
+// name take long (nametimes.go).
+func (p *Plugin) endsBatch(d Delivery) bool {
+	return p.names.slow(d.Job().Name)
 }
 
 // runBatch runs ds (two or more deliveries, the first the most urgent) on
@@ -87,7 +90,7 @@ func (p *Plugin) observe(d time.Duration, n int) {
 // (its worker died or asked to restart first) are run one by one.
 func (p *Plugin) runBatch(b *batcher, ds []Delivery, buf []byte, tc *tagCache) []byte {
 	b.start = time.Now()
-	b.prev = b.start
+	b.prev, b.sum, b.n = b.start, 0, 0
 	b.ds = ds
 	b.pls = b.pls[:0]
 	b.ends = b.ends[:0]
@@ -119,10 +122,8 @@ func (p *Plugin) runBatch(b *batcher, ds []Delivery, buf []byte, tc *tagCache) [
 		return buf
 	}
 	p.counters.batched.Add(uint64(ran))
-	if ran > 1 {
-		// From the first reply on: the time before it includes the wait
-		// for a worker.
-		p.observe(b.prev.Sub(b.first), ran-1)
+	if b.n > 0 {
+		p.observe(b.sum, b.n)
 	}
 	rest := ds[ran:]
 	b.ds = nil
@@ -146,11 +147,15 @@ func (b *batcher) settleBatched(i int, r engine.BatchReply, err error) {
 		p.counters.jobsOK.Add(1)
 		s = p.settleReply(&f, r.Body)
 	}
+	// A slow name's job (it went last) stays out of the average that
+	// sizes batches.
+	if !p.names.slow(j.Name) {
+		b.sum += r.Took
+		b.n++
+	}
+	p.names.observe(j.Name, r.Took)
 	since := b.prev
 	b.prev = time.Now()
-	if i == 0 {
-		b.first = b.prev
-	}
 	p.finish(d, &f, s, since, b.prev)
 }
 

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/jobs"
 )
 
@@ -96,35 +95,5 @@ func TestBatchOneRunsJobsAlone(t *testing.T) {
 	_, _ = drain(t, h, 300)
 	if got := h.p.Batched(); got != 0 {
 		t.Fatalf("%d jobs ran in batches with jobs.batch 1", got)
-	}
-}
-
-func TestBatchKeepsExecTTLPerJob(t *testing.T) {
-	h := startWith(t, memCfg(nil, "q"), 1, func(c *engine.Config) { c.Pool.Supervisor.ExecTTL = 2 * time.Second })
-	// Warm the average with short jobs, then jobs that together exceed
-	// exec_ttl while each stays within it.
-	backlog(t, h, "q", "Bench", 200, func(int) string { return "x" })
-	_, _ = drain(t, h, 200)
-	if err := h.p.Pause(context.Background(), "q"); err != nil {
-		t.Fatal(err)
-	}
-	before := h.p.Batched()
-	for i := range 20 {
-		h.push(&jobs.Job{ID: fmt.Sprintf("s%02d", i), Name: "sleep", Pipeline: "q", Payload: []byte("150")})
-	}
-	if err := h.p.Resume(context.Background(), "q"); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]bool{}
-	for len(got) < 20 {
-		f := h.finished(20 * time.Second)
-		if f.Outcome != jobs.OutcomeAck {
-			t.Fatalf("job %s: %s %s", f.ID, f.Outcome, f.Error)
-		}
-		got[f.ID] = true
-	}
-	// 16 jobs of 150 ms went out together: 2.4 s, past exec_ttl.
-	if n := h.p.Batched() - before; n < 14 {
-		t.Fatalf("%d of the sleeping jobs ran in a batch, want a batch past exec_ttl", n)
 	}
 }

@@ -70,8 +70,8 @@ func (p *Plugin) poll(ctx context.Context) {
 		if !ok {
 			return
 		}
-		if k := p.batchSize(); k > 1 {
-			ds = p.q.TakeMore(append(ds[:0], d), k-1)
+		if k := p.batchSize(); k > 1 && !p.endsBatch(d) {
+			ds = p.q.TakeMore(append(ds[:0], d), k-1, p.endsBatch)
 			if len(ds) > 1 {
 				buf = p.runBatch(b, ds, buf, &tc)
 				clear(ds)
@@ -142,7 +142,13 @@ func (p *Plugin) run(d Delivery, buf []byte, tc *tagCache) []byte {
 	}
 	now := time.Now()
 	if p.bpool != nil && err == nil {
-		p.observe(now.Sub(start)-wait, 1)
+		took := now.Sub(start) - wait
+		if !p.names.slow(j.Name) {
+			// Jobs of slow names are never batched: their times would
+			// only shrink the batches of the others.
+			p.observe(took, 1)
+		}
+		p.names.observe(j.Name, took)
 	}
 	// Reported before the driver acts, so that a redelivery is never
 	// reported before the delivery it repeats.

@@ -60,7 +60,7 @@ type Plugin struct {
 
 	bpool    BatchPool    // deps.Pool when it runs batches, else nil
 	jobNanos atomic.Int64 // recent time per job on the pool, ns (batch.go)
-	jobPeak  atomic.Int64 // decaying peak of the same, ns
+	names    nameTimes    // time per job by job name (nametimes.go)
 
 	stopPoll context.CancelFunc // set by Start
 	pollers  sync.WaitGroup     // one per poller goroutine

@@ -71,11 +71,15 @@ func (q *pqueue) Take(ctx context.Context) (Delivery, bool) {
 }
 
 // TakeMore appends up to n more deliveries to dst, most urgent first,
-// without waiting.
-func (q *pqueue) TakeMore(dst []Delivery, n int) []Delivery {
+// without waiting; it stops after one for which last says true.
+func (q *pqueue) TakeMore(dst []Delivery, n int, last func(Delivery) bool) []Delivery {
 	q.mu.Lock()
 	for ; n > 0 && q.items.Len() > 0; n-- {
-		dst = append(dst, q.items.pop().d)
+		d := q.items.pop().d
+		dst = append(dst, d)
+		if last(d) {
+			break
+		}
 	}
 	more := q.items.Len() > 0
 	q.mu.Unlock()
