@@ -16,10 +16,12 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
 
-## test: vet, the Go suite with the race detector, and the PHP runtime's PHPUnit suite.
+## test: vet (also for macOS, where developers run the suite too), the Go
+## suite with the race detector, and the PHP runtime's PHPUnit suite.
 test:
 	@.ci/ensure-deps test
 	$(GO) vet ./...
+	GOOS=darwin $(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 	phpunit -c php-skeleton/phpunit.xml.dist
 
@@ -41,6 +43,7 @@ bench: build
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+	GOOS=darwin $(GO) vet ./...
 
 ## fuzz: a short run of every fuzz target.
 fuzz:
