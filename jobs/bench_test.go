@@ -20,15 +20,7 @@ import (
 // breaks down).
 func BenchmarkPushConsume(b *testing.B) {
 	needPHPB(b)
-	ec := engine.DefaultConfig()
-	ec.Name, ec.Mode = "jobs", "jobs"
-	ec.Server.Command = []string{"php", "-d", "opcache.enable_cli=1", "testdata/consumer.php"}
-	ec.Server.Env = map[string]string{"JOBS_LOG": "/dev/null"}
-	ec.Pool.NumWorkers = 2
-	pool, err := engine.New(b.Context(), ec, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	pool := benchPool(b)
 	var done atomic.Int64
 	p, err := jobs.New(memCfg([]string{"bench"}, "bench"), jobs.Deps{Drivers: map[string]jobs.Constructor{"memory": memory.Open},
 		Pool: pool, Pollers: 4, OnFinish: func(jobs.Finished) { done.Add(1) }})
@@ -57,6 +49,22 @@ func BenchmarkPushConsume(b *testing.B) {
 	if cpu := processCPU() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e3, "cpu-µs/op")
 	}
+}
+
+// benchPool starts a jobs pool of 2 PHP workers running
+// testdata/consumer.php with opcache, the benchmarks' consumers.
+func benchPool(b *testing.B) *engine.Pool {
+	b.Helper()
+	ec := engine.DefaultConfig()
+	ec.Name, ec.Mode = "jobs", "jobs"
+	ec.Server.Command = []string{"php", "-d", "opcache.enable_cli=1", "testdata/consumer.php"}
+	ec.Server.Env = map[string]string{"JOBS_LOG": "/dev/null"}
+	ec.Pool.NumWorkers = 2
+	pool, err := engine.New(b.Context(), ec, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return pool
 }
 
 func needPHPB(b *testing.B) {

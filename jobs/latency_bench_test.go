@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phprun/phprun/engine"
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/memory"
 )
@@ -32,15 +31,7 @@ func BenchmarkMixedLatency(b *testing.B) {
 }
 
 func mixedRun(b *testing.B, batch, rate int) {
-	ec := engine.DefaultConfig()
-	ec.Name, ec.Mode = "jobs", "jobs"
-	ec.Server.Command = []string{"php", "-d", "opcache.enable_cli=1", "testdata/consumer.php"}
-	ec.Server.Env = map[string]string{"JOBS_LOG": "/dev/null"}
-	ec.Pool.NumWorkers = 2
-	pool, err := engine.New(b.Context(), ec, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	pool := benchPool(b)
 	n := rate // one second of arrivals
 	pushed := make([]atomic.Int64, n)
 	lat := make([]atomic.Int64, n)
