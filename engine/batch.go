@@ -20,8 +20,9 @@ type BatchReply struct {
 	Context []byte
 	Body    []byte
 	PID     int
-	// Took is the job's time: from the reply before it (from the write,
-	// for the first job) to its own, when PHP began it and ended it.
+	// Took is the job's time: from the write (for the first job), or
+	// from the end of the callback for the job before, to its reply. The
+	// callback's own time (a driver's ack) is not the job's.
 	Took time.Duration
 }
 
@@ -152,19 +153,22 @@ func (w *worker) batch(pls []Payload, each func(int, BatchReply, error)) int {
 		return 0
 	}
 	var r Response
+	// mark is where job i's time starts: the write for the first job,
+	// then the end of each's call for the job before (PHP ran job i
+	// while each ran; a reply already there by then makes a short time,
+	// which only errs on the side of batching the caller's fast jobs).
+	mark := now
 	for i := range n {
 		if i > 0 {
 			w.begin(&pls[i], now)
+			mark = time.Now()
 		}
 		if ttl > 0 {
 			_ = w.rl.SetReadDeadline(now.Add(ttl))
 		}
 		rerr := w.readReply()
-		// Job i was in the pipe when job i-1 answered: from that reply
-		// (or the write, for the first) to its own is job i's time.
-		at := time.Now()
-		took := at.Sub(now)
-		now = at
+		now = time.Now() // job i+1 began when job i answered: its exec_ttl counts from here
+		took := now.Sub(mark)
 		err := w.check(context.Background(), &r, true, rerr)
 		if errors.Is(err, errRetry) {
 			// A restart request instead of a reply: the worker has been

@@ -165,3 +165,28 @@ func TestExecBatchBoundsItsWrite(t *testing.T) {
 		t.Fatalf("big first job: ran %d, %d bytes back, %v", ran, len(got[0].body), got[0].err)
 	}
 }
+
+func TestExecBatchTookLeavesOutTheCallback(t *testing.T) {
+	p := newPool(t, helperConfig(t, "", 1), nil)
+	var took [3]time.Duration
+	ran, err := p.ExecBatch(context.Background(), batchOf("sleep:30", "sleep:60", "a"), func(i int, r BatchReply, err error) {
+		if err != nil {
+			t.Errorf("job %d: %v", i, err)
+		}
+		took[i] = r.Took
+		if i == 0 {
+			time.Sleep(40 * time.Millisecond) // a slow ack: job 1 runs meanwhile
+		}
+	})
+	if err != nil || ran != 3 {
+		t.Fatalf("ran %d, %v", ran, err)
+	}
+	if took[0] < 30*time.Millisecond {
+		t.Fatalf("job 0 took %v, less than its 30 ms sleep", took[0])
+	}
+	// Job 1 slept 60 ms, 40 of them while the callback for job 0 ran:
+	// what is left is its own, after the callback.
+	if took[1] < 15*time.Millisecond || took[1] >= 55*time.Millisecond {
+		t.Fatalf("job 1 took %v, want about 20 ms: 60 ms less the 40 ms callback", took[1])
+	}
+}
