@@ -171,5 +171,5 @@ func (p *Plugin) finish(d Delivery, f *Finished, s settlement, start, now time.T
 }
 
 // Batched is how many jobs ran in batches of two or more since Start
-// (bench/jobs.sh reports it beside the Go CPU per job).
+// (the tests and BenchmarkMixedLatency read it).
 func (p *Plugin) Batched() uint64 { return p.counters.batched.Load() }

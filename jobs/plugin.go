@@ -58,7 +58,7 @@ type Plugin struct {
 
 	counters counters // rr_jobs_* figures; see Counters
 
-	bpool    BatchPool    // deps.Pool when it runs batches, else nil
+	bpool    BatchPool    // deps.Pool when it runs batches and jobs.batch > 1, else nil
 	jobNanos atomic.Int64 // recent time per job on the pool, ns (batch.go)
 	names    nameTimes    // time per job by job name (nametimes.go)
 
@@ -96,7 +96,9 @@ func New(cfg Config, deps Deps) (*Plugin, error) {
 		deps.Workers = max(deps.Pollers-2, 1)
 	}
 	p := &Plugin{cfg: cfg, deps: deps, log: log, q: newPQueue(), pipes: map[string]*pipe{}, quit: make(chan struct{})}
-	p.bpool, _ = deps.Pool.(BatchPool)
+	if cfg.Batch > 1 {
+		p.bpool, _ = deps.Pool.(BatchPool)
+	}
 	return p, nil
 }
 
