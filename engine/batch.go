@@ -49,10 +49,9 @@ var ErrStreamedReply = errors.New("engine: the worker streamed its reply to a ba
 // only under backlog (jobs/batch.go).
 //
 // exec_ttl bounds each job from the moment the one before it answered
-// (from the write, for the first).
-// A batch writes at most 32 KiB (the jobs beyond are not run), except a
-// first job that is larger by itself. ctx bounds the
-// wait for a worker only, as in Exec.
+// (from the write, for the first). A batch writes at most 32 KiB (the
+// jobs beyond are not run), except a first job that is larger by itself.
+// ctx bounds the wait for a worker only, as in Exec.
 func (p *Pool) ExecBatch(ctx context.Context, pls []Payload, each func(i int, r BatchReply, err error)) (ran int, err error) {
 	if len(pls) == 0 {
 		return 0, nil
