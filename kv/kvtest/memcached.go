@@ -1,15 +1,11 @@
 package kvtest
 
 import (
-	"bufio"
-	"context"
 	"errors"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
-	"time"
 )
 
 // Memcached is a memcached started for a package's tests on a loopback
@@ -52,24 +48,4 @@ func StartMemcached(addr string) (*Memcached, error) {
 // Stop kills the server and waits for it.
 func (m *Memcached) Stop() { m.srv.stop() }
 
-func version(addr string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(time.Second))
-	if _, err := c.Write([]byte("version\r\n")); err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(line, "VERSION ") {
-		return fmt.Errorf("version answered %q", line)
-	}
-	return nil
-}
+func version(addr string) error { return ask(addr, "version", "VERSION ") }

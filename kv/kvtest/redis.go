@@ -1,16 +1,11 @@
 package kvtest
 
 import (
-	"bufio"
-	"context"
 	"errors"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"time"
 )
 
 // Redis is a redis-server started for a package's tests on a loopback
@@ -57,24 +52,4 @@ func (r *Redis) Stop() {
 	_ = os.RemoveAll(r.Dir)
 }
 
-func ping(addr string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(time.Second))
-	if _, err := c.Write([]byte("PING\r\n")); err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(line, "+PONG") {
-		return fmt.Errorf("PING answered %q", line)
-	}
-	return nil
-}
+func ping(addr string) error { return ask(addr, "PING", "+PONG") }

@@ -1,9 +1,12 @@
 package kvtest
 
 import (
+	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"os/exec"
+	"strings"
 	"time"
 )
 
@@ -59,4 +62,29 @@ func start(name, addr string, cmd *exec.Cmd, probe func(addr string) error, exit
 func (s *server) stop() {
 	_ = s.cmd.Process.Kill()
 	<-s.done
+}
+
+// ask sends one text command to a server at addr and checks that its
+// first line of answer starts with want: the readiness probe of the
+// servers here (redis PING, memcached version).
+func ask(addr, command, want string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte(command + "\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(line, want) {
+		return fmt.Errorf("%s answered %q", command, line)
+	}
+	return nil
 }
