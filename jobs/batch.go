@@ -149,11 +149,10 @@ func (b *batcher) settleBatched(i int, r engine.BatchReply, err error) {
 	}
 	// A slow name's job (it went last) stays out of the average that
 	// sizes batches.
-	if !p.names.slow(j.Name) {
+	if !p.names.observe(j.Name, r.Took) {
 		b.sum += r.Took
 		b.n++
 	}
-	p.names.observe(j.Name, r.Took)
 	since := b.prev
 	b.prev = time.Now()
 	p.finish(d, &f, s, since, b.prev)

@@ -143,12 +143,11 @@ func (p *Plugin) run(d Delivery, buf []byte, tc *tagCache) []byte {
 	now := time.Now()
 	if p.bpool != nil && err == nil {
 		took := now.Sub(start) - wait
-		if !p.names.slow(j.Name) {
+		if !p.names.observe(j.Name, took) {
 			// Jobs of slow names are never batched: their times would
 			// only shrink the batches of the others.
 			p.observe(took, 1)
 		}
-		p.names.observe(j.Name, took)
 	}
 	// Reported before the driver acts, so that a redelivery is never
 	// reported before the delivery it repeats.

@@ -21,8 +21,9 @@ type nameTimes struct {
 }
 
 // observe folds one job of name that took d into its name's average (an
-// exponential moving average, 1/4 per job; a new name starts at d).
-func (t *nameTimes) observe(name string, d time.Duration) {
+// exponential moving average, 1/4 per job; a new name starts at d). It
+// reports whether the name was slow before this job.
+func (t *nameTimes) observe(name string, d time.Duration) (wasSlow bool) {
 	t.mu.RLock()
 	v := t.names[name]
 	t.mu.RUnlock()
@@ -36,12 +37,13 @@ func (t *nameTimes) observe(name string, d time.Duration) {
 			v.Store(int64(d))
 			t.names[name] = v
 			t.mu.Unlock()
-			return
+			return false
 		}
 		t.mu.Unlock()
 	}
 	old := v.Load()
 	v.Store(old + (int64(d)-old)/4)
+	return old >= int64(outlier)
 }
 
 // slow reports whether the jobs of name take outlier or more on average.
