@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phprun/phprun/engine"
+	"github.com/phprun/phprun/internal/cputime"
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/jobsv1"
 	"github.com/phprun/phprun/jobs/memory"
@@ -34,7 +35,7 @@ func BenchmarkPushConsume(b *testing.B) {
 	payload := []byte(`{"n":1}`)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Self()
 	for i := range b.N {
 		if err := p.Push(b.Context(), &jobs.Job{ID: fmt.Sprint(i), Name: "Bench", Pipeline: "bench", Payload: payload}); err != nil {
 			b.Fatal(err)
@@ -46,7 +47,7 @@ func BenchmarkPushConsume(b *testing.B) {
 	// Process CPU time (user+system, this process only: the PHP workers
 	// are other processes) per job holds up better than ns/op on a shared
 	// host, where wall time mostly measures waiting for a core.
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := cputime.Self() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e3, "cpu-µs/op")
 	}
 }

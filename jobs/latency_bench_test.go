@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phprun/phprun/internal/cputime"
 	"github.com/phprun/phprun/jobs"
 	"github.com/phprun/phprun/jobs/memory"
 )
@@ -54,7 +55,7 @@ func mixedRun(b *testing.B, batch, rate int) {
 	}
 	defer func() { _ = p.Stop(b.Context()); _ = pool.Close(b.Context()) }()
 	perTick := rate / 1000
-	cpu0 := processCPU()
+	cpu0 := cputime.Self()
 	start := time.Now()
 	for i := 0; i < n; {
 		// Bursts on a millisecond grid: a late tick catches up.
@@ -74,7 +75,7 @@ func mixedRun(b *testing.B, batch, rate int) {
 	for deadline := time.Now().Add(time.Minute); done.Load() < int64(n) && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
-	cpu := processCPU() - cpu0
+	cpu := cputime.Self() - cpu0
 	var short []time.Duration
 	for i := range n {
 		if i%500 != 499 {
