@@ -20,6 +20,10 @@ func (c Counts) Count(st State) int {
 	return c.States[st]
 }
 
+// Alive is the health probes' rule (RoadRunner's "status"): a pool is
+// alive while one worker is ready or working.
+func (c Counts) Alive() bool { return c.Count(StateReady)+c.Count(StateWorking) > 0 }
+
 // Counts returns the pool's workers by state, from the same table copy
 // Stats reads.
 func (p *Pool) Counts() Counts {

@@ -34,7 +34,7 @@ func (s *Server) PluginName() string { return "http" }
 // does not kill a process that is finishing its requests.
 func (s *Server) Health() (int, string) {
 	st := s.exec.Counts()
-	if st.Count(engine.StateReady)+st.Count(engine.StateWorking) > 0 {
+	if st.Alive() {
 		return http.StatusOK, ""
 	}
 	if st.BootError != "" {

@@ -109,7 +109,7 @@ func (c JobsChecker) Health() (int, string) {
 		return http.StatusServiceUnavailable, "jobs pool not started"
 	}
 	st := j.Pool.Counts()
-	if st.Count(engine.StateReady)+st.Count(engine.StateWorking) > 0 {
+	if st.Alive() {
 		return http.StatusOK, ""
 	}
 	if st.BootError != "" {
