@@ -64,10 +64,12 @@ while ($req = $worker->waitRequest()) {
 	waitFor("the services tab", func() bool { return strings.Contains(screen(), "4 Services") })
 	tmux("send-keys", "-t", "dash", "4")
 	waitFor("both services running", func() bool { return rowPID("queue") > 0 && rowPID("vite") > 0 })
-	s := screen()
-	if !strings.Contains(s, "consumer waiting") || !strings.Contains(s, "VITE v5.2.0") {
-		t.Errorf("last output lines missing:\n%s", s)
-	}
+	// A service is running before its first line is out (PHP takes tens
+	// of milliseconds to start): wait for both last-output lines.
+	waitFor("both services' last output lines", func() bool {
+		s := screen()
+		return strings.Contains(s, "consumer waiting") && strings.Contains(s, "VITE v5.2.0")
+	})
 	oldVite := rowPID("vite")
 
 	tmux("send-keys", "-t", "dash", "j") // queue, vite: select vite
